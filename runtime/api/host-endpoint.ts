@@ -1,0 +1,110 @@
+/**
+ * What one plugin's worker may call on the host. Each call goes through, in order:
+ * token (cached verification: signature once, then expiry/revocation per call), method
+ * lookup in a Map (never a property path), scope, zod arguments, handler, and a check
+ * that the result can cross the thread. Failures come back as `Result` errors.
+ */
+import { PaddockError, paddockError } from '../../sdk/errors.js';
+import { findUncloneable } from '../../sdk/internal/cloneable.js';
+import { serializeError } from '../../sdk/internal/serialize-error.js';
+import { RESERVED_EVENT_PREFIX } from '../../sdk/types.js';
+import type { HostEndpoint, Result } from '../../workers/protocol.js';
+import { formatIssuesInline } from '../config/format-issues.js';
+import type { TokenAuthority } from '../tokens.js';
+import type { AnyMethod, EventDefinition, MethodContext } from './define.js';
+import { EVENT_NAME_MAX } from './builtins.js';
+
+export interface HostEndpointDeps {
+  pluginId: string;
+  tokens: TokenAuthority;
+  methods: ReadonlyMap<string, AnyMethod>;
+  events: ReadonlyMap<string, EventDefinition>;
+  context: (scopes: ReadonlySet<string>) => MethodContext;
+  subscribe: (events: string[]) => void;
+  unsubscribe: (events: string[]) => void;
+}
+
+const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
+
+export function checkEventName(event: unknown): asserts event is string {
+  if (typeof event !== 'string' || event.length === 0 || event.length > EVENT_NAME_MAX) {
+    throw paddockError('PADDOCK_ERR_EVENT_NAME', { event: String(event), reason: `it must be a string of 1 to ${EVENT_NAME_MAX} characters` });
+  }
+  if (event.startsWith(RESERVED_EVENT_PREFIX)) {
+    throw paddockError('PADDOCK_ERR_EVENT_NAME', { event, reason: `names starting with "${RESERVED_EVENT_PREFIX}" are reserved for the runtime` });
+  }
+}
+
+export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
+  const { pluginId, tokens, methods } = deps;
+
+  function checkEvents(token: string, events: unknown): string[] {
+    const verified = tokens.verify(token, pluginId);
+    if (!Array.isArray(events) || events.length > 1000) {
+      throw paddockError('PADDOCK_ERR_INVALID_ARGUMENTS', { plugin: pluginId, method: 'subscribe', problems: 'expected an array of event names' });
+    }
+    for (const event of events) {
+      checkEventName(event);
+      const scope = deps.events.get(event)?.scope;
+      if (scope !== undefined && !verified.scopes.has(scope)) {
+        throw paddockError('PADDOCK_ERR_SCOPE_DENIED', { plugin: pluginId, what: `subscribe to ${JSON.stringify(event)}`, scope });
+      }
+    }
+    return events as string[];
+  }
+
+  return {
+    async call(token: string, method: string, args: unknown[]): Promise<Result<unknown>> {
+      let definition: AnyMethod | undefined;
+      let parsedArgs: unknown[];
+      let context: MethodContext;
+      try {
+        const verified = tokens.verify(token, pluginId);
+        definition = typeof method === 'string' ? methods.get(method) : undefined;
+        if (!definition) throw paddockError('PADDOCK_ERR_UNKNOWN_METHOD', { plugin: pluginId, method: String(method) });
+        if (!verified.scopes.has(definition.scope)) {
+          throw paddockError('PADDOCK_ERR_SCOPE_DENIED', { plugin: pluginId, what: `call ${JSON.stringify(method)}`, scope: definition.scope });
+        }
+        const parsed = definition.params.safeParse(Array.isArray(args) ? args : [args]);
+        if (!parsed.success) {
+          throw paddockError('PADDOCK_ERR_INVALID_ARGUMENTS', { plugin: pluginId, method, problems: formatIssuesInline(parsed.error) });
+        }
+        parsedArgs = parsed.data as unknown[];
+        context = deps.context(verified.scopes);
+      } catch (error) {
+        return fail(error);
+      }
+      let value: unknown;
+      try {
+        value = await definition.handler(context, ...parsedArgs);
+      } catch (error) {
+        if (error instanceof PaddockError) return fail(error);
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return fail(paddockError('PADDOCK_ERR_HOST_METHOD_FAILED', { method, reason }, { cause: error, origin: 'host', plugin: pluginId }));
+      }
+      const bad = findUncloneable(value);
+      if (bad) {
+        return fail(paddockError('PADDOCK_ERR_NOT_CLONEABLE', { where: `result of host method ${JSON.stringify(method)}`, path: bad[0], kind: bad[1] }, { origin: 'host' }));
+      }
+      return { ok: true, value };
+    },
+
+    async subscribe(token: string, events: string[]): Promise<Result<void>> {
+      try {
+        deps.subscribe(checkEvents(token, events));
+        return { ok: true, value: undefined };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async unsubscribe(token: string, events: string[]): Promise<Result<void>> {
+      try {
+        deps.unsubscribe(checkEvents(token, events));
+        return { ok: true, value: undefined };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+  };
+}

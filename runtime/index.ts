@@ -1,0 +1,19 @@
+/**
+ * `paddock`: the host side. Embed a PluginRuntime, define the API plugins may call,
+ * load plugins from a config, emit events, invoke actions.
+ */
+export { PluginRuntime, type RuntimeEvents, type EventSource, type LoadOptions, type LoadReport } from './plugin-runtime.js';
+export { defineMethod, type MethodDefinition, type MethodContext, type HostApiDefinition, type ApiOf, type EventDefinition } from './api/define.js';
+export { BUILTIN_SCOPES } from './api/builtins.js';
+export type { PluginInfo, PluginState, StateChange } from './supervisor/plugin-controller.js';
+export { DEFAULT_LIMITS, type RuntimeOptions, type ResolvedLimits } from './options.js';
+export { configSchema, pluginEntrySchema, limitsSchema, type PaddockConfig, type PluginEntry, type PluginEntryInput, type Limits } from './config/schema.js';
+export { readConfigFile, parseJsonc, validateConfig, type LoadedConfig } from './config/load.js';
+export { configJsonSchema } from './config/json-schema.js';
+export { formatIssues, formatPath } from './config/format-issues.js';
+export { createLogger, type LoggerOptions } from './logging/logger.js';
+export { LogStore, MAX_LOG_ROWS } from './logging/log-store.js';
+export type { SchemeResolver, ResolvedPlugin, ResolveContext } from './resolve/resolve-url.js';
+export * from '../sdk/errors.js';
+export type { PluginMeta, PluginConfiguration, LogItem, LogQuery, LogSeverity } from '../sdk/types.js';
+export { z } from 'zod';

@@ -1,0 +1,358 @@
+/**
+ * PluginRuntime: what a host embeds. It loads plugins into isolated workers, offers them
+ * the host's API (token- and scope-checked), delivers host events to the plugins that
+ * subscribed, supervises them (restart with backoff, blocked-loop detection) and stops
+ * them cleanly.
+ *
+ * Events on the runtime (it is an eventemitter3 emitter):
+ * - host and plugin events by name: `(data, source)`; `source.plugin` is the publisher's id
+ *   when a plugin published it;
+ * - `plugin:state` (StateChange), `plugin:log` ({ id, severity, message }),
+ *   `plugin:dropped` ({ id, count, total }), `plugin:leave` ({ id, reason }),
+ *   `plugin:error` ({ id, error }).
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'pino';
+import { paddockError } from '../sdk/errors.js';
+import { type LogItem, type LogQuery, type LogSeverity } from '../sdk/types.js';
+import { builtinMethods, BUILTIN_METHOD_NAMES } from './api/builtins.js';
+import type { AnyMethod } from './api/define.js';
+import { checkEventName } from './api/host-endpoint.js';
+import { readConfigFile, validateConfig } from './config/load.js';
+import { configSchema, pluginEntrySchema, type PaddockConfig, type PluginEntryInput } from './config/schema.js';
+import { formatIssues } from './config/format-issues.js';
+import { EventBus } from './events/event-bus.js';
+import { createLogger } from './logging/logger.js';
+import { LogStore } from './logging/log-store.js';
+import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
+import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
+import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
+import { TokenAuthority } from './tokens.js';
+import { SpareWorkers } from './transport/spare-workers.js';
+
+export interface EventSource {
+  /** Id of the plugin that published the event; absent when the host emitted it. */
+  plugin?: string;
+}
+
+/** The runtime's own events; any other name is a host or plugin event `(data, source)`. */
+export interface RuntimeEvents {
+  'plugin:state': (change: StateChange) => void;
+  'plugin:log': (entry: { id: string; severity: LogSeverity; message: string }) => void;
+  'plugin:dropped': (notice: { id: string; count: number; total: number }) => void;
+  'plugin:leave': (notice: { id: string; reason: string | undefined }) => void;
+  'plugin:error': (notice: { id: string; error: Error }) => void;
+}
+
+type HostEventListener = (data: unknown, source: EventSource) => void;
+
+// Typed listeners for the runtime's own events; any other name carries (data, source).
+export interface PluginRuntime {
+  on<K extends keyof RuntimeEvents>(event: K, listener: RuntimeEvents[K]): this;
+  on(event: string, listener: HostEventListener): this;
+  once<K extends keyof RuntimeEvents>(event: K, listener: RuntimeEvents[K]): this;
+  once(event: string, listener: HostEventListener): this;
+  off<K extends keyof RuntimeEvents>(event: K, listener?: RuntimeEvents[K]): this;
+  off(event: string, listener?: HostEventListener): this;
+}
+
+export interface LoadOptions {
+  /** Resolve a relative url against this folder (default: the runtime's baseDir). */
+  baseDir?: string;
+  /** Where the entry came from, for error paths (e.g. "plugins[2]"). */
+  path?: string;
+}
+
+export interface LoadReport {
+  loaded: PluginInfo[];
+  failed: Array<{ id: string; path: string; error: Error }>;
+}
+
+const SEVERITY_TO_PINO: Record<LogSeverity, 'debug' | 'info' | 'warn' | 'error'> = {
+  debug: 'debug', info: 'info', log: 'info', warn: 'warn', error: 'error',
+};
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class PluginRuntime extends EventEmitter<string> {
+  readonly logger: Logger;
+  /** Recent log items, queryable by plugins through `logs()`. */
+  readonly logs: LogStore;
+  readonly #options: Readonly<ResolvedOptions>;
+  readonly #tokens = new TokenAuthority();
+  readonly #bus = new EventBus();
+  readonly #plugins = new Map<string, PluginController>();
+  readonly #methods: ReadonlyMap<string, AnyMethod>;
+  readonly #schemes = new Map<string, SchemeResolver>();
+  readonly #spares: SpareWorkers | undefined;
+  #closed = false;
+
+  constructor(options: RuntimeOptions = {}) {
+    super();
+    this.#options = resolveOptions(options);
+    this.logger = this.#options.logger ?? createLogger({ level: this.#options.logLevel, pretty: this.#options.prettyLogs });
+    this.logs = new LogStore(this.#options.logStoreSize);
+    this.#methods = this.#buildMethods();
+    this.#spares = this.#options.spareWorkers > 0
+      ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
+      : undefined;
+  }
+
+  /** The host API version plugins' `meta.api` ranges are checked against. */
+  get apiVersion(): string {
+    return this.#options.apiVersion;
+  }
+
+  get options(): Readonly<ResolvedOptions> {
+    return this.#options;
+  }
+
+  /** Teach the runtime a url scheme (`npm`, `jsr`, …). */
+  registerScheme(scheme: string, resolver: SchemeResolver): void {
+    this.#schemes.set(scheme.replace(/:$/, '').toLowerCase(), resolver);
+  }
+
+  /** Load one plugin and start it. Rejects with a clear error if it is refused. */
+  async load(entry: PluginEntryInput, options: LoadOptions = {}): Promise<PluginInfo> {
+    const controller = this.#createController(entry, options);
+    await controller.load();
+    return controller.info();
+  }
+
+  /**
+   * Load every enabled plugin of a config (a JSON/JSONC file or an object). An invalid
+   * config throws before anything loads; a plugin that fails is reported and the others go on.
+   */
+  async loadConfig(source: string | PaddockConfig, options: { baseDir?: string } = {}): Promise<LoadReport> {
+    const { config, baseDir } = typeof source === 'string'
+      ? await readConfigFile(source, configSchema)
+      : { config: validateConfig(source, 'object', configSchema), baseDir: options.baseDir ?? this.#options.baseDir };
+    const controllers: Array<{ path: string; controller: PluginController }> = [];
+    const problems: string[] = [];
+    config.plugins.forEach((entry, index) => {
+      if (entry.enabled === false) return;
+      try {
+        controllers.push({ path: `plugins[${index}]`, controller: this.#createController(entry, { baseDir, path: `plugins[${index}]` }) });
+      } catch (error) {
+        const message = (error as Error).message;
+        problems.push(message.startsWith('invalid config') ? message.split('\n').slice(1).join('\n') : `  - plugins[${index}].id: ${message}`);
+      }
+    });
+    if (problems.length) {
+      for (const { controller } of controllers) this.#plugins.delete(controller.id);
+      throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: typeof source === 'string' ? source : 'object', problems: problems.join('\n') });
+    }
+    const results = await Promise.allSettled(controllers.map(({ controller }) => controller.load()));
+    const report: LoadReport = { loaded: [], failed: [] };
+    results.forEach((result, i) => {
+      const { path, controller } = controllers[i]!;
+      if (result.status === 'fulfilled') report.loaded.push(controller.info());
+      else report.failed.push({ id: controller.id, path, error: result.reason as Error });
+    });
+    return report;
+  }
+
+  /** Stop a plugin (cleanup() runs, its token is revoked) and forget it. */
+  async unload(id: string): Promise<void> {
+    const controller = this.#get(id);
+    await controller.stop('unload');
+    this.#plugins.delete(id);
+  }
+
+  /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
+  async reload(id: string): Promise<PluginInfo> {
+    this.#assertOpen();
+    const controller = this.#get(id);
+    await controller.reload();
+    return controller.info();
+  }
+
+  /**
+   * Emit a host event: to host listeners, and to every plugin subscribed to it (queued,
+   * batched, never awaited). Returns true if anyone listens.
+   */
+  override emit(event: string, data?: unknown): boolean {
+    checkEventName(event);
+    const local = super.emit(event, data, {} satisfies EventSource);
+    return this.#bus.publish(event, data) > 0 || local;
+  }
+
+  /** Invoke a named action of a plugin; resolves with its result. */
+  async invoke(id: string, action: string, params?: unknown): Promise<unknown> {
+    this.#assertOpen();
+    return this.#get(id).invoke(action, params);
+  }
+
+  /** Change a plugin's options at run time: configure() is called again, no restart. */
+  async reconfigure(id: string, options: Record<string, unknown>): Promise<void> {
+    this.#assertOpen();
+    await this.#get(id).reconfigure(options);
+  }
+
+  list(): PluginInfo[] {
+    return [...this.#plugins.values()].map((c) => c.info());
+  }
+
+  get(id: string): PluginInfo | undefined {
+    return this.#plugins.get(id)?.info();
+  }
+
+  /** Resolves once every event queued so far (for one plugin or all) is handled or dropped. */
+  drain(id?: string): Promise<void> {
+    return this.#bus.drain(id);
+  }
+
+  /** Resolves when warm spare workers (option spareWorkers) have booted. */
+  async warmUp(): Promise<void> {
+    await this.#spares?.warm();
+  }
+
+  /** Stop every plugin, most recently loaded first, then the spare workers. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const controller of [...this.#plugins.values()].reverse()) {
+      try {
+        await controller.stop('runtime closing');
+      } catch (error) {
+        this.logger.error({ err: error, plugin: controller.id }, 'failed to stop plugin');
+      }
+    }
+    this.#plugins.clear();
+    await this.#spares?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Add an item to the log store that plugins query (e.g. a managed process's output). */
+  record(item: Omit<LogItem, 'timeStamp'> & { timeStamp?: number }): void {
+    this.logs.append({ timeStamp: Date.now(), ...item });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw paddockError('PADDOCK_ERR_RUNTIME_CLOSED', {});
+  }
+
+  #get(id: string): PluginController {
+    const controller = this.#plugins.get(id);
+    if (!controller) throw paddockError('PADDOCK_ERR_UNKNOWN_PLUGIN', { plugin: id });
+    return controller;
+  }
+
+  #createController(input: PluginEntryInput, options: LoadOptions): PluginController {
+    this.#assertOpen();
+    const where = options.path ?? 'entry';
+    const parsed = pluginEntrySchema.safeParse(input);
+    if (!parsed.success) {
+      throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: where, problems: formatIssues(parsed.error, options.path ? [options.path] : []) });
+    }
+    const entry = parsed.data;
+    const scopes = [...new Set([...this.#options.defaultScopes, ...(entry.scopes ?? [])])];
+    const known = this.#knownScopes();
+    const unknown = (entry.scopes ?? []).map((s, i) => [s, i] as const).filter(([s]) => !known.has(s));
+    if (unknown.length) {
+      throw paddockError('PADDOCK_ERR_CONFIG_INVALID', {
+        source: where,
+        problems: unknown.map(([s, i]) => `  - ${options.path ? `${options.path}.` : ''}scopes[${i}]: unknown scope ${JSON.stringify(s)} (this host knows: ${[...known].join(', ')})`).join('\n'),
+      });
+    }
+    const id = entry.id ?? this.#uniqueId(defaultIdFor(entry.url));
+    if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
+    const { url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, ...extensions } = entry;
+    const resolvedEntry: PluginEntryResolved = {
+      id,
+      url,
+      baseDir: options.baseDir ?? this.#options.baseDir,
+      options: pluginOptions ?? {},
+      scopes,
+      limits: resolveLimits(this.#options.limits, limits),
+      extensions: Object.fromEntries(Object.entries(extensions).filter(([, v]) => v !== undefined)),
+    };
+    const controller = new PluginController(resolvedEntry, {
+      options: this.#options,
+      logger: this.logger.child({ plugin: id }),
+      tokens: this.#tokens,
+      bus: this.#bus,
+      spares: this.#spares,
+      methods: this.#methods,
+      events: this.#options.events,
+      schemes: this.#schemes,
+      onState: (change) => this.#onState(change),
+      onOutput: (pluginId, stream, line) => this.#pluginLog(pluginId, stream === 'stdout' ? 'info' : 'warn', line, stream),
+      onDropped: (pluginId, count, total) => {
+        this.#plugins.get(pluginId) && this.logger.child({ plugin: pluginId }).warn({ dropped: count, total }, `dropped ${count} events (queue full, limits.eventQueueLimit)`);
+        super.emit('plugin:dropped', { id: pluginId, count, total });
+      },
+    });
+    this.#plugins.set(id, controller);
+    return controller;
+  }
+
+  #uniqueId(base: string): string {
+    if (!this.#plugins.has(base)) return base;
+    for (let n = 2; ; n++) if (!this.#plugins.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+
+  #knownScopes(): Set<string> {
+    const scopes = new Set<string>(this.#options.defaultScopes);
+    for (const method of this.#methods.values()) scopes.add(method.scope);
+    for (const event of this.#options.events.values()) if (event.scope) scopes.add(event.scope);
+    return scopes;
+  }
+
+  #onState(change: StateChange): void {
+    const log = this.logger.child({ plugin: change.id });
+    const text = `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`;
+    if (change.to === 'failed' || change.to === 'crashed') log.error({ err: change.error }, text);
+    else log.info(text);
+    this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
+    super.emit('plugin:state', change);
+    if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });
+  }
+
+  #pluginLog(id: string, severity: LogSeverity, message: string, category = 'plugin'): void {
+    this.logger.child({ plugin: id })[SEVERITY_TO_PINO[severity]](message);
+    this.logs.append({ timeStamp: Date.now(), processId: id, category, severity, text: message });
+    super.emit('plugin:log', { id, severity, message });
+  }
+
+  #buildMethods(): ReadonlyMap<string, AnyMethod> {
+    const methods = new Map<string, AnyMethod>(Object.entries(builtinMethods({
+      log: (id, severity, message) => this.#pluginLog(id, severity, message),
+      queryLogs: (query: LogQuery) => this.logs.query(query),
+      publish: (id, event, data) => {
+        checkEventName(event);
+        super.emit(event, data, { plugin: id } satisfies EventSource);
+        this.#bus.publish(event, data, this.#bus.get(id));
+      },
+      leave: (id, reason) => {
+        super.emit('plugin:leave', { id, reason });
+        // After the reply has gone out: stopping waits for the plugin's cleanup().
+        setImmediate(() => {
+          this.#plugins.get(id)?.stop(reason ? `left: ${reason}` : 'left').catch((error: unknown) =>
+            this.logger.error({ err: error, plugin: id }, 'failed to stop a plugin that asked to leave'));
+        });
+      },
+    })));
+    for (const [name, method] of this.#options.api) {
+      if (BUILTIN_METHOD_NAMES.has(name)) {
+        throw paddockError('PADDOCK_ERR_API_DEFINITION', { method: name, reason: 'the name is taken by a built-in method' });
+      }
+      methods.set(name, method);
+    }
+    return methods;
+  }
+}
+
+function defaultIdFor(url: string): string {
+  const npm = /^(?:npm|jsr):(@?[^@]+)/i.exec(url);
+  if (npm) return slugify(npm[1]!.split('/').pop()!);
+  const path = url.replace(/^file:(\/\/)?/, '').replace(/[?#].*$/, '');
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  let name = parts.pop() ?? 'plugin';
+  const stem = name.replace(/\.(c|m)?(j|t)s$/, '');
+  if (['index', 'mod', 'plugin', 'main'].includes(stem) && parts.length) name = parts.pop()!;
+  else name = stem;
+  return slugify(name);
+}

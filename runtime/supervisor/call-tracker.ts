@@ -1,0 +1,72 @@
+/**
+ * Host → plugin calls in flight. Each gets a named deadline; when the worker dies or
+ * is stopped, every pending call is rejected at once with the reason (Comlink alone
+ * would leave them pending forever).
+ */
+import { paddockError, PaddockError } from '../../sdk/errors.js';
+import { deserializeError } from '../../sdk/internal/serialize-error.js';
+import type { Result } from '../../workers/protocol.js';
+
+interface Pending {
+  call: string;
+  reject: (error: Error) => void;
+}
+
+export class CallTracker {
+  readonly #plugin: string;
+  readonly #pending = new Set<Pending>();
+  readonly #maxConcurrent: number;
+
+  constructor(plugin: string, maxConcurrent = Infinity) {
+    this.#plugin = plugin;
+    this.#maxConcurrent = maxConcurrent;
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Run `send` with a deadline and unwrap its Result (throwing the error it carries). */
+  run<T>(call: string, timeoutMs: number, send: () => Promise<Result<T>>): Promise<T> {
+    if (this.#pending.size >= this.#maxConcurrent) {
+      return Promise.reject(paddockError('PADDOCK_ERR_TOO_MANY_CALLS', { plugin: this.#plugin, limit: this.#maxConcurrent }));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { call, reject };
+      const timer = setTimeout(() => {
+        this.#pending.delete(pending);
+        reject(paddockError('PADDOCK_ERR_CALL_TIMEOUT', { plugin: this.#plugin, call, ms: timeoutMs }));
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        return this.#pending.delete(pending);
+      };
+      pending.reject = (error) => {
+        if (settle()) reject(error);
+      };
+      this.#pending.add(pending);
+      send().then(
+        (result) => {
+          if (!settle()) return;
+          if (result && typeof result === 'object' && result.ok === true) resolve(result.value);
+          else if (result && typeof result === 'object' && result.ok === false) reject(deserializeError(result.error));
+          else reject(paddockError('PADDOCK_ERR_PROTOCOL', { plugin: this.#plugin, problem: `${call} answered with something that is not a result` }));
+        },
+        (error: unknown) => {
+          if (!settle()) return;
+          // Comlink's own rejections (the worker threw outside a Result) count as plugin failures.
+          reject(error instanceof PaddockError ? error : paddockError('PADDOCK_ERR_PLUGIN_THREW', {
+            plugin: this.#plugin, where: call, reason: error instanceof Error ? error.message : String(error),
+          }, { cause: error, origin: 'plugin' }));
+        },
+      );
+    });
+  }
+
+  /** Reject every pending call: the worker `reason` (e.g. "exited with code 1"). */
+  rejectAll(reason: string): void {
+    for (const p of [...this.#pending]) {
+      p.reject(paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin: this.#plugin, call: p.call, reason }));
+    }
+  }
+}

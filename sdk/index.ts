@@ -1,0 +1,9 @@
+/**
+ * `paddock/sdk`: what plugin authors import. Nothing here reaches into the host.
+ */
+export { PluginImplementation, defineAction, type Action, type ActionDefinition } from './plugin.js';
+export { PaddockClient, type EventListener } from './client.js';
+export { connect } from './connect.js';
+export * from './types.js';
+export * from './errors.js';
+export { z } from 'zod';

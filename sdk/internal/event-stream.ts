@@ -1,0 +1,123 @@
+/**
+ * Worker side of the event channel.
+ *
+ *   host outbox ── EventBatch {s, e:[name,data,…], d} ──▶ EventStream ──▶ each client's listeners
+ *               ◀───────────── ack s ────────────────────┘
+ *
+ * The host only sends events this worker subscribed to; the stream keeps a count of
+ * listeners per event across all clients of the worker and tells the host when an
+ * event gains its first listener or loses its last (coalesced per microtask).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Remote } from 'comlink';
+import type { EventBatch, HostEndpoint } from '../../workers/protocol.js';
+import { DROPPED_EVENT, type DroppedNotice } from '../types.js';
+import { deserializeError } from './serialize-error.js';
+
+export interface EventSink {
+  deliver(event: string, data: unknown): void;
+}
+
+export class EventStream {
+  readonly #port: MessagePort;
+  readonly #host: Remote<HostEndpoint>;
+  readonly #token: () => string;
+  readonly #report: (where: string, error: unknown) => void;
+  readonly #refs = new Map<string, number>();
+  readonly #sinks = new Set<EventSink>();
+  #pendingAdd = new Set<string>();
+  #pendingRemove = new Set<string>();
+  #flushScheduled = false;
+  #droppedTotal = 0;
+
+  constructor(port: MessagePort, host: Remote<HostEndpoint>, token: () => string, report: (where: string, error: unknown) => void) {
+    this.#port = port;
+    this.#host = host;
+    this.#token = token;
+    this.#report = report;
+    port.on('message', (batch: EventBatch) => this.#onBatch(batch));
+  }
+
+  get droppedTotal(): number {
+    return this.#droppedTotal;
+  }
+
+  addSink(sink: EventSink): void {
+    this.#sinks.add(sink);
+  }
+
+  removeSink(sink: EventSink): void {
+    this.#sinks.delete(sink);
+  }
+
+  addInterest(event: string): void {
+    const count = this.#refs.get(event) ?? 0;
+    this.#refs.set(event, count + 1);
+    if (count === 0) {
+      if (!this.#pendingRemove.delete(event)) this.#pendingAdd.add(event);
+      this.#schedule();
+    }
+  }
+
+  removeInterest(event: string): void {
+    const count = this.#refs.get(event) ?? 0;
+    if (count <= 1) {
+      this.#refs.delete(event);
+      if (count === 1) {
+        if (!this.#pendingAdd.delete(event)) this.#pendingRemove.add(event);
+        this.#schedule();
+      }
+    } else {
+      this.#refs.set(event, count - 1);
+    }
+  }
+
+  /** Events with at least one listener in this worker. */
+  subscribedEvents(): string[] {
+    return [...this.#refs.keys()];
+  }
+
+  /** Forget the pending subscription messages: the start report carries the full set. */
+  markReported(): void {
+    this.#pendingAdd.clear();
+    this.#pendingRemove.clear();
+  }
+
+  #schedule(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      const add = [...this.#pendingAdd];
+      const remove = [...this.#pendingRemove];
+      this.#pendingAdd.clear();
+      this.#pendingRemove.clear();
+      if (add.length) this.#send('subscribe', add);
+      if (remove.length) this.#send('unsubscribe', remove);
+    });
+  }
+
+  #send(kind: 'subscribe' | 'unsubscribe', events: string[]): void {
+    this.#host[kind](this.#token(), events).then(
+      (result) => {
+        if (!result.ok) this.#report(`${kind} ${events.join(', ')}`, deserializeError(result.error));
+      },
+      (error: unknown) => this.#report(`${kind} ${events.join(', ')}`, error),
+    );
+  }
+
+  #onBatch(batch: EventBatch): void {
+    const events = batch.e;
+    for (let i = 0; i < events.length; i += 2) {
+      const name = events[i] as string;
+      const data = events[i + 1];
+      for (const sink of this.#sinks) sink.deliver(name, data);
+    }
+    if (batch.d > 0) {
+      this.#droppedTotal += batch.d;
+      const notice: DroppedNotice = { count: batch.d, total: this.#droppedTotal };
+      for (const sink of this.#sinks) sink.deliver(DROPPED_EVENT, notice);
+    }
+    this.#port.postMessage(batch.s);
+  }
+}

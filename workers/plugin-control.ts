@@ -1,0 +1,218 @@
+/**
+ * The worker side of a plugin's lifecycle: import the module, find and construct the
+ * plugin class, and answer the host's control calls. Every answer is a `Result`; an
+ * error thrown by plugin code is wrapped as PADDOCK_ERR_PLUGIN_THREW (origin "plugin")
+ * with the original as `cause`, so the host can tell it from a runtime error.
+ */
+import { paddockError, type PaddockError } from '../sdk/errors.js';
+import { assertCloneable } from '../sdk/internal/cloneable.js';
+import { serializeError } from '../sdk/internal/serialize-error.js';
+import type { WorkerLink } from '../sdk/internal/worker-link.js';
+import type { Action, ActionDefinition } from '../sdk/plugin.js';
+import type { ActionInfo, PluginBoot, PluginControl, Result, StartReport } from './protocol.js';
+
+const EXPORT_NAMES = ['PupPlugin', 'Plugin', 'default'] as const;
+
+interface PluginInstance {
+  meta?: unknown;
+  actions?: Record<string, Action>;
+  validate?: () => unknown;
+  configure?: (options: unknown) => unknown;
+  refreshApiToken?: (token: string) => unknown;
+  cleanup?: () => unknown;
+}
+
+type PluginClass = new (config: unknown, apiUrl: string, apiToken: string) => PluginInstance;
+
+function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+function fail(error: unknown): Result<never> {
+  return { ok: false, error: serializeError(error) };
+}
+
+function isClass(value: unknown): value is PluginClass {
+  return typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object';
+}
+
+function describeExports(mod: Record<string, unknown>): string {
+  const names = Object.keys(mod);
+  return names.length ? `exports ${names.map((n) => `${n} (${typeof mod[n]})`).join(', ')}` : 'no exports';
+}
+
+function pickMeta(instance: PluginInstance, cls: PluginClass): unknown {
+  const meta = instance.meta ?? (cls as unknown as { meta?: unknown }).meta;
+  if (typeof meta !== 'object' || meta === null) return meta === undefined ? undefined : String(meta);
+  const { name, version, api, repository } = meta as Record<string, unknown>;
+  const plain = (v: unknown) => (v === undefined || typeof v === 'string' ? v : `<${typeof v}>`);
+  return { name: plain(name), version: plain(version), api: plain(api), repository: plain(repository) };
+}
+
+function asDefinition(action: Action): ActionDefinition {
+  return typeof action === 'function' ? { run: action } : action;
+}
+
+function describeActions(actions: Record<string, Action> | undefined): ActionInfo[] {
+  if (!actions || typeof actions !== 'object') return [];
+  const out: ActionInfo[] = [];
+  for (const [name, action] of Object.entries(actions)) {
+    const definition = asDefinition(action);
+    if (typeof definition?.run !== 'function') continue;
+    const info: ActionInfo = { name };
+    if (typeof definition.description === 'string') info.description = definition.description;
+    const schema = definition.params as { toJSONSchema?: () => unknown } | undefined;
+    if (schema && typeof schema.toJSONSchema === 'function') {
+      try {
+        info.params = JSON.parse(JSON.stringify(schema.toJSONSchema()));
+      } catch {
+        // A schema zod cannot express as JSON Schema (transforms, …) is still enforced; it just goes undescribed.
+        info.params = { description: 'not expressible as JSON Schema' };
+      }
+    }
+    out.push(info);
+  }
+  return out;
+}
+
+function formatZodIssues(error: unknown): string {
+  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  if (!Array.isArray(issues)) return String(error);
+  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(params)'}: ${i.message}`).join('; ');
+}
+
+/** Keep `this.config.options` current for plugins that read it instead of implementing configure(). */
+function keepOptions(target: PluginInstance, options: unknown): void {
+  const config = (target as { config?: unknown }).config;
+  if (typeof config !== 'object' || config === null || Object.isFrozen(config)) return;
+  (config as { options?: unknown }).options = options;
+}
+
+export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginControl {
+  let instance: PluginInstance | undefined;
+  const plugin = boot.id;
+
+  const threw = (where: string, error: unknown): PaddockError =>
+    paddockError('PADDOCK_ERR_PLUGIN_THREW', {
+      plugin, where, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }, { cause: error, origin: 'plugin' });
+
+  async function runHook(where: string, fn: () => unknown): Promise<Result<unknown>> {
+    try {
+      return ok(await fn());
+    } catch (error) {
+      return fail(threw(where, error));
+    }
+  }
+
+  const notStarted = () => fail(paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: 'not started' }));
+
+  return {
+    async start(): Promise<Result<StartReport>> {
+      let mod: Record<string, unknown>;
+      try {
+        mod = await import(boot.moduleUrl) as Record<string, unknown>;
+      } catch (error) {
+        const reason = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+        return fail(paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }));
+      }
+      const exportName = EXPORT_NAMES.find((name) => isClass(mod[name]));
+      if (!exportName) {
+        return fail(paddockError('PADDOCK_ERR_NO_PLUGIN_CLASS', { plugin, url: boot.url, found: describeExports(mod) }));
+      }
+      const cls = mod[exportName] as PluginClass;
+      try {
+        instance = new cls({ url: boot.url, options: boot.options, id: boot.id, dataDir: boot.dataDir }, boot.apiUrl, boot.token);
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return fail(paddockError('PADDOCK_ERR_PLUGIN_CONSTRUCTOR', { plugin, reason }, { cause: error, origin: 'plugin' }));
+      }
+      const report: StartReport = {
+        meta: pickMeta(instance, cls),
+        actions: describeActions(instance.actions),
+        subscriptions: link.events.subscribedEvents(),
+        exportName,
+        hooks: { validate: typeof instance.validate === 'function', configure: typeof instance.configure === 'function' },
+      };
+      link.events.markReported();
+      return ok(report);
+    },
+
+    async validate(): Promise<Result<void>> {
+      const target = instance;
+      if (!target) return notStarted();
+      if (typeof target.validate !== 'function') return ok(undefined);
+      let verdict: unknown;
+      try {
+        verdict = await target.validate();
+      } catch (error) {
+        return fail(paddockError('PADDOCK_ERR_VALIDATE_FAILED', {
+          plugin, reason: error instanceof Error ? error.message : String(error),
+        }, { cause: error, origin: 'plugin' }));
+      }
+      if (verdict === false || typeof verdict === 'string') {
+        return fail(paddockError('PADDOCK_ERR_VALIDATE_FAILED', {
+          plugin, reason: typeof verdict === 'string' ? verdict : 'validate() returned false',
+        }, { origin: 'plugin' }));
+      }
+      return ok(undefined);
+    },
+
+    async configure(options: unknown): Promise<Result<void>> {
+      const target = instance;
+      if (!target) return notStarted();
+      keepOptions(target, options);
+      if (typeof target.configure !== 'function') return ok(undefined);
+      const result = await runHook('configure()', () => target.configure!(options));
+      return result.ok ? ok(undefined) : result;
+    },
+
+    async invoke(name: string, params: unknown): Promise<Result<unknown>> {
+      const target = instance;
+      if (!target) return notStarted();
+      const actions = target.actions ?? {};
+      const action = Object.hasOwn(actions, name) ? asDefinition(actions[name]!) : undefined;
+      if (!action || typeof action.run !== 'function') {
+        const known = Object.keys(actions).join(', ') || 'no actions';
+        return fail(paddockError('PADDOCK_ERR_UNKNOWN_ACTION', { plugin, action: name, known }));
+      }
+      let input = params;
+      const schema = action.params as { safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: unknown } } | undefined;
+      if (schema && typeof schema.safeParse === 'function') {
+        const parsed = schema.safeParse(params);
+        if (!parsed.success) {
+          return fail(paddockError('PADDOCK_ERR_INVALID_PARAMS', { plugin, action: name, problems: formatZodIssues(parsed.error) }));
+        }
+        input = parsed.data;
+      }
+      let value: unknown;
+      try {
+        value = await action.run.call(target, input);
+      } catch (error) {
+        return fail(threw(`action ${JSON.stringify(name)}`, error));
+      }
+      try {
+        assertCloneable(value, `result of action ${JSON.stringify(name)}`, plugin);
+      } catch (error) {
+        return fail(error);
+      }
+      return ok(value);
+    },
+
+    async refreshApiToken(token: string): Promise<Result<void>> {
+      link.token = token;
+      for (const listener of link.tokenListeners) listener(token);
+      const target = instance;
+      if (!target || typeof target.refreshApiToken !== 'function') return ok(undefined);
+      const result = await runHook('refreshApiToken()', () => target.refreshApiToken!(token));
+      return result.ok ? ok(undefined) : result;
+    },
+
+    async stop(): Promise<Result<{ cleanup: boolean }>> {
+      const target = instance;
+      if (!target || typeof target.cleanup !== 'function') return ok({ cleanup: false });
+      const result = await runHook('cleanup()', () => target.cleanup!());
+      return result.ok ? ok({ cleanup: result.value === true }) : result;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The wire protocol between the host and a plugin worker.
+ *
+ *   host                                   worker (workers/bootstrap.ts)
+ *   ────                                   ──────
+ *   parentPort  ── InitMessage ─────────▶  installs gates, attaches the SDK
+ *               ◀─ BootedMessage ───────   (sent once the bootstrap is ready)
+ *   control     ── Comlink(PluginControl) ▶ start / validate / configure / invoke / refreshApiToken / stop
+ *   api         ◀─ Comlink(HostEndpoint) ─  call / subscribe / unsubscribe   (every message validated)
+ *   events      ── EventBatch ──────────▶  dispatched to the plugin's listeners, in order
+ *               ◀─ EventAck ────────────   (credit for the next batches)
+ *   heartbeat   SharedArrayBuffer counter, bumped by the worker's event loop
+ *
+ * Every reply is a `Result`: errors travel as data (see sdk/internal/serialize-error.ts),
+ * so nothing depends on Comlink's global transfer handlers.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { z } from 'zod';
+import type { SerializedError } from '../sdk/internal/serialize-error.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** Sent once on `parentPort` to turn a booted worker into a given plugin. */
+export interface InitMessage {
+  type: 'paddock:init';
+  protocol: number;
+  control: MessagePort;
+  api: MessagePort;
+  events: MessagePort;
+  heartbeat: SharedArrayBuffer;
+  heartbeatIntervalMs: number;
+  plugin: PluginBoot;
+}
+
+export interface PluginBoot {
+  id: string;
+  /** The URL the config gave (file:, npm:, jsr:). */
+  url: string;
+  /** The file: URL of the module to import. */
+  moduleUrl: string;
+  options: unknown;
+  apiUrl: string;
+  token: string;
+  /** Deadline for each plugin → host call, after which the client rejects it. */
+  callTimeoutMs: number;
+  /** Private scratch directory of the plugin. */
+  dataDir: string;
+  /** Open-ended room for later features (permissions, …); the bootstrap ignores unknown keys. */
+  extensions?: Record<string, unknown>;
+}
+
+/** Worker → host on `parentPort`. */
+export type WorkerMessage = { type: 'paddock:booted'; protocol: number };
+
+export interface ActionInfo {
+  name: string;
+  description?: string;
+  /** JSON Schema of the params, when the action declares a zod schema. */
+  params?: unknown;
+}
+
+export interface StartReport {
+  meta: unknown;
+  actions: ActionInfo[];
+  /** Events the plugin subscribed to while it was constructed. */
+  subscriptions: string[];
+  exportName: string;
+  /** Which optional hooks the plugin implements. */
+  hooks: { validate: boolean; configure: boolean };
+}
+
+/** What the worker exposes to the host over `control`. */
+export interface PluginControl {
+  start(): Promise<Result<StartReport>>;
+  validate(): Promise<Result<void>>;
+  configure(options: unknown): Promise<Result<void>>;
+  invoke(action: string, params: unknown): Promise<Result<unknown>>;
+  refreshApiToken(token: string): Promise<Result<void>>;
+  stop(): Promise<Result<{ cleanup: boolean }>>;
+}
+
+/** What the host exposes to the plugin over `api`. */
+export interface HostEndpoint {
+  call(token: string, method: string, args: unknown[]): Promise<Result<unknown>>;
+  subscribe(token: string, events: string[]): Promise<Result<void>>;
+  unsubscribe(token: string, events: string[]): Promise<Result<void>>;
+}
+
+export const HOST_ENDPOINT_METHODS = ['call', 'subscribe', 'unsubscribe'] as const;
+
+/** Host → worker on `events`: names and payloads interleaved, to keep one array per batch. */
+export interface EventBatch {
+  /** Sequence number, echoed by the ack. */
+  s: number;
+  /** [name0, data0, name1, data1, …] */
+  e: unknown[];
+  /** Events dropped for this plugin since the previous batch (queue overflow). */
+  d: number;
+}
+
+/** Worker → host on `events`: the sequence number of a batch fully dispatched. */
+export type EventAck = number;
+
+/**
+ * A Comlink request arriving from a plugin on the `api` port. Only APPLY on one of
+ * the listed methods with raw (non-proxy) arguments gets through: GET/SET/CONSTRUCT
+ * would let a plugin walk or modify the host's objects (`__proto__`, `constructor`),
+ * and a HANDLER argument would smuggle a proxy to a plugin port into the host.
+ */
+export const apiRequestSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal('APPLY'),
+  path: z.tuple([z.enum(HOST_ENDPOINT_METHODS)]),
+  argumentList: z.array(z.object({ type: z.literal('RAW'), value: z.unknown() })).max(3),
+});
+
+/** A Comlink reply arriving from a plugin on the `control` port. */
+export const controlReplySchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.enum(['RAW', 'HANDLER']),
+  name: z.literal('throw').optional(),
+  value: z.unknown(),
+}).refine((m) => m.type === 'RAW' || m.name === 'throw', { message: 'only raw values and thrown errors may be returned' });
+
+export const resultSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.unknown() }),
+]);
+
+export const eventAckSchema = z.number().int().nonnegative();
