@@ -29,6 +29,8 @@ import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
+import type { TransportFactory } from './transport/types.js';
+import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
 
 export interface EventSource {
   /** Id of the plugin that published the event; absent when the host emitted it. */
@@ -274,7 +276,7 @@ export class PluginRuntime extends EventEmitter<string> {
       logger: this.logger.child({ plugin: id }),
       tokens: this.#tokens,
       bus: this.#bus,
-      spares: this.#spares,
+      transportFor: (resolved) => this.#transportFor(resolved),
       methods: this.#methods,
       events: this.#options.events,
       schemes: this.#schemes,
@@ -287,6 +289,18 @@ export class PluginRuntime extends EventEmitter<string> {
     });
     this.#plugins.set(id, controller);
     return controller;
+  }
+
+  /** Worker threads, from a warm spare when the plugin's heap and stack limits are the default ones. */
+  #transportFor(entry: PluginEntryResolved): TransportFactory {
+    return (options) => {
+      const spares = this.#spares;
+      const l = entry.limits;
+      const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
+        && l.maxYoungGenerationSizeMb === spares.limits.maxYoungGenerationSizeMb && l.stackSizeMb === spares.limits.stackSizeMb;
+      const worker = (fits ? spares.take() : undefined) ?? spawnPluginWorker(l, `paddock:${entry.id}`);
+      return new WorkerTransport(options, worker);
+    };
   }
 
   #uniqueId(base: string): string {

@@ -12,8 +12,8 @@
  * When the worker dies, the batches in flight go back to the front of the queue and are
  * delivered to the restarted plugin (at-least-once across restarts).
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { EventBatch } from '../../workers/protocol.js';
+import type { EventChannel } from '../transport/types.js';
 
 export const BATCH_MAX_EVENTS = 1024;
 export const WINDOW_MAX_EVENTS = 4096;
@@ -44,7 +44,7 @@ export class Outbox {
   readonly #inflight: InFlight[] = [];
   #inflightEvents = 0;
   #seq = 0;
-  #port: MessagePort | undefined;
+  #port: EventChannel | undefined;
   #droppedForPlugin = 0;
   #droppedForHost = 0;
   #droppedTotal = 0;
@@ -86,7 +86,7 @@ export class Outbox {
   }
 
   /** Start delivering through `port` (the worker is up). */
-  attach(port: MessagePort): void {
+  attach(port: EventChannel): void {
     this.detach();
     this.#port = port;
     port.on('message', this.#onAck);
@@ -155,7 +155,7 @@ export class Outbox {
     this.#waiters = [];
   }
 
-  #post(port: MessagePort, events: unknown[]): void {
+  #post(port: EventChannel, events: unknown[]): void {
     const batch: EventBatch = { s: ++this.#seq, e: events, d: this.#droppedForPlugin };
     try {
       port.postMessage(batch);

@@ -25,11 +25,9 @@ import type { Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
 import { resolvePluginUrl, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import type { TokenAuthority } from '../tokens.js';
-import { spawnPluginWorker, WorkerTransport, type ExitInfo } from '../transport/worker-transport.js';
-import type { SpareWorkers } from '../transport/spare-workers.js';
+import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { verifyMeta } from '../verify-meta.js';
 import { CallTracker } from './call-tracker.js';
-import { HeartbeatMonitor } from './heartbeat-monitor.js';
 
 export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed';
 
@@ -73,7 +71,8 @@ export interface ControllerServices {
   logger: Logger;
   tokens: TokenAuthority;
   bus: EventBus;
-  spares: SpareWorkers | undefined;
+  /** Picks what runs the plugin (a worker thread unless the entry asks otherwise). */
+  transportFor(entry: PluginEntryResolved): TransportFactory;
   methods: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   schemes: ReadonlyMap<string, SchemeResolver>;
@@ -88,12 +87,6 @@ function heartbeatInterval(blockTimeoutMs: number): number {
   return Math.max(20, Math.min(1000, Math.floor(blockTimeoutMs / 5)));
 }
 
-function sameLimits(a: ResolvedLimits, b: { maxOldGenerationSizeMb?: number | undefined; maxYoungGenerationSizeMb?: number | undefined; stackSizeMb?: number | undefined }): boolean {
-  return a.maxOldGenerationSizeMb === b.maxOldGenerationSizeMb
-    && a.maxYoungGenerationSizeMb === b.maxYoungGenerationSizeMb
-    && a.stackSizeMb === b.stackSizeMb;
-}
-
 export class PluginController {
   readonly id: string;
   readonly #services: ControllerServices;
@@ -106,7 +99,7 @@ export class PluginController {
   #resolved: ResolvedPlugin | undefined;
   #report: StartReport | undefined;
   #meta: PluginMeta | undefined;
-  #transport: WorkerTransport | undefined;
+  #transport: PluginTransport | undefined;
   #liveTokens: string[] = [];
   #generation = 0;
   #crashes = 0;
@@ -116,7 +109,7 @@ export class PluginController {
   #refreshTimer: NodeJS.Timeout | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #stableTimer: NodeJS.Timeout | undefined;
-  #heartbeat: HeartbeatMonitor | undefined;
+  #stopWatching: (() => void) | undefined;
   #runningWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(entry: PluginEntryResolved, services: ControllerServices) {
@@ -236,7 +229,7 @@ export class PluginController {
     this.#setState('starting');
     this.#exitReason = undefined;
     this.#calls = new CallTracker(this.id);
-    let transport: WorkerTransport | undefined;
+    let transport: PluginTransport | undefined;
     try {
       await mkdir(this.#dataDir(), { recursive: true });
       const token = this.#issueToken();
@@ -249,11 +242,8 @@ export class PluginController {
         subscribe: (events) => this.#services.bus.subscribe(this.#outbox, events),
         unsubscribe: (events) => this.#services.bus.unsubscribe(this.#outbox, events),
       });
-      const spares = this.#services.spares;
-      const worker = (spares && sameLimits(limits, spares.limits) ? spares.take() : undefined)
-        ?? spawnPluginWorker(limits, `paddock:${this.id}`);
-      transport = new WorkerTransport({
-        worker,
+      transport = this.#services.transportFor(this.#entry)({
+        limits,
         endpoint,
         heartbeatIntervalMs: heartbeatInterval(limits.blockTimeoutMs),
         boot: {
@@ -272,10 +262,11 @@ export class PluginController {
         onExit: (info) => this.#onExit(generation, info),
       });
       this.#transport = transport;
-      this.#heartbeat = new HeartbeatMonitor(transport.heartbeat, heartbeatInterval(limits.blockTimeoutMs), limits.blockTimeoutMs, (ms) => {
+      const watched = transport;
+      this.#stopWatching = watched.watchLiveness(limits.blockTimeoutMs, (ms) => {
         this.#exitReason = `its event loop was blocked for ${ms} ms`;
         this.#logger.error(`event loop blocked for ${ms} ms (limits.blockTimeoutMs ${limits.blockTimeoutMs}); terminating`);
-        void transport!.terminate();
+        void watched.terminate();
       });
       const control = transport.control;
       const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start());
@@ -485,9 +476,9 @@ export class PluginController {
     clearTimeout(this.#refreshTimer);
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#stableTimer);
-    this.#heartbeat?.stop();
+    this.#stopWatching?.();
     this.#refreshTimer = this.#restartTimer = this.#stableTimer = undefined;
-    this.#heartbeat = undefined;
+    this.#stopWatching = undefined;
   }
 }
 

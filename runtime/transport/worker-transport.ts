@@ -15,12 +15,12 @@ import {
   PROTOCOL_VERSION,
   apiRequestSchema,
   controlReplySchema,
-  type HostEndpoint,
   type InitMessage,
-  type PluginBoot,
   type PluginControl,
   type WorkerMessage,
 } from '../../workers/protocol.js';
+import { HeartbeatMonitor } from '../supervisor/heartbeat-monitor.js';
+import type { PluginTransport, TransportOptions } from './types.js';
 
 export const BOOTSTRAP_URL = new URL('../../workers/bootstrap.js', import.meta.url);
 
@@ -32,11 +32,6 @@ export interface WorkerResourceLimits {
   stackSizeMb?: number | undefined;
 }
 
-export interface ExitInfo {
-  code: number;
-  /** Error the worker died of (uncaught exception, out of memory), if any. */
-  error?: Error;
-}
 
 /** Spawn a worker running the bootstrap; it posts `paddock:booted` when ready for a plugin. */
 export function spawnPluginWorker(limits: WorkerResourceLimits, name: string): Worker {
@@ -82,33 +77,26 @@ export function whenBooted(worker: Worker): Promise<void> {
   });
 }
 
-export interface WorkerTransportOptions {
-  boot: PluginBoot;
-  worker: Worker;
-  endpoint: HostEndpoint;
-  heartbeatIntervalMs: number;
-  onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
-  onProtocolViolation: (problem: string) => void;
-  onExit: (info: ExitInfo) => void;
-}
-
-export class WorkerTransport {
+export class WorkerTransport implements PluginTransport {
+  readonly kind = 'worker';
   readonly control: Remote<PluginControl>;
   readonly events: MessagePort;
-  readonly heartbeat: Int32Array;
+  readonly #heartbeat: Int32Array;
+  readonly #heartbeatIntervalMs: number;
   readonly #worker: Worker;
   readonly #ports: MessagePort[];
   #exited = false;
   #exitPromise: Promise<void>;
 
-  constructor(options: WorkerTransportOptions) {
-    const { worker } = options;
+  /** Runs the plugin in `worker` (a fresh one, or a warm spare), which must run the bootstrap. */
+  constructor(options: TransportOptions, worker: Worker) {
     this.#worker = worker;
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     const control = new MessageChannel();
     const api = new MessageChannel();
     const events = new MessageChannel();
     const buffer = new SharedArrayBuffer(4);
-    this.heartbeat = new Int32Array(buffer);
+    this.#heartbeat = new Int32Array(buffer);
     this.events = events.port1;
     this.#ports = [control.port1, api.port1, events.port1];
 
@@ -157,6 +145,11 @@ export class WorkerTransport {
 
   get threadId(): number {
     return this.#worker.threadId;
+  }
+
+  watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
+    const monitor = new HeartbeatMonitor(this.#heartbeat, this.#heartbeatIntervalMs, blockTimeoutMs, onBlocked);
+    return () => monitor.stop();
   }
 
   /** Stop the worker now; resolves once it has exited. */

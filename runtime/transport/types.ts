@@ -1,0 +1,50 @@
+/**
+ * The seam between a plugin's supervision (supervisor/plugin-controller.ts) and the
+ * thing that runs it. A worker thread is one transport (worker-transport.ts); others
+ * (a child process, …) implement the same interface, so tokens, scopes, events and
+ * restarts work the same whatever runs the plugin.
+ */
+import type { Remote } from 'comlink';
+import type { EventBatch, HostEndpoint, PluginBoot, PluginControl } from '../../workers/protocol.js';
+import type { ResolvedLimits } from '../options.js';
+
+/** Where an Outbox posts event batches and hears acks (a MessagePort fits). */
+export interface EventChannel {
+  postMessage(batch: EventBatch): void;
+  on(event: 'message', listener: (ack: unknown) => void): unknown;
+  off(event: 'message', listener: (ack: unknown) => void): unknown;
+}
+
+export interface ExitInfo {
+  code: number;
+  /** Error the plugin died of (uncaught exception, out of memory), if any. */
+  error?: Error;
+}
+
+export interface TransportOptions {
+  boot: PluginBoot;
+  limits: ResolvedLimits;
+  /** What the plugin may call; the transport exposes it with every request validated. */
+  endpoint: HostEndpoint;
+  heartbeatIntervalMs: number;
+  onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+  onProtocolViolation: (problem: string) => void;
+  onExit: (info: ExitInfo) => void;
+}
+
+export interface PluginTransport {
+  readonly kind: string;
+  /** host → plugin control calls (replies validated by the transport). */
+  readonly control: Remote<PluginControl>;
+  readonly events: EventChannel;
+  readonly exited: boolean;
+  /**
+   * Call `onBlocked(ms)` once if the plugin's event loop stops making progress for
+   * `blockTimeoutMs`. Returns a function that stops watching.
+   */
+  watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void;
+  /** Stop the plugin now; resolves once it is gone. */
+  terminate(): Promise<void>;
+}
+
+export type TransportFactory = (options: TransportOptions) => PluginTransport;
