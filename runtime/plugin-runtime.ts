@@ -70,6 +70,8 @@ export interface LoadReport {
   failed: Array<{ id: string; path: string; error: Error }>;
 }
 
+const FROM_HOST: EventSource = Object.freeze({});
+
 const SEVERITY_TO_PINO: Record<LogSeverity, 'debug' | 'info' | 'warn' | 'error'> = {
   debug: 'debug', info: 'info', log: 'info', warn: 'warn', error: 'error',
 };
@@ -174,7 +176,7 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   override emit(event: string, data?: unknown): boolean {
     checkEventName(event);
-    const local = super.emit(event, data, {} satisfies EventSource);
+    const local = super.emit(event, data, FROM_HOST);
     return this.#bus.publish(event, data) > 0 || local;
   }
 

@@ -9,6 +9,7 @@ import { assertCloneable } from '../sdk/internal/cloneable.js';
 import { serializeError } from '../sdk/internal/serialize-error.js';
 import type { WorkerLink } from '../sdk/internal/worker-link.js';
 import type { Action, ActionDefinition } from '../sdk/plugin.js';
+import { describeImportError } from './import-error.js';
 import type { ActionInfo, PluginBoot, PluginControl, Result, StartReport } from './protocol.js';
 
 const EXPORT_NAMES = ['PupPlugin', 'Plugin', 'default'] as const;
@@ -113,7 +114,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
       try {
         mod = await import(boot.moduleUrl) as Record<string, unknown>;
       } catch (error) {
-        const reason = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+        const reason = describeImportError(error, boot.moduleUrl);
         return fail(paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }));
       }
       const exportName = EXPORT_NAMES.find((name) => isClass(mod[name]));

@@ -16,6 +16,8 @@ export class CallTracker {
   readonly #plugin: string;
   readonly #pending = new Set<Pending>();
   readonly #maxConcurrent: number;
+  /** Set once the worker is gone: later calls fail at once instead of waiting for a deadline. */
+  #closedReason: string | undefined;
 
   constructor(plugin: string, maxConcurrent = Infinity) {
     this.#plugin = plugin;
@@ -28,6 +30,9 @@ export class CallTracker {
 
   /** Run `send` with a deadline and unwrap its Result (throwing the error it carries). */
   run<T>(call: string, timeoutMs: number, send: () => Promise<Result<T>>): Promise<T> {
+    if (this.#closedReason !== undefined) {
+      return Promise.reject(paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin: this.#plugin, call, reason: this.#closedReason }));
+    }
     if (this.#pending.size >= this.#maxConcurrent) {
       return Promise.reject(paddockError('PADDOCK_ERR_TOO_MANY_CALLS', { plugin: this.#plugin, limit: this.#maxConcurrent }));
     }
@@ -63,8 +68,9 @@ export class CallTracker {
     });
   }
 
-  /** Reject every pending call: the worker `reason` (e.g. "exited with code 1"). */
+  /** Reject every pending call, and every later one: the worker `reason` (e.g. "exited with code 1"). */
   rejectAll(reason: string): void {
+    this.#closedReason ??= reason;
     for (const p of [...this.#pending]) {
       p.reject(paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin: this.#plugin, call: p.call, reason }));
     }

@@ -6,7 +6,7 @@
 export class HeartbeatMonitor {
   readonly #timer: NodeJS.Timeout;
   #last: number;
-  #lastChange = Date.now();
+  #lastChange = 0;
 
   constructor(counter: Int32Array, intervalMs: number, blockTimeoutMs: number, onBlocked: (blockedMs: number) => void) {
     this.#last = Atomics.load(counter, 0);
@@ -18,6 +18,8 @@ export class HeartbeatMonitor {
         this.#lastChange = now;
         return;
       }
+      // Not beating yet: the worker is still booting, which startTimeoutMs bounds.
+      if (this.#lastChange === 0) return;
       const blocked = now - this.#lastChange;
       if (blocked >= blockTimeoutMs) {
         this.stop();

@@ -9,7 +9,7 @@
  */
 import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { expose, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/internal/port-endpoint.js';
 import {
   PROTOCOL_VERSION,
@@ -107,7 +107,13 @@ export class WorkerTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.#exited = true;
-        for (const port of this.#ports) port.close();
+        // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
+        // listeners reach back to the controller, that entry would keep everything alive.
+        this.control[releaseProxy]();
+        for (const port of this.#ports) {
+          port.removeAllListeners();
+          port.close();
+        }
         options.onExit(error === undefined ? { code } : { code, error });
         resolve();
       });

@@ -40,13 +40,22 @@ function transpiler(): typeof import('sucrase') {
 
 /** Strip TypeScript types; the output keeps line numbers and carries an inline source map. */
 export function transpileTypeScript(source: string, filename: string): string {
-  const { code, sourceMap } = transpiler().transform(source, {
-    transforms: ['typescript'],
-    disableESTransforms: true,
-    keepUnusedImports: false,
-    filePath: filename,
-    sourceMapOptions: { compiledFilename: filename },
-  });
+  let output: ReturnType<typeof import('sucrase').transform>;
+  try {
+    output = transpiler().transform(source, {
+      transforms: ['typescript'],
+      disableESTransforms: true,
+      keepUnusedImports: false,
+      filePath: filename,
+      sourceMapOptions: { compiledFilename: filename },
+    });
+  } catch (error) {
+    // Report it like V8 would, with the position in the .ts file, not sucrase's stack.
+    const text = (error as Error).message.replace(/^Error transforming [^:]+: /, '');
+    const match = /^(.*) \((\d+):(\d+)\)$/.exec(text);
+    throw new SyntaxError(match ? `${match[1]} (${filename}:${match[2]}:${match[3]})` : `${text} (${filename})`);
+  }
+  const { code, sourceMap } = output;
   if (!sourceMap) return code;
   const map = { ...sourceMap, sources: [pathToFileURL(filename).href], sourcesContent: [source] };
   return `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;

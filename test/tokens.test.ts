@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { isPaddockError, PaddockError } from '../runtime/index.js';
+import { testRuntime, waitFor, type TestRuntime } from './helpers.js';
+
+let short: TestRuntime;
+let normal: TestRuntime;
+
+before(async () => {
+  short = testRuntime({ tokenLifeMs: 600, tokenRenewBeforeMs: 300 });
+  normal = testRuntime();
+  await short.runtime.load({ url: './probe.mjs', id: 'renewing' });
+  await normal.runtime.load({ url: './probe.mjs', id: 'alpha' });
+  await normal.runtime.load({ url: './probe.mjs', id: 'beta' });
+});
+after(async () => {
+  await short.close();
+  await normal.close();
+});
+
+async function pluginCallError(runtime: TestRuntime['runtime'], id: string, action: string, params: unknown): Promise<PaddockError> {
+  const error = await runtime.invoke(id, action, params).then(() => undefined, (e: unknown) => e);
+  assert.ok(isPaddockError(error, 'PADDOCK_ERR_PLUGIN_THREW'), `expected the call to fail, got ${String(error)}`);
+  assert.ok((error as Error).cause instanceof PaddockError);
+  return (error as Error).cause as PaddockError;
+}
+
+test('tokens are renewed before expiry: refreshApiToken is called and the managed client keeps working', async () => {
+  const first = await short.runtime.invoke('renewing', 'token') as string;
+  await waitFor(() => short.logs.lines.filter((l) => l.plugin === 'renewing' && l.msg === 'token renewed').length >= 3, 10_000, 'three renewals');
+  const tokens = await short.runtime.invoke('renewing', 'tokens') as string[];
+  assert.ok(tokens.length >= 3, `refreshApiToken was called ${tokens.length} times`);
+  assert.equal(new Set(tokens).size, tokens.length, 'each renewal brings a new token');
+  const current = await short.runtime.invoke('renewing', 'token') as string;
+  assert.equal(current, tokens.at(-1), 'the SDK handed the newest token to the managed client');
+  assert.notEqual(current, first);
+  // The first token expired long ago; the managed client still gets through.
+  await short.runtime.invoke('renewing', 'call', { method: 'log', args: ['info', 'still authorised'] });
+  assert.ok(short.logs.has('still authorised', 'renewing'));
+});
+
+test('a client that kept an expired token gets a clear error, and the host goes on', async () => {
+  const initial = await short.runtime.invoke('renewing', 'token') as string;
+  await waitFor(() => (short.logs.lines.filter((l) => l.plugin === 'renewing' && l.msg === 'token renewed').length >= 6), 10_000, 'the token to age');
+  const error = await pluginCallError(short.runtime, 'renewing', 'ownClientLog', { token: initial, message: 'with an old token' });
+  assert.equal(error.code, 'PADDOCK_ERR_TOKEN_EXPIRED');
+  assert.match(error.message, /^plugin "renewing" presented a token that expired \d+ ms ago/);
+  assert.equal(short.runtime.get('renewing')?.state, 'running');
+});
+
+test('reload revokes the old token', async () => {
+  const old = await normal.runtime.invoke('alpha', 'token') as string;
+  await normal.runtime.reload('alpha');
+  const error = await pluginCallError(normal.runtime, 'alpha', 'withToken', old);
+  assert.equal(error.code, 'PADDOCK_ERR_TOKEN_REVOKED');
+  assert.equal(error.message, 'plugin "alpha" presented a revoked token (the plugin was unloaded or reloaded)');
+});
+
+test('a token is bound to its plugin: another plugin cannot use it, and a forged one is refused', async () => {
+  const alphaToken = await normal.runtime.invoke('alpha', 'token') as string;
+  const stolen = await pluginCallError(normal.runtime, 'beta', 'withToken', alphaToken);
+  assert.equal(stolen.code, 'PADDOCK_ERR_TOKEN_INVALID');
+  assert.match(stolen.message, /issued to another plugin/);
+  const [prefix, body] = alphaToken.split('.');
+  const claims = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { sub: string; scopes: string[] };
+  claims.sub = 'beta';
+  claims.scopes.push('control');
+  const forged = `${prefix}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${alphaToken.split('.')[2]}`;
+  const refused = await pluginCallError(normal.runtime, 'beta', 'withToken', forged);
+  assert.equal(refused.code, 'PADDOCK_ERR_TOKEN_INVALID');
+  assert.match(refused.message, /signature does not match/);
+});
