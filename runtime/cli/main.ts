@@ -9,6 +9,7 @@ import { commands } from './commands/index.js';
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const examples = commands.flatMap((c) => c.examples ?? []).map((e) => `  ${e}`);
   return [
     'paddock: run sandboxed plugins from file:, npm: and jsr: urls',
     '',
@@ -16,6 +17,7 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
+    ...(examples.length ? ['', 'Examples:', ...examples] : []),
     '',
     'Run "paddock <command> --help" for the options and examples of a command.',
     '',
