@@ -19,6 +19,9 @@ function help(): string {
     ...lines,
     ...(examples.length ? ['', 'Examples:', ...examples] : []),
     '',
+    'Exit codes: 0 ok; 1 failed (e.g. a plugin did not load or verify); 2 bad usage;',
+    '3 invalid config. The reason of a failure is one line on stderr.',
+    '',
     'Run "paddock <command> --help" for the options and examples of a command.',
     '',
   ].join('\n');

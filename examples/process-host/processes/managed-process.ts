@@ -140,7 +140,9 @@ export class ManagedProcess {
       // Without a successful spawn there is no exit event to wait for.
       if (!spawned && this.#child === child) this.#finish(1, null);
     });
-    child.once('exit', (code, signal) => {
+    // 'close' rather than 'exit': by then every line the process printed has been passed on,
+    // so a plugin reacting to the status change finds the last output in the log.
+    child.once('close', (code, signal) => {
       if (this.#child === child) this.#finish(code, signal);
     });
     child.stdin?.on('error', (error) => this.#hooks.log('debug', this.id, `stdin: ${error.message}`));

@@ -10,6 +10,8 @@ import { parseCommandArgs, parseSeconds } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
+
 const usage = `Usage: paddock run <config> [--duration <s>] [--watch] [--pretty] [--log-level <level>]
 
 Run the process host profile: supervise the config's processes and run its plugins,
@@ -20,7 +22,7 @@ Options:
   --duration <s>       stop by itself after <s> seconds
   --watch              reload a file: plugin when its source changes
   --pretty             human-readable log lines instead of JSON
-  --log-level <level>  trace, debug, info (default), warn, error
+  --log-level <level>  trace, debug, info (default), warn, error, silent
 
 Exit codes: 0 clean stop; 1 a plugin did not start (the others ran);
 2 bad usage; 3 invalid config (the reason is one line on stderr).
@@ -44,6 +46,8 @@ export const runCommand: Command = {
     });
     if (positionals.length !== 1) throw new CliError('expected one config file (see --help)', EXIT.usage);
     const durationS = parseSeconds('--duration', values.duration as string | undefined);
+    const logLevel = String(values['log-level']);
+    if (!LOG_LEVELS.includes(logLevel)) throw new CliError(`--log-level expects one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
     let result;
     try {
       result = await runProcessHost({
@@ -51,7 +55,7 @@ export const runCommand: Command = {
         ...(durationS === undefined ? {} : { durationS }),
         watch: values.watch === true,
         pretty: values.pretty === true,
-        logLevel: String(values['log-level']),
+        logLevel,
         ...(io.stdout === process.stdout ? {} : { destination: io.stdout }),
       });
     } catch (error) {
