@@ -18,10 +18,12 @@ export class PupPlugin extends PluginImplementation {
   private refreshed: string[] = []
   private ipcs: ApiIpcData[] = []
   private forward: boolean
+  private config: { forward?: boolean }
 
   constructor(config: PluginConfiguration, apiUrl: string, apiToken: string) {
     super(config, apiUrl, apiToken)
-    this.forward = (config.options as { forward?: boolean }).forward !== false
+    this.config = (config.options ?? {}) as { forward?: boolean }
+    this.forward = this.config.forward !== false
     this.client = new PupRestClient(\`http://\${apiUrl}\`, apiToken, true)
     this.client.on("ipc", (data) => { this.ipcs.push(data as ApiIpcData) })
   }
@@ -43,6 +45,7 @@ export class PupPlugin extends PluginImplementation {
     received: () => this.ipcs,
     refreshed: () => ({ count: this.refreshed.length, current: this.client.token, first: this.refreshed[0] }),
     running: () => ApiProcessState.RUNNING,
+    ownConfig: () => this.config,
     badLog: () => this.attempt(() => this.client.sendLog("loud", "probe", "x")),
   }
 }
@@ -132,6 +135,7 @@ test('token renewal reaches the plugin\'s refreshApiToken, and the client works 
   const works = await host.runtime.invoke('forwards', 'state') as { ok?: unknown; error?: unknown };
   assert.ok(works.ok, JSON.stringify(works.error));
 
+  assert.deepEqual(await host.runtime.invoke('keeps-old', 'ownConfig'), { forward: false }, 'a Pup plugin\'s own config field is left as it set it');
   const stale = await host.runtime.invoke('keeps-old', 'state') as { error?: { status: number; code: string } };
   assert.equal(stale.error?.status, 401, 'a plugin that drops the new tokens is refused, as with Pup');
   assert.match(String(stale.error?.code), /^PADDOCK_ERR_TOKEN_(EXPIRED|REVOKED)$/);

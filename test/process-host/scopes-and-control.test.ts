@@ -34,6 +34,13 @@ export class PupPlugin extends PluginImplementation {
         return { thrown: { name: error.name, message: error.message, status: error.status, code: error.code } }
       }
     },
+    act: async ({ method, id }: { method: string; id?: string }) => {
+      try {
+        return { response: await (this.client as unknown as Record<string, (id?: string) => Promise<unknown>>)[method]!(id) }
+      } catch (e) {
+        return { thrown: { message: (e as Error).message, status: (e as { status?: number }).status } }
+      }
+    },
     processes: async () => (await this.client.getProcesses()).data,
     changes: () => this.changes.map((c) => ({ id: c.status.id, old: c.old, new: c.new })),
   }
@@ -120,4 +127,28 @@ test('a Paddock SDK plugin gets PADDOCK_ERR_SCOPE_DENIED for a method outside it
   assert.match(denied.message, /needs the scope "terminate"/);
   assert.equal(await host.runtime.invoke('strong', 'terminate'), true);
   assert.equal(await host.terminated, 'requested by plugin "strong"');
+});
+
+test('every process action and terminate() of PupRestClient reach the host', async (t) => {
+  const folder = folderWith({ 'controller.ts': pupController });
+  t.after(folder.remove);
+  const { host, close } = await startHost(folder.dir, {
+    processes: [{ id: 'a', cmd: sleeper }, { id: 'b', cmd: sleeper }],
+    plugins: [{ url: './controller.ts', id: 'operator', scopes: ['control', 'terminate'] }],
+  });
+  t.after(close);
+  const act = (method: string, id?: string) => host.runtime.invoke('operator', 'act', { method, id }) as Promise<{ response?: { error?: string }; thrown?: unknown }>;
+  const state = (id: string) => host.processes.get(id)!.state;
+
+  assert.deepEqual(await act('blockProcess', 'a'), { response: {} });
+  assert.match(String((await act('startProcess', 'a')).response?.error), /could not carry out POST \/processes\/a\/start/, 'a blocked process does not start');
+  assert.equal(state('a'), ApiProcessState.CREATED);
+  assert.deepEqual(await act('unblockProcess', 'a'), { response: {} });
+  assert.deepEqual(await act('startProcess', 'all'), { response: {} });
+  await waitUntil(() => state('a') === ApiProcessState.RUNNING && state('b') === ApiProcessState.RUNNING, 'both processes to run');
+  const pid = host.processes.get('b')!.status().pid;
+  assert.deepEqual(await act('restartProcess', 'b'), { response: {} });
+  await waitUntil(() => state('b') === ApiProcessState.RUNNING && host.processes.get('b')!.status().pid !== pid, 'b to run again under a new pid');
+  assert.deepEqual(await act('terminate'), { response: {} });
+  assert.equal(await host.terminated, 'requested by plugin "operator"');
 });
