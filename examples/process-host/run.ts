@@ -37,17 +37,19 @@ export interface RunResult {
 export async function runProcessHost(options: RunOptions): Promise<RunResult> {
   const logger = createHostLogger({ pretty: options.pretty ?? false, level: options.logLevel ?? 'info', ...(options.destination ? { destination: options.destination } : {}) });
   const host = await ProcessHost.fromFile(options.configFile, { logger, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  // Installed before anything starts, and kept until the very end: a Ctrl-C during the
+  // start-up still stops cleanly, a second one during the shutdown still kills at once.
+  const stopHandlingSignals = options.signals ?? true ? handleSignals(host, logger) : () => {};
   let report: LoadReport;
   try {
     report = await host.start();
   } catch (error) {
     // The plugin entries were refused before anything started (unknown scope, duplicate id).
     await host.stop('start failed');
+    stopHandlingSignals();
     throw error;
   }
   const cleanups: Array<() => void> = [];
-  // Kept until the very end: a second Ctrl-C during the shutdown still kills at once.
-  const stopHandlingSignals = options.signals ?? true ? handleSignals(host, logger) : () => {};
   if (options.durationS !== undefined) {
     const timer = setTimeout(() => host.requestTermination(`--duration ${options.durationS} s is over`), options.durationS * 1000);
     cleanups.push(() => clearTimeout(timer));
