@@ -21,7 +21,17 @@ if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thre
 const port = parentPort;
 
 const sdkUrl = new URL('../sdk/index.js', import.meta.url).href;
-installModuleHooks({ aliases: { 'paddock/sdk': sdkUrl, 'npm:paddock/sdk': sdkUrl } });
+// Pup plugins run unmodified: their jsr:@pup/… imports (any version) resolve to the shims in shims/pup/.
+const pupShim = (name: string) => new URL(`./shims/pup/${name}.js`, import.meta.url).href;
+installModuleHooks({
+  aliases: {
+    'paddock/sdk': sdkUrl,
+    'npm:paddock/sdk': sdkUrl,
+    'jsr:@pup/plugin': pupShim('plugin'),
+    'jsr:@pup/api-client': pupShim('api-client'),
+    'jsr:@pup/api-definitions': pupShim('api-definitions'),
+  },
+});
 
 function startHeartbeat(buffer: SharedArrayBuffer, intervalMs: number): void {
   const beat = new Int32Array(buffer);

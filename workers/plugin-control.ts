@@ -86,6 +86,9 @@ function formatZodIssues(error: unknown): string {
 function keepOptions(target: PluginInstance, options: unknown): void {
   const config = (target as { config?: unknown }).config;
   if (typeof config !== 'object' || config === null || Object.isFrozen(config)) return;
+  // Only the configuration the constructor received: Pup plugins often keep their own
+  // `config` field holding just the options, which must not grow an `options` key.
+  if (!Object.hasOwn(config, 'url') || !Object.hasOwn(config, 'options')) return;
   (config as { options?: unknown }).options = options;
 }
 

@@ -10,6 +10,8 @@ export interface Command {
   summary: string;
   /** Full usage text with examples, for `paddock <name> --help`. */
   usage: string;
+  /** A few example command lines, listed by `paddock --help` too. */
+  examples?: string[];
   /** Returns the exit code. */
   run(args: string[], io: CliIo): Promise<number>;
 }

@@ -9,6 +9,7 @@ import { commands } from './commands/index.js';
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const examples = commands.flatMap((c) => c.examples ?? []).map((e) => `  ${e}`);
   return [
     'paddock: run sandboxed plugins from file:, npm: and jsr: urls',
     '',
@@ -16,6 +17,10 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
+    ...(examples.length ? ['', 'Examples:', ...examples] : []),
+    '',
+    'Exit codes: 0 ok; 1 failed (e.g. a plugin did not load or verify); 2 bad usage;',
+    '3 invalid config. The reason of a failure is one line on stderr.',
     '',
     'Run "paddock <command> --help" for the options and examples of a command.',
     '',

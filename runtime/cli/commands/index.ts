@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { runCommand } from './run.js';
 
 /** Every sub-command, in the order `paddock --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [runCommand, checkCommand];

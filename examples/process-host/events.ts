@@ -1,0 +1,19 @@
+/**
+ * The events the process host emits, with Pup's names and data. All need the `read`
+ * scope, which every plugin has by default.
+ */
+import type { EventDefinition } from 'paddock';
+
+export const PROCESS_HOST_EVENTS = {
+  log: { scope: 'read', description: 'A line of the host log (host, processes and plugins), as ApiLogItem' },
+  init: { scope: 'read', description: 'The host has loaded its plugins and is starting its processes' },
+  watchdog: { scope: 'read', description: 'Every second, just before application_state' },
+  process_status_changed: { scope: 'read', description: '{ old, new, status }: a process changed state (ApiProcessState)' },
+  process_scheduled: { scope: 'read', description: '{ next, status }: a restart of the process is scheduled at `next`' },
+  process_watch: { scope: 'read', description: '{ at, status }: a watched file of the process changed; it restarts' },
+  terminating: { scope: 'read', description: 'The host is shutting down; the data is the grace period in ms' },
+  ipc: { scope: 'read', description: 'ApiIpcData { sender, target, event, eventData } sent with sendIpc' },
+  application_state: { scope: 'read', description: 'ApiApplicationState, every second' },
+} as const satisfies Record<string, EventDefinition>;
+
+export type ProcessHostEvent = keyof typeof PROCESS_HOST_EVENTS;

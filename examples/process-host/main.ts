@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the example process host with its example plugins and demo processes,
+ * pretty logs, until Ctrl-C.
+ *
+ *   node dist/examples/process-host/main.js [config] [--duration <s>] [--watch] [--json] [--log-level <level>]
+ *
+ * Without a config it runs examples/process-host/paddock.config.jsonc and, once
+ * started, shows an action and configure() of the reporter plugin (tour.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runProcessHost, oneLine } from './run.js';
+import { exampleTour } from './tour.js';
+
+const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/process-host/paddock.config.jsonc', import.meta.url));
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: {
+      duration: { type: 'string' },
+      watch: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  if (positionals.length > 1) throw new Error(`expected at most one config file, got ${positionals.join(' ')}`);
+  const durationS = values.duration === undefined ? undefined : Number(values.duration);
+  if (durationS !== undefined && !(durationS > 0)) throw new Error(`--duration expects a number of seconds > 0, got ${JSON.stringify(values.duration)}`);
+  const configFile = positionals[0] ?? EXAMPLE_CONFIG;
+  const result = await runProcessHost({
+    configFile,
+    ...(durationS === undefined ? {} : { durationS }),
+    watch: values.watch,
+    pretty: !values.json,
+    logLevel: values['log-level'],
+    ...(positionals[0] === undefined ? { afterStart: exampleTour } : {}),
+  });
+  if (result.exitCode !== 0) process.stderr.write(`process host: ${result.failed.length} plugin(s) did not start: ${result.failed.map((f) => f.id).join(', ')}\n`);
+  return result.exitCode;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  process.stderr.write(`process host: ${oneLine(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,226 @@
+/**
+ * `jsr:@pup/api-client` inside a Paddock worker: Pup's `PupRestClient`, backed by the
+ * worker's Comlink link to the host instead of HTTP and a WebSocket.
+ *
+ *   plugin ─ stopProcess(id) ─▶ POST /processes/<id>/stop ─▶ routes.ts ─▶ host method stopProcess(id)
+ *          ◀─ { data?, error? } ◀─ result (or a thrown RestAPIError) ◀──────┘
+ *   host events ─▶ PaddockClient listeners ─▶ the handlers given to on(event)
+ *
+ * Differences from Pup's client, all invisible to a plugin that follows Pup's docs:
+ * no retries and no per-request timeout of its own (nothing travels over a network;
+ * each call has the runtime's callTimeoutMs), and `close()` drops the event handlers
+ * without closing anything else, as in Pup.
+ */
+import { PaddockClient, type EventListener } from '../../../sdk/client.js';
+import { isPaddockError } from '../../../sdk/errors.js';
+import type { ApiApplicationState, ApiIpcData, ApiLogItem, ApiProcessData, ApiTelemetryData } from './api-definitions.js';
+import { RouteError, routeRequest } from './routes.js';
+
+export interface ApiResponse<T> {
+  error?: string;
+  data?: T;
+  response?: Response;
+}
+
+/** A request the host refused or failed; `status` is the HTTP status Pup would have used. */
+export class RestAPIError extends Error {
+  status: number;
+  responseData?: unknown;
+  /** The Paddock error code (PADDOCK_ERR_…), when the runtime raised it. */
+  code?: string;
+
+  constructor(message: string, status: number, responseData?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RestAPIError';
+    this.status = status;
+    this.responseData = responseData;
+  }
+}
+
+/** Pup throws this when it cannot reach its server; kept so `instanceof` checks compile and run. */
+export class RestAPIConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestAPIConnectionError';
+  }
+}
+
+// Statuses Pup's REST server would answer for the same refusals.
+const STATUS_OF_CODE: Record<string, number> = {
+  PADDOCK_ERR_TOKEN_INVALID: 401,
+  PADDOCK_ERR_TOKEN_EXPIRED: 401,
+  PADDOCK_ERR_TOKEN_REVOKED: 401,
+  PADDOCK_ERR_SCOPE_DENIED: 403,
+  PADDOCK_ERR_UNKNOWN_METHOD: 404,
+  PADDOCK_ERR_INVALID_ARGUMENTS: 400,
+  PADDOCK_ERR_NOT_CLONEABLE: 400,
+  PADDOCK_ERR_CALL_TIMEOUT: 504,
+};
+
+function toRestError(error: unknown): RestAPIError {
+  if (error instanceof RouteError) return new RestAPIError(error.message, error.status, { error: error.message });
+  const message = error instanceof Error ? error.message : String(error);
+  const code = isPaddockError(error) ? error.code : undefined;
+  const status = code === undefined ? 500 : (STATUS_OF_CODE[code] ?? 500);
+  const restError = new RestAPIError(message, status, { error: message }, { cause: error });
+  if (code) restError.code = code;
+  return restError;
+}
+
+// The Comlink client behind each RestClient, kept off the instance so no plugin field can clash with it.
+const paddockClients = new WeakMap<RestClient, PaddockClient>();
+
+function paddockOf(client: RestClient): PaddockClient {
+  return paddockClients.get(client)!;
+}
+
+export class RestClient {
+  baseUrl: string;
+
+  constructor(baseUrl: string, token: string, _requestTimeoutMs?: number, _retries?: number) {
+    this.baseUrl = baseUrl;
+    // An explicit token: like Pup's client, this one uses what the plugin passes to refreshApiToken.
+    paddockClients.set(this, new PaddockClient(undefined, token));
+  }
+
+  get token(): string {
+    return paddockOf(this).token;
+  }
+
+  set token(token: string) {
+    paddockOf(this).refreshApiToken(token);
+  }
+
+  /** Use a new token (Pup plugins call this from their own refreshApiToken). */
+  refreshApiToken(token: string): void {
+    this.token = token;
+  }
+
+  get<T>(path: string, options: RequestInit = {}): Promise<ApiResponse<T>> {
+    return this.fetch<T>(path, { method: 'GET', ...options });
+  }
+
+  post(path: string, data: unknown = undefined, options: RequestInit = {}): Promise<ApiResponse<void>> {
+    return this.fetch<void>(path, { method: 'POST', body: data ? JSON.stringify(data) : undefined, ...options } as RequestInit);
+  }
+
+  put(path: string, data: unknown, options: RequestInit = {}): Promise<ApiResponse<void>> {
+    return this.fetch<void>(path, { method: 'PUT', body: data ? JSON.stringify(data) : undefined, ...options } as RequestInit);
+  }
+
+  delete<T>(path: string, options: RequestInit = {}): Promise<ApiResponse<T>> {
+    return this.fetch<T>(path, { method: 'DELETE', ...options });
+  }
+
+  /** One request of Pup's REST API, answered by the host over the worker's link. */
+  async fetch<T>(path: string, options: RequestInit): Promise<ApiResponse<T>> {
+    let value: unknown;
+    let request;
+    try {
+      request = routeRequest(options.method ?? 'GET', path, options.body);
+      value = await paddockOf(this).call(request.method, ...request.args);
+    } catch (error) {
+      throw toRestError(error);
+    }
+    if (request.reply === 'data') return { data: value as T };
+    if (request.reply === 'action' && value !== true) {
+      return { error: `the host could not carry out ${options.method ?? 'GET'} ${path} (a blocked process does not start, a stopped one does not stop)` };
+    }
+    return {};
+  }
+}
+
+export class PupRestClient extends RestClient {
+  readonly #eventStream: boolean;
+  readonly #handlers = new Map<string, Set<EventListener>>();
+
+  /**
+   * @param baseUrl `http://${apiUrl}` in Pup plugins; kept, not used for transport
+   * @param token the token the plugin's constructor received
+   * @param eventStream true to receive host events through `on()` (as in Pup)
+   */
+  constructor(baseUrl: string, token: string, eventStream = false, requestTimeoutMs = 3000, retries = 3) {
+    super(baseUrl, token, requestTimeoutMs, retries);
+    this.#eventStream = eventStream;
+  }
+
+  getProcesses(): Promise<ApiResponse<ApiProcessData[]>> {
+    return this.get('/processes');
+  }
+
+  getState(): Promise<ApiResponse<ApiApplicationState>> {
+    return this.get('/state');
+  }
+
+  startProcess(processId: string): Promise<ApiResponse<void>> {
+    return this.post(`/processes/${encodeURIComponent(processId)}/start`);
+  }
+
+  stopProcess(processId: string): Promise<ApiResponse<void>> {
+    return this.post(`/processes/${encodeURIComponent(processId)}/stop`);
+  }
+
+  restartProcess(processId: string): Promise<ApiResponse<void>> {
+    return this.post(`/processes/${encodeURIComponent(processId)}/restart`);
+  }
+
+  blockProcess(processId: string): Promise<ApiResponse<void>> {
+    return this.post(`/processes/${encodeURIComponent(processId)}/block`);
+  }
+
+  unblockProcess(processId: string): Promise<ApiResponse<void>> {
+    return this.post(`/processes/${encodeURIComponent(processId)}/unblock`);
+  }
+
+  sendTelemetry(telemetryData: ApiTelemetryData): Promise<ApiResponse<void>> {
+    return this.post('/telemetry', telemetryData);
+  }
+
+  /** A message to another plugin or to a process of the host (the `ipc` event). */
+  sendIpc(ipcData: ApiIpcData): Promise<ApiResponse<void>> {
+    return this.post('/ipc', ipcData);
+  }
+
+  /** Shut the host down gracefully. */
+  terminate(): Promise<ApiResponse<void>> {
+    return this.post('/terminate');
+  }
+
+  sendLog(severity: string, plugin: string, message: string): Promise<ApiResponse<void>> {
+    return this.post('/log', { severity, plugin, message });
+  }
+
+  getLogs(processId?: string, startTimeStamp?: number, endTimeStamp?: number, severity?: string, nRows?: number): Promise<ApiResponse<ApiLogItem[]>> {
+    const query = new URLSearchParams();
+    if (processId) query.append('processId', processId);
+    if (startTimeStamp) query.append('startTimeStamp', String(startTimeStamp));
+    if (endTimeStamp) query.append('endTimeStamp', String(endTimeStamp));
+    if (severity) query.append('severity', severity);
+    if (nRows) query.append('nRows', String(nRows));
+    return this.get(`/logs?${query.toString()}`);
+  }
+
+  /**
+   * Listen to a host event. As in Pup, events only flow when the client was built with
+   * `eventStream` true; the host sends an event only while someone listens to it.
+   */
+  on(event: string, fn: (data: unknown) => unknown): void {
+    if (!this.#eventStream) return;
+    const handlers = this.#handlers.get(event) ?? new Set();
+    if (handlers.has(fn)) return;
+    handlers.add(fn);
+    this.#handlers.set(event, handlers);
+    paddockOf(this).on(event, fn);
+  }
+
+  off(event: string, fn: (data: unknown) => unknown): void {
+    if (!this.#handlers.get(event)?.delete(fn)) return;
+    paddockOf(this).off(event, fn);
+  }
+
+  /** Drop every event handler. Requests keep working, as with Pup's client. */
+  close(): void {
+    for (const [event, handlers] of this.#handlers) for (const fn of handlers) paddockOf(this).off(event, fn);
+    this.#handlers.clear();
+  }
+}

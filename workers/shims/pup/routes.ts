@@ -1,0 +1,97 @@
+/**
+ * Pup's REST paths mapped to the host methods of a Paddock process host. The shim's
+ * `PupRestClient` sends every request through here, so a plugin that calls
+ * `client.get('/processes')` reaches the same method as one that calls
+ * `client.getProcesses()`.
+ *
+ *   GET  /processes                      getProcesses()            { data }
+ *   GET  /state                          getState()                { data }
+ *   POST /processes/<id>/<start|stop|restart|block|unblock>
+ *                                        <action>Process(id)       {} or { error } when not carried out
+ *   POST /terminate                      terminate()               {}
+ *   POST /log       {severity, plugin, message}   log(severity, message)   {}
+ *   GET  /logs?processId&startTimeStamp&endTimeStamp&severity&nRows   logs(query)   { data }
+ *   POST /ipc       ApiIpcData           ipc(data)                 {}
+ *   POST /telemetry ApiTelemetryData     telemetry(data)           {}
+ */
+
+/** A request mapped to a host method, and how to turn its result into Pup's response body. */
+export interface HostRequest {
+  method: string;
+  args: unknown[];
+  /** `data`: the result is the response's data; `action`: a boolean "carried out"; `none`: nothing. */
+  reply: 'data' | 'action' | 'none';
+}
+
+/** A request that cannot be mapped; `status` is the HTTP status Pup would have answered. */
+export class RouteError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const PROCESS_ACTIONS = new Set(['start', 'stop', 'restart', 'block', 'unblock']);
+const LOG_SEVERITIES = new Set(['debug', 'info', 'log', 'warn', 'error']);
+
+function parseBody(body: unknown): unknown {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new RouteError(`the request body is not JSON: ${(error as Error).message}`, 400);
+  }
+}
+
+function integerParam(params: URLSearchParams, name: string): number | undefined {
+  const raw = params.get(name);
+  if (!raw) return undefined;
+  const value = Number.parseInt(raw, 10);
+  if (Number.isNaN(value)) throw new RouteError(`${name} should be a number`, 400);
+  return value;
+}
+
+function logsQuery(params: URLSearchParams): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  const processId = params.get('processId');
+  if (processId) query.processId = processId;
+  const start = integerParam(params, 'startTimeStamp');
+  if (start !== undefined) query.startTimeStamp = start;
+  const end = integerParam(params, 'endTimeStamp');
+  if (end !== undefined) query.endTimeStamp = end;
+  const nRows = integerParam(params, 'nRows');
+  // Pup answers at most 100 rows, and 100 when nRows is missing or not positive.
+  query.nRows = nRows === undefined || nRows <= 0 || nRows > 100 ? 100 : nRows;
+  const severity = params.get('severity');
+  if (severity) query.severity = severity.toLowerCase();
+  return query;
+}
+
+/** Map one request of Pup's REST API to a host method call. Throws RouteError when it cannot. */
+export function routeRequest(httpMethod: string, path: string, body: unknown): HostRequest {
+  const url = new URL(path, 'http://pup.invalid');
+  const verb = httpMethod.toUpperCase();
+  const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const route = `${verb} /${parts.join('/')}`;
+  if (route === 'GET /processes') return { method: 'getProcesses', args: [], reply: 'data' };
+  if (route === 'GET /state') return { method: 'getState', args: [], reply: 'data' };
+  if (route === 'POST /terminate') return { method: 'terminate', args: [], reply: 'none' };
+  if (route === 'GET /logs') return { method: 'logs', args: [logsQuery(url.searchParams)], reply: 'data' };
+  if (verb === 'POST' && parts.length === 3 && parts[0] === 'processes' && PROCESS_ACTIONS.has(parts[2]!)) {
+    return { method: `${parts[2]}Process`, args: [parts[1]], reply: 'action' };
+  }
+  if (route === 'POST /log') {
+    const log = parseBody(body) as { severity?: unknown; message?: unknown } | undefined;
+    if (!log || typeof log.severity !== 'string' || typeof log.message !== 'string') {
+      throw new RouteError('missing severity, plugin, or message', 400);
+    }
+    const severity = log.severity.toLowerCase();
+    if (!LOG_SEVERITIES.has(severity)) throw new RouteError(`invalid severity ${JSON.stringify(log.severity)} (use log, info, warn or error)`, 400);
+    return { method: 'log', args: [severity, log.message], reply: 'none' };
+  }
+  if (route === 'POST /ipc') return { method: 'ipc', args: [parseBody(body)], reply: 'none' };
+  if (route === 'POST /telemetry') return { method: 'telemetry', args: [parseBody(body)], reply: 'none' };
+  throw new RouteError(`${route} is not part of Pup's plugin API`, 404);
+}
