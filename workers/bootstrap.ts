@@ -14,6 +14,7 @@ import { EventStream } from '../sdk/internal/event-stream.js';
 import { portEndpoint } from '../sdk/internal/port-endpoint.js';
 import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
 import { installModuleHooks } from './loader/install.js';
+import { applyPackageImports } from './loader/package-imports.js';
 import { createPluginControl } from './plugin-control.js';
 import { PROTOCOL_VERSION, type HostEndpoint, type InitMessage, type WorkerMessage } from './protocol.js';
 
@@ -44,7 +45,10 @@ function init(message: InitMessage): void {
   } as Omit<WorkerLink, 'events'> as WorkerLink;
   link.events = new EventStream(message.events, host, () => link.token, (where, error) => reportPluginError(link, where, error));
   attachWorkerLink(link);
-  expose(createPluginControl(boot, link), portEndpoint(message.control));
+  const control = createPluginControl(boot, link);
+  // The loader must know the plugin's npm:/jsr: imports before start() imports it;
+  // calls the host sends meanwhile wait in the port.
+  void applyPackageImports(boot.extensions?.packageImports).then(() => expose(control, portEndpoint(message.control)));
 }
 
 port.once('message', (message: InitMessage) => {

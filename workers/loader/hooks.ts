@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolvePackageImport } from './package-imports.js';
 
 export interface LoaderConfig {
   /** Exact specifier → URL of the module to use instead. */
@@ -58,6 +59,8 @@ export function createHooks(config: LoaderConfig) {
   function resolve(specifier: string, context: ResolveContext, next: NextResolve): MaybePromise<ResolveResult> {
     const alias = aliases.get(specifier);
     if (alias !== undefined) return { url: alias, shortCircuit: true };
+    const fromPackage = resolvePackageImport(specifier, context, next); // npm:/jsr: in plugin source
+    if (fromPackage !== undefined) return fromPackage;
     const parent = context.parentURL;
     if (parent?.startsWith('file:') && TS_EXTENSION.test(parent) && specifier.endsWith('.js')
       && (specifier.startsWith('./') || specifier.startsWith('../'))) {
