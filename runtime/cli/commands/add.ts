@@ -11,7 +11,6 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import { readConfigFile } from '../../config/load.js';
-import { formatIssues } from '../../config/format-issues.js';
 import { createLogger } from '../../logging/logger.js';
 import { LOCKFILE_NAME } from '../../packages/lockfile.js';
 import { packageOptionsSchema, resolvePackageOptions } from '../../packages/options.js';
@@ -98,8 +97,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     ...(values['jsr-registry'] !== undefined ? { jsrRegistry: values['jsr-registry'] } : {}),
   });
   if (!options.success) {
-    const problems = formatIssues(options.error).replace(/^ {2}- (\w+):/gm, (_m, key: string) => `  - ${FLAG_OF[key] ?? key}:`);
-    throw new CliError(`invalid options:\n${problems}`, 2);
+    const problems = options.error.issues.map((issue) => `${FLAG_OF[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`);
+    throw new CliError(`invalid option ${problems.join('; ')}`, 2);
   }
   const configPath = resolve(values.config ?? 'paddock.json');
   const baseDir = dirname(configPath);
