@@ -183,13 +183,15 @@ test('npm: and jsr: imports inside a plugin file are installed before it starts,
     assert.equal(info.state, 'running');
     assert.equal(await t.runtime.invoke(info.id, 'both', { name: 'Ada' }), 'HELLO FROM JSR, ADA!');
     assert.equal(await t.runtime.invoke(info.id, 'lazy'), 'LAZY!');
+    assert.equal(await t.runtime.invoke(info.id, 'nested'), 'DEEP! DEEP!');
     const lock = lockfileOf(t.configDir);
     // The type-only import was erased with the types: nothing was installed for it.
     assert.deepEqual(lock.specifiers, {
       'jsr:@acme/jsr-hello@^1': '@jsr/acme__jsr-hello@1.0.0',
+      'npm:@acme/shout@1.0.0': '@acme/shout@1.0.0',
       'npm:@acme/shout@^1': '@acme/shout@1.0.0',
     });
-    assert.deepEqual(new Set(t.progress.filter((p) => p.phase === 'done').map((p) => p.specifier)), new Set(['npm:@acme/shout@^1', 'jsr:@acme/jsr-hello@^1/helpers']));
+    assert.deepEqual(new Set(t.progress.filter((p) => p.phase === 'done').map((p) => p.specifier)), new Set(['npm:@acme/shout@^1', 'npm:@acme/shout@1.0.0', 'jsr:@acme/jsr-hello@^1/helpers']));
   } finally {
     await t.close();
   }

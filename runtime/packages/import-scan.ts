@@ -48,6 +48,23 @@ async function localTarget(specifier: string, parentFile: string): Promise<strin
   return undefined;
 }
 
+/**
+ * The specifiers a file imports. TypeScript is stripped first only when it matters: when
+ * the file mentions npm: or jsr: (a type-only import of a package must not be installed),
+ * or when the lexer cannot read it as it is. Most TypeScript files never load sucrase.
+ */
+function lex(source: string, file: string): Array<string | undefined> {
+  const specifiersOf = (code: string) => parse(code, file)[0].map((entry) => entry.n);
+  if (!TS.test(file)) return specifiersOf(source);
+  if (/\b(npm|jsr):/i.test(source)) return specifiersOf(transpileTypeScript(source, file));
+  try {
+    return specifiersOf(source);
+  } catch {
+    // Type syntax the lexer cannot skip: strip the types and lex again.
+    return specifiersOf(transpileTypeScript(source, file));
+  }
+}
+
 export async function scanPackageImports(entryUrl: string): Promise<ScanResult> {
   const result: ScanResult = { imports: [], skipped: [] };
   if (!entryUrl.startsWith('file:')) return result;
@@ -59,13 +76,12 @@ export async function scanPackageImports(entryUrl: string): Promise<ScanResult> 
     if (seen.has(file)) continue;
     seen.add(file);
     if (SKIPPED_EXTENSIONS.has(extname(file))) continue;
-    let source = await readFile(file, 'utf8');
+    const source = await readFile(file, 'utf8');
     // Cheap exit: a file without import/export statements has nothing to follow.
     if (!/\b(import|export)\b/.test(source)) continue;
     let specifiers: Array<string | undefined>;
     try {
-      if (TS.test(file)) source = transpileTypeScript(source, file);
-      specifiers = parse(source, file)[0].map((entry) => entry.n);
+      specifiers = lex(source, file);
     } catch (error) {
       result.skipped.push({ file, reason: (error as Error).message });
       continue;

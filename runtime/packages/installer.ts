@@ -170,7 +170,7 @@ export class Installer {
           reason: `installed from the tarballs paddock.lock records, they hash to ${digest}, not to the recorded ${ref.locked.files}`,
         });
       }
-      await this.#seal(work, root, { sealVersion: 1, name: ref.name, version: ref.version, integrity: ref.locked.integrity, files: digest, hashes });
+      await this.#seal(spec, work, root, { sealVersion: 1, name: ref.name, version: ref.version, integrity: ref.locked.integrity, files: digest, hashes });
       return result;
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -192,14 +192,13 @@ export class Installer {
       }
       const idealTree = treeFromIdeal(ideal, spec);
       const root = join(this.installsDir, installName(name, version, idealTree));
-      const existing = await readSeal(root);
-      if (existing !== undefined && existing !== 'invalid' && await this.#verifyExisting(request, root, existing.files)) {
-        return this.#installed(name, version, root, existing.integrity, existing.files);
-      }
+      // The same tree installed before (by another specifier, plugin or run): checked against its own seal.
+      const existing = await this.#verifyExisting(request, root, undefined);
+      if (existing) return this.#installed(name, version, root, existing.integrity, existing.files);
       await this.#fetchAndExtract(request, arborist, tarballRefs(idealTree), noNetwork);
       const integrity = idealTree[`node_modules/${name}`]?.integrity ?? manifest._integrity;
       const { digest, hashes } = await hashTree(work);
-      await this.#seal(work, root, { sealVersion: 1, name, version, integrity, files: digest, hashes });
+      await this.#seal(spec, work, root, { sealVersion: 1, name, version, integrity, files: digest, hashes });
       return this.#installed(name, version, root, integrity, digest);
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -239,23 +238,24 @@ export class Installer {
   }
 
   /**
-   * True when a sealed install exists at `root` and its files hash to `expected`. A
-   * mismatch is refused (PADDOCK_ERR_INTEGRITY), or, when repairing, the install is
-   * removed and false returned so it is made again.
+   * The seal of the install at `root` when there is one and its files hash to `expected`
+   * (the lockfile's digest; the seal's own when undefined). A mismatch is refused
+   * (PADDOCK_ERR_INTEGRITY), or, when repairing, the install is removed and undefined
+   * returned so it is made again.
    */
-  async #verifyExisting(request: InstallRequest, root: string, expected: string): Promise<boolean> {
+  async #verifyExisting(request: InstallRequest, root: string, expected: string | undefined): Promise<Seal | undefined> {
     const seal = await readSeal(root);
-    if (seal === undefined) return false;
+    if (seal === undefined) return undefined;
     request.onProgress({ specifier: request.spec.raw, phase: 'verify', message: root });
     const { digest, hashes } = await hashTree(root);
-    if (seal !== 'invalid' && digest === expected) return true;
+    if (seal !== 'invalid' && digest === (expected ?? seal.files)) return seal;
     const reason = seal === 'invalid'
       ? `its seal ${join(root, '.paddock-seal.json')} is damaged`
       : `${describeDifference(hashes, seal.hashes)} (in ${root})`;
     if (request.repair) {
       this.#logger.warn(`${request.spec.raw}: the installed files were changed (${reason}); installing them again`);
       await rm(root, { recursive: true, force: true });
-      return false;
+      return undefined;
     }
     throw paddockError('PADDOCK_ERR_INTEGRITY', {
       specifier: request.spec.raw,
@@ -272,7 +272,7 @@ export class Installer {
   }
 
   /** Write the seal last and move the finished install into place (atomic; a concurrent twin wins). */
-  async #seal(work: string, root: string, seal: Seal): Promise<void> {
+  async #seal(spec: PackageSpecifier, work: string, root: string, seal: Seal): Promise<void> {
     await writeSeal(work, seal);
     await mkdir(this.installsDir, { recursive: true });
     try {
@@ -280,7 +280,15 @@ export class Installer {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
-      // Another process sealed the same tree first; its copy is identical (same tree hash).
+      // Another process sealed the same tree first: use its copy if its files are the same.
+      const { digest } = await hashTree(root);
+      if (digest !== seal.files) {
+        throw paddockError('PADDOCK_ERR_INTEGRITY', {
+          specifier: spec.raw,
+          what: 'the installed files in the cache',
+          reason: `${root} appeared while installing and its files differ from the ones just installed; it is refused`,
+        });
+      }
       this.#logger.debug(`${root} was installed concurrently; using that copy`);
     }
   }

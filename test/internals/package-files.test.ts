@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
+import { packageOptionsFromFlags } from '../../runtime/cli/package-flags.js';
 import { ProgressBar } from '../../runtime/cli/progress-bar.js';
 import { findPackageEntry } from '../../runtime/packages/package-entry.js';
 import { Lockfile, readLockfile } from '../../runtime/packages/lockfile.js';
@@ -66,6 +67,17 @@ test('the cache directory: code, then PADDOCK_CACHE_DIR, then a per-user default
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux'), join('/xdg', 'paddock'));
   assert.match(defaultCacheDir({}, 'darwin'), /Library[\\/]Caches[\\/]paddock$/);
   assert.match(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), /paddock[\\/]Cache$/);
+});
+
+test('command-line flags become package options, checked like options in code', () => {
+  assert.deepEqual(packageOptionsFromFlags({ 'cache-dir': 'cache', frozen: true, registry: 'http://127.0.0.1:4873' }), {
+    cacheDir: join(process.cwd(), 'cache'), frozen: true, registry: 'http://127.0.0.1:4873',
+  });
+  assert.throws(() => packageOptionsFromFlags({ 'jsr-registry': 'not a url' }), (error: Error & { exitCode?: number }) => {
+    assert.equal(error.exitCode, 2);
+    assert.equal(error.message, 'invalid option --jsr-registry: expected an http(s) URL of a JSR npm registry');
+    return true;
+  });
 });
 
 test('the progress bar redraws one line on a terminal and prints lines elsewhere', () => {

@@ -17,6 +17,7 @@ import { packageOptionsSchema, resolvePackageOptions } from '../../packages/opti
 import { PackageLoader, pinnedSpecifier } from '../../packages/package-loader.js';
 import { isPackageSpecifier, parseSpecifier, type PackageSpecifier } from '../../packages/specifier.js';
 import { CliError, type CliIo, type Command } from '../command.js';
+import { packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
 import { formatBytes, ProgressBar } from '../progress-bar.js';
 
 const usage = `Usage: paddock add <specifier>... [options]
@@ -26,12 +27,8 @@ paddock.lock (next to the config) and add them to the config's "plugins".
 
 Options:
   --config <file>        the config to add them to (default: ./paddock.json, created if missing)
-  --cache-dir <dir>      the package cache (default: $PADDOCK_CACHE_DIR, else a per-user folder)
-  --registry <url>       npm registry (default: https://registry.npmjs.org/)
-  --jsr-registry <url>   JSR's npm registry (default: https://npm.jsr.io/)
+${packageFlagsUsage}
   --no-save              install and lock, but leave the config as it is
-
-The registry token is read from $NPM_TOKEN.
 
 Examples:
   paddock add npm:@acme/greeter                 # locked and added as npm:@acme/greeter@^<latest>
@@ -40,7 +37,6 @@ Examples:
 `;
 
 const FORMAT: FormattingOptions = { insertSpaces: true, tabSize: 2, eol: '\n' };
-const FLAG_OF: Record<string, string> = { registry: '--registry', jsrRegistry: '--jsr-registry', cacheDir: '--cache-dir' };
 
 /** Put `url` into the config's plugins: replace the entry of the same package, else append one. */
 async function saveToConfig(configPath: string, spec: PackageSpecifier, url: string): Promise<'added' | 'updated' | 'unchanged'> {
@@ -70,10 +66,8 @@ async function saveToConfig(configPath: string, spec: PackageSpecifier, url: str
 
 const FLAGS = {
   config: { type: 'string' },
-  'cache-dir': { type: 'string' },
-  registry: { type: 'string' },
-  'jsr-registry': { type: 'string' },
   'no-save': { type: 'boolean' },
+  ...packageFlags,
 } as const;
 
 function parse(args: string[]) {
@@ -91,21 +85,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (notPackages.length) throw new CliError(`${notPackages.map((p) => JSON.stringify(p)).join(', ')}: paddock add takes npm: or jsr: specifiers`, 2);
   const specs = positionals.map((p) => parseSpecifier(p));
 
-  const options = packageOptionsSchema.safeParse({
-    ...(values['cache-dir'] !== undefined ? { cacheDir: resolve(values['cache-dir']) } : {}),
-    ...(values.registry !== undefined ? { registry: values.registry } : {}),
-    ...(values['jsr-registry'] !== undefined ? { jsrRegistry: values['jsr-registry'] } : {}),
-  });
-  if (!options.success) {
-    const problems = options.error.issues.map((issue) => `${FLAG_OF[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`);
-    throw new CliError(`invalid option ${problems.join('; ')}`, 2);
-  }
+  const options = packageOptionsSchema.parse(packageOptionsFromFlags(values));
   const configPath = resolve(values.config ?? 'paddock.json');
   const baseDir = dirname(configPath);
   // Validate an existing config before installing anything into it.
   if (existsSync(configPath)) await readConfigFile(configPath);
   const logger = createLogger({ level: 'warn', pretty: true, destination: io.stderr, name: 'paddock add' });
-  const loader = new PackageLoader(resolvePackageOptions(options.data), logger);
+  const loader = new PackageLoader(resolvePackageOptions(options), logger);
   const lockfile = relative(process.cwd(), resolve(baseDir, LOCKFILE_NAME)) || LOCKFILE_NAME;
 
   for (const spec of specs) {
