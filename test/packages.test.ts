@@ -372,6 +372,24 @@ test('an invalid paddock.lock is refused with the path of each problem', async (
   }
 });
 
+test('a private package needs the token from the variable tokenEnv names', async () => {
+  await registry.publish('acme-greeter', { name: '@private/greeter' });
+  const t = setup({ tokenEnv: 'PADDOCK_TEST_REGISTRY_TOKEN' });
+  try {
+    await assert.rejects(t.runtime.load({ url: 'npm:@private/greeter@1', id: 'anonymous' }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'PADDOCK_ERR_REGISTRY_FAILED');
+      assert.match(error.message, /^npm:@private\/greeter@1: the registry .* answered HTTP 40[13]: .*\(set the token in the environment variable PADDOCK_TEST_REGISTRY_TOKEN\)/);
+      return true;
+    });
+    process.env.PADDOCK_TEST_REGISTRY_TOKEN = registry.token;
+    await t.runtime.load({ url: 'npm:@private/greeter@1', id: 'authenticated' });
+    assert.equal(await t.runtime.invoke('authenticated', 'greet', { name: 'member' }), 'HELLO MEMBER!');
+  } finally {
+    delete process.env.PADDOCK_TEST_REGISTRY_TOKEN;
+    await t.close();
+  }
+});
+
 test('offline start: with the registry stopped, locked plugins load from the warm cache', async () => {
   await registry.stop();
   const t = setup({ fetchRetries: 0 }, warm);

@@ -23,8 +23,10 @@ export interface TestRegistry {
   url: string;
   /** Requests the registry received since it started. */
   requests(): Promise<number>;
-  /** Publish a fixture package folder (by name under test/fixtures/packages/), optionally as another version. */
-  publish(name: string, overrides?: { version?: string }): Promise<void>;
+  /** A token of the registry's test user (packages under @private/ need one to be read). */
+  token: string;
+  /** Publish a fixture package folder (by name under test/fixtures/packages/), optionally as another name or version. */
+  publish(name: string, overrides?: { version?: string; name?: string }): Promise<void>;
   /** Stop the registry (its port then refuses connections). */
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startRegistry(): Promise<TestRegistry> {
   let stopped = false;
   return {
     url,
+    token,
     requests() {
       const id = ++nextId;
       return new Promise((resolve) => {
@@ -84,11 +87,11 @@ export async function startRegistry(): Promise<TestRegistry> {
     async publish(name, overrides = {}) {
       let dir = fixture(`packages/${name}`);
       let copy: string | undefined;
-      if (overrides.version) {
+      if (overrides.version || overrides.name) {
         copy = mkdtempSync(join(tmpdir(), 'paddock-publish-'));
         cpSync(dir, copy, { recursive: true });
         const manifest = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as Record<string, unknown>;
-        writeFileSync(join(copy, 'package.json'), JSON.stringify({ ...manifest, version: overrides.version }, null, 2));
+        writeFileSync(join(copy, 'package.json'), JSON.stringify({ ...manifest, ...overrides }, null, 2));
         dir = copy;
       }
       try {

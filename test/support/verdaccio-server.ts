@@ -19,6 +19,8 @@ const server = await runServer({
   auth: { htpasswd: { file: join(storage, 'htpasswd'), max_users: 100 } },
   uplinks: {},
   packages: {
+    // Readable with a token only: for the tests of registry authentication.
+    '@private/*': { access: '$authenticated', publish: '$authenticated', unpublish: '$authenticated' },
     '@*/*': { access: '$all', publish: '$authenticated', unpublish: '$authenticated' },
     '**': { access: '$all', publish: '$authenticated', unpublish: '$authenticated' },
   },
