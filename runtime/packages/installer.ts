@@ -138,6 +138,7 @@ export class Installer {
     } catch (error) {
       const mapped = toPackageError(error, { spec, options: this.#options });
       if (!isNetworkError(error) && mapped.code !== 'PADDOCK_ERR_REGISTRY_FAILED') throw mapped;
+      // No usable metadata in the cache either: the registry's own error is the one to report.
       const cached = await pacote.manifest(spec.npmSpec, npmOptions(this.#options, { offline: true })).catch(() => undefined);
       if (!cached) throw mapped;
       this.#logger.warn(`${spec.raw}: ${mapped.message}; using the registry metadata in the cache`);

@@ -24,6 +24,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
 import { packageMetaMismatch } from '../packages/package-meta.js';
+import type { InstallProgress } from '../packages/progress.js';
 import { resolvePluginUrl, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
@@ -80,7 +81,7 @@ export interface ControllerServices {
   /** After resolution: install the npm:/jsr: imports found in the plugin's source. */
   prepareImports?(resolved: ResolvedPlugin, context: ResolveContext): Promise<ResolvedPlugin>;
   /** Progress of installs made while loading. */
-  onProgress?(id: string, progress: Parameters<NonNullable<ResolveContext['onProgress']>>[0]): void;
+  onProgress?(id: string, progress: InstallProgress): void;
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string): void;
   onDropped(id: string, count: number, total: number): void;
