@@ -14,6 +14,8 @@ export { formatIssues, formatPath } from './config/format-issues.js';
 export { createLogger, type LoggerOptions } from './logging/logger.js';
 export { LogStore, MAX_LOG_ROWS } from './logging/log-store.js';
 export type { SchemeResolver, ResolvedPlugin, ResolveContext } from './resolve/resolve-url.js';
+export type { PackageOptions } from './packages/options.js';
+export type { InstallProgress, InstallPhase } from './packages/progress.js';
 export * from '../sdk/errors.js';
 export type { PluginMeta, PluginConfiguration, LogItem, LogQuery, LogSeverity } from '../sdk/types.js';
 export { z } from 'zod';

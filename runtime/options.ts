@@ -11,6 +11,7 @@ import type { AnyMethod, EventDefinition } from './api/define.js';
 import { BUILTIN_SCOPES } from './api/builtins.js';
 import { limitsSchema, type Limits } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
+import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
 
 export interface ResolvedLimits {
   maxOldGenerationSizeMb: number | undefined;
@@ -74,12 +75,15 @@ export const runtimeOptionsSchema = z.object({
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),
+  /** Loading npm:/jsr: plugins: registries, cache, lockfile, frozen mode (see docs/packages.md). */
+  packages: packageOptionsSchema.prefault({}),
 }).strict().refine((o) => o.tokenRenewBeforeMs < o.tokenLifeMs, { message: 'tokenRenewBeforeMs must be less than tokenLifeMs', path: ['tokenRenewBeforeMs'] });
 
 export type RuntimeOptions = z.input<typeof runtimeOptionsSchema>;
 
-export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir'> {
+export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir' | 'packages'> {
   limits: ResolvedLimits;
+  packages: ResolvedPackageOptions;
   api: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   dataDir: string;
@@ -101,5 +105,6 @@ export function resolveOptions(input: RuntimeOptions = {}): Readonly<ResolvedOpt
     api: new Map(Object.entries(o.api)),
     events: new Map(Object.entries(o.events)),
     dataDir: o.dataDir ?? join(o.baseDir, '.paddock', 'data'),
+    packages: resolvePackageOptions(o.packages),
   });
 }

@@ -9,7 +9,8 @@
  *   when a plugin published it;
  * - `plugin:state` (StateChange), `plugin:log` ({ id, severity, message }),
  *   `plugin:dropped` ({ id, count, total }), `plugin:leave` ({ id, reason }),
- *   `plugin:error` ({ id, error }).
+ *   `plugin:error` ({ id, error }), `plugin:progress` ({ id, specifier, phase, done?, total?,
+ *   bytes?, message? } while an npm:/jsr: package is installed for a plugin).
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
@@ -25,6 +26,8 @@ import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
 import { LogStore } from './logging/log-store.js';
 import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
+import { PackageLoader } from './packages/package-loader.js';
+import type { InstallProgress } from './packages/progress.js';
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { TokenAuthority } from './tokens.js';
@@ -44,6 +47,7 @@ export interface RuntimeEvents {
   'plugin:dropped': (notice: { id: string; count: number; total: number }) => void;
   'plugin:leave': (notice: { id: string; reason: string | undefined }) => void;
   'plugin:error': (notice: { id: string; error: Error }) => void;
+  'plugin:progress': (progress: InstallProgress & { id: string }) => void;
 }
 
 type HostEventListener = (data: unknown, source: EventSource) => void;
@@ -88,6 +92,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #methods: ReadonlyMap<string, AnyMethod>;
   readonly #schemes = new Map<string, SchemeResolver>();
   readonly #spares: SpareWorkers | undefined;
+  readonly #packages: PackageLoader;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -99,6 +104,9 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#spares = this.#options.spareWorkers > 0
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
+    this.#packages = new PackageLoader(this.#options.packages, this.logger.child({ component: 'packages' }));
+    this.registerScheme('npm', this.#packages);
+    this.registerScheme('jsr', this.#packages);
   }
 
   /** The host API version plugins' `meta.api` ranges are checked against. */
@@ -282,6 +290,8 @@ export class PluginRuntime extends EventEmitter<string> {
       methods: this.#methods,
       events: this.#options.events,
       schemes: this.#schemes,
+      prepareImports: (resolved, context) => this.#packages.prepareImports(resolved, context),
+      onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
       onOutput: (pluginId, stream, line) => this.#pluginLog(pluginId, stream === 'stdout' ? 'info' : 'warn', line, stream),
       onDropped: (pluginId, count, total) => {

@@ -61,6 +61,8 @@ export class NotCloneableError extends PaddockError {}
 export class TimeoutError extends PaddockError {}
 /** A plugin asked for a capability it was not granted. */
 export class PermissionDenied extends PaddockError {}
+/** An npm:/jsr: package could not be resolved, fetched, verified or installed. */
+export class PackageError extends PluginLoadError {}
 
 type ErrorClass = new (code: string, message: string, options?: PaddockErrorOptions) => PaddockError;
 
@@ -156,6 +158,29 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} sent a message outside the protocol: ${p.problem}`),
   PADDOCK_ERR_PERMISSION_DENIED: define(PermissionDenied, (p: { plugin: string; access: string; resource: string; grant: string }) =>
     `plugin ${quote(p.plugin)} needs ${p.access} to ${quote(p.resource)} (grant ${p.grant})`),
+  PADDOCK_ERR_SPECIFIER_INVALID: define(PackageError, (p: { specifier: string; reason: string }) =>
+    `package specifier ${quote(p.specifier)} is malformed: ${p.reason}`),
+  PADDOCK_ERR_PACKAGE_NOT_FOUND: define(PackageError, (p: { specifier: string; package: string; registry: string }) =>
+    `${p.specifier}: the registry ${p.registry} has no package ${quote(p.package)}`),
+  PADDOCK_ERR_NO_MATCHING_VERSION: define(PackageError, (p: { specifier: string; package: string; range: string; available: string }) =>
+    `${p.specifier}: no version of ${p.package} matches ${quote(p.range)} (available: ${p.available})`),
+  PADDOCK_ERR_REGISTRY_UNREACHABLE: define(PackageError, (p: { specifier: string; registry: string; reason: string }) =>
+    `${p.specifier}: the registry ${p.registry} cannot be reached: ${p.reason}`),
+  PADDOCK_ERR_REGISTRY_FAILED: define(PackageError, (p: { specifier: string; registry: string; status: number; reason: string }) =>
+    `${p.specifier}: the registry ${p.registry} answered HTTP ${p.status}: ${p.reason}`),
+  PADDOCK_ERR_INTEGRITY: define(PackageError, (p: { specifier: string; what: string; reason: string }) =>
+    `${p.specifier}: integrity check failed for ${p.what}: ${p.reason}`),
+  PADDOCK_ERR_NOT_LOCKED: define(PackageError, (p: { specifier: string; lockfile: string }) =>
+    `${p.specifier} is not in ${p.lockfile}, and frozen mode loads only what the lockfile holds ` +
+    `(run "paddock add ${p.specifier}" to lock it)`),
+  PADDOCK_ERR_NOT_CACHED: define(PackageError, (p: { specifier: string; package: string; cacheDir: string; why: string }) =>
+    `${p.specifier}: ${p.package} is not in the cache ${p.cacheDir} and ${p.why}`),
+  PADDOCK_ERR_LOCKFILE_INVALID: define(ConfigError, (p: { lockfile: string; problems: string }) =>
+    `lockfile ${p.lockfile} is invalid:\n${p.problems}`),
+  PADDOCK_ERR_PACKAGE_NO_ENTRY: define(PackageError, (p: { specifier: string; package: string; reason: string }) =>
+    `${p.specifier}: package ${p.package} has no plugin entry: ${p.reason}`),
+  PADDOCK_ERR_INSTALL_FAILED: define(PackageError, (p: { specifier: string; reason: string }) =>
+    `${p.specifier}: installing failed: ${p.reason}`),
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -14,24 +14,15 @@ import { EventStream } from '../sdk/internal/event-stream.js';
 import { portEndpoint } from '../sdk/internal/port-endpoint.js';
 import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
 import { installModuleHooks } from './loader/install.js';
+import { providedAliases } from './loader/provided-specifiers.js';
+import { applyPackageImports } from './loader/package-imports.js';
 import { createPluginControl } from './plugin-control.js';
 import { PROTOCOL_VERSION, type HostEndpoint, type InitMessage, type WorkerMessage } from './protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;
 
-const sdkUrl = new URL('../sdk/index.js', import.meta.url).href;
-// Pup plugins run unmodified: their jsr:@pup/… imports (any version) resolve to the shims in shims/pup/.
-const pupShim = (name: string) => new URL(`./shims/pup/${name}.js`, import.meta.url).href;
-installModuleHooks({
-  aliases: {
-    'paddock/sdk': sdkUrl,
-    'npm:paddock/sdk': sdkUrl,
-    'jsr:@pup/plugin': pupShim('plugin'),
-    'jsr:@pup/api-client': pupShim('api-client'),
-    'jsr:@pup/api-definitions': pupShim('api-definitions'),
-  },
-});
+installModuleHooks({ aliases: providedAliases() });
 
 function startHeartbeat(buffer: SharedArrayBuffer, intervalMs: number): void {
   const beat = new Int32Array(buffer);
@@ -54,7 +45,10 @@ function init(message: InitMessage): void {
   } as Omit<WorkerLink, 'events'> as WorkerLink;
   link.events = new EventStream(message.events, host, () => link.token, (where, error) => reportPluginError(link, where, error));
   attachWorkerLink(link);
-  expose(createPluginControl(boot, link), portEndpoint(message.control));
+  const control = createPluginControl(boot, link);
+  // The loader must know the plugin's npm:/jsr: imports before start() imports it;
+  // calls the host sends meanwhile wait in the port.
+  void applyPackageImports(boot.extensions?.packageImports).then(() => expose(control, portEndpoint(message.control)));
 }
 
 port.once('message', (message: InitMessage) => {

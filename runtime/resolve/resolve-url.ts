@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { paddockError } from '../../sdk/errors.js';
+import type { InstallProgress } from '../packages/progress.js';
 
 export const PLUGIN_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
 const INDEX_NAMES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'mod.ts', 'mod.js', 'plugin.ts', 'plugin.js'];
@@ -25,12 +26,14 @@ export interface ResolvedPlugin {
   defaultId: string;
   /** name and version from package.json, when the plugin is a package. */
   package?: { name: string; version: string };
+  /** Extra boot data for the worker from the resolver (e.g. `packageImports`), merged into PluginBoot.extensions. */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ResolveContext {
   baseDir: string;
   /** Progress of long resolutions (package installs). */
-  onProgress?: (progress: { phase: string; done?: number; total?: number; bytes?: number; message?: string }) => void;
+  onProgress?: (progress: InstallProgress) => void;
 }
 
 export interface SchemeResolver {

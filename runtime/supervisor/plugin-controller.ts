@@ -23,7 +23,9 @@ import { createHostEndpoint } from '../api/host-endpoint.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
-import { resolvePluginUrl, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
+import { packageMetaMismatch } from '../packages/package-meta.js';
+import type { InstallProgress } from '../packages/progress.js';
+import { resolvePluginUrl, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { verifyMeta } from '../verify-meta.js';
@@ -76,6 +78,10 @@ export interface ControllerServices {
   methods: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   schemes: ReadonlyMap<string, SchemeResolver>;
+  /** After resolution: install the npm:/jsr: imports found in the plugin's source. */
+  prepareImports?(resolved: ResolvedPlugin, context: ResolveContext): Promise<ResolvedPlugin>;
+  /** Progress of installs made while loading. */
+  onProgress?(id: string, progress: InstallProgress): void;
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string): void;
   onDropped(id: string, count: number, total: number): void;
@@ -157,7 +163,9 @@ export class PluginController {
     const generation = ++this.#generation;
     this.#setState('loading');
     try {
-      this.#resolved = await resolvePluginUrl(this.#entry.url, { baseDir: this.#entry.baseDir }, this.#services.schemes);
+      const context: ResolveContext = { baseDir: this.#entry.baseDir, onProgress: (progress) => this.#services.onProgress?.(this.id, progress) };
+      const resolved = await resolvePluginUrl(this.#entry.url, context, this.#services.schemes);
+      this.#resolved = this.#services.prepareImports ? await this.#services.prepareImports(resolved, context) : resolved;
     } catch (error) {
       if (generation === this.#generation) this.#fail(error as Error);
       throw error;
@@ -255,7 +263,7 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: { ...this.#entry.extensions, codeDir: resolved.codeDir },
+          extensions: { ...this.#entry.extensions, ...resolved.extensions, codeDir: resolved.codeDir },
         },
         onOutput: (stream, line) => this.#services.onOutput(this.id, stream, line),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),
@@ -382,12 +390,8 @@ export class PluginController {
   #checkPackageMeta(resolved: ResolvedPlugin, meta: PluginMeta): void {
     const pkg = resolved.package;
     if (!pkg) return;
-    const problems: string[] = [];
-    if (pkg.name !== meta.name && !pkg.name.endsWith(`/${meta.name}`) && !pkg.name.endsWith(`__${meta.name}`)) {
-      problems.push(`meta.name ${JSON.stringify(meta.name)} differs from the package name ${JSON.stringify(pkg.name)}`);
-    }
-    if (pkg.version !== meta.version) problems.push(`meta.version ${JSON.stringify(meta.version)} differs from the package version ${JSON.stringify(pkg.version)}`);
-    if (problems.length) this.#logger.warn(`package and meta disagree: ${problems.join('; ')}`);
+    const problems = packageMetaMismatch(pkg, meta);
+    if (problems.length) this.#logger.warn({ package: pkg, meta: { name: meta.name, version: meta.version } }, `package ${pkg.name}@${pkg.version} and the plugin's meta disagree: ${problems.join('; ')}`);
   }
 
   #allowedSubscriptions(events: string[]): string[] {

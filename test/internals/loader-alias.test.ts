@@ -1,7 +1,7 @@
 /** Loader aliases: a jsr:/npm: package name matches with or without a version (workers/loader/hooks.ts). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findAlias } from '../../workers/loader/hooks.js';
+import { findAlias, isProvidedByRuntime } from '../../workers/loader/provided-specifiers.js';
 
 const aliases = new Map([
   ['paddock/sdk', 'file:///sdk.js'],
@@ -24,4 +24,12 @@ test('other packages, subpaths and look-alikes find nothing', () => {
   assert.equal(findAlias(aliases, 'jsr:@evil/plugin'), undefined);
   assert.equal(findAlias(aliases, 'paddock/sdk@1'), undefined);
   assert.equal(findAlias(aliases, '@pup/plugin'), undefined);
+});
+
+test('the import scan skips every specifier the runtime provides, with or without a version', () => {
+  for (const specifier of ['paddock/sdk', 'npm:paddock/sdk', 'jsr:@pup/plugin', 'jsr:@pup/api-client@^1.0.0', 'jsr:/@pup/api-definitions@1']) {
+    assert.equal(isProvidedByRuntime(specifier), true, specifier);
+  }
+  assert.equal(isProvidedByRuntime('jsr:@pup/other'), false);
+  assert.equal(isProvidedByRuntime('npm:left-pad@1'), false);
 });

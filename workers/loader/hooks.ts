@@ -14,6 +14,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolvePackageImport } from './package-imports.js';
+import { findAlias } from './provided-specifiers.js';
 
 export interface LoaderConfig {
   /** Specifier → URL of the module to use instead (see findAlias for jsr:/npm: versions). */
@@ -61,27 +63,14 @@ export function transpileTypeScript(source: string, filename: string): string {
   return `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }
 
-// `jsr:@scope/name@range`, `jsr:/@scope/name`, `npm:name@range`: a package name with an optional version.
-const VERSIONED_PACKAGE = /^(jsr:|npm:)\/?(@[^/@]+\/[^/@]+|[^/@]+)(?:@[^/]*)?$/;
-
-/**
- * The alias of a specifier. A `jsr:`/`npm:` package name matches with or without a
- * version (and jsr's optional leading slash): plugins written for Deno pin versions,
- * e.g. `jsr:@pup/plugin@^1.0.1`, and all of them mean the one shim the runtime ships.
- */
-export function findAlias(aliases: ReadonlyMap<string, string>, specifier: string): string | undefined {
-  const exact = aliases.get(specifier);
-  if (exact !== undefined) return exact;
-  const match = VERSIONED_PACKAGE.exec(specifier);
-  return match ? aliases.get(`${match[1]}${match[2]}`) : undefined;
-}
-
 export function createHooks(config: LoaderConfig) {
   const aliases = new Map(Object.entries(config.aliases));
 
   function resolve(specifier: string, context: ResolveContext, next: NextResolve): MaybePromise<ResolveResult> {
     const alias = findAlias(aliases, specifier);
     if (alias !== undefined) return { url: alias, shortCircuit: true };
+    const fromPackage = resolvePackageImport(specifier, context, next); // npm:/jsr: in plugin source
+    if (fromPackage !== undefined) return fromPackage;
     const parent = context.parentURL;
     if (parent?.startsWith('file:') && TS_EXTENSION.test(parent) && specifier.endsWith('.js')
       && (specifier.startsWith('./') || specifier.startsWith('../'))) {

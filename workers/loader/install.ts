@@ -5,7 +5,9 @@
  * 9 MB RSS and 45 ms per worker, see bench/).
  */
 import * as nodeModule from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
 import { createHooks, type LoaderConfig } from './hooks.js';
+import { usePackageImportsPort } from './package-imports.js';
 
 type RegisterHooks = (hooks: ReturnType<typeof createHooks>) => unknown;
 
@@ -15,6 +17,9 @@ export function installModuleHooks(config: LoaderConfig): 'in-thread' | 'off-thr
     registerHooks(createHooks(config));
     return 'in-thread';
   }
-  nodeModule.register(new URL('./off-thread-hooks.js', import.meta.url), { data: config });
+  // The port lets the worker add a plugin's npm:/jsr: imports once it knows the plugin.
+  const { port1, port2 } = new MessageChannel();
+  nodeModule.register(new URL('./off-thread-hooks.js', import.meta.url), { data: { ...config, packageImports: port2 }, transferList: [port2] });
+  usePackageImportsPort(port1);
   return 'off-thread';
 }

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
+import { addCommand } from './add.js';
 import { checkCommand } from './check.js';
 import { runCommand } from './run.js';
 
 /** Every sub-command, in the order `paddock --help` lists them. */
-export const commands: Command[] = [runCommand, checkCommand];
+export const commands: Command[] = [runCommand, checkCommand, addCommand];

@@ -1,0 +1,62 @@
+/**
+ * npm's own libraries (pacote, @npmcli/arborist, cacache), loaded on first use: a host
+ * that only loads file: plugins, or loads locked packages from a warm cache, never pays
+ * for them (arborist alone takes about 0.2 s to load). They ship no types; the small
+ * interfaces here describe exactly the part Paddock uses.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface Manifest {
+  name: string;
+  version: string;
+  _resolved: string;
+  _integrity: string;
+}
+
+export interface Packument {
+  name: string;
+  versions: Record<string, unknown>;
+  'dist-tags'?: Record<string, string>;
+}
+
+export interface Pacote {
+  manifest(spec: string, options: object): Promise<Manifest>;
+  packument(spec: string, options: object): Promise<Packument>;
+  tarball: {
+    stream<T>(spec: string, handler: (stream: AsyncIterable<Buffer>) => Promise<T>, options: object): Promise<T>;
+  };
+}
+
+export interface ArboristNode {
+  location: string;
+  packageName: string;
+  version: string;
+  resolved: string | null;
+  integrity: string | null;
+  isRoot: boolean;
+  isLink: boolean;
+  inBundle: boolean;
+}
+
+export interface ArboristTree {
+  inventory: Map<string, ArboristNode>;
+}
+
+export interface Arborist {
+  buildIdealTree(options?: object): Promise<ArboristTree>;
+  reify(options?: object): Promise<ArboristTree>;
+}
+
+export interface Cacache {
+  get: {
+    hasContent(cache: string, integrity: string): Promise<false | { sri: unknown; size: number }>;
+    stream: { byDigest(cache: string, integrity: string, options?: object): AsyncIterable<Buffer> };
+  };
+  rm: { content(cache: string, integrity: string): Promise<unknown> };
+}
+
+export const pacote = (): Pacote => require('pacote') as Pacote;
+export const arborist = (): new (options: object) => Arborist => require('@npmcli/arborist') as new (options: object) => Arborist;
+export const cacache = (): Cacache => require('cacache') as Cacache;
