@@ -116,5 +116,6 @@ export const addCommand: Command = {
   name: 'add',
   summary: 'install npm:/jsr: plugins into the cache, lock them in paddock.lock and add them to the config',
   usage,
+  examples: ['paddock add jsr:@scope/memory-watch@^1 --config paddock.json'],
   run,
 };
