@@ -11,6 +11,9 @@ import type { AnyMethod, EventDefinition } from './api/define.js';
 import { BUILTIN_SCOPES } from './api/builtins.js';
 import { limitsSchema, type Limits } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
+import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
+import { permissionsSchema } from './permissions/schema.js';
+import type { PermissionGrant } from '../workers/sandbox-data.js';
 
 export interface ResolvedLimits {
   maxOldGenerationSizeMb: number | undefined;
@@ -25,6 +28,8 @@ export interface ResolvedLimits {
   maxRestartBackoffMs: number;
   stableAfterMs: number;
   eventQueueLimit: number;
+  maxConcurrentCalls: number;
+  maxExternalMemoryMb: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
@@ -40,6 +45,8 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
   maxRestartBackoffMs: 30_000,
   stableAfterMs: 60_000,
   eventQueueLimit: 10_000,
+  maxConcurrentCalls: 1_000,
+  maxExternalMemoryMb: 1_024,
 };
 
 const isLogger = (value: unknown): value is Logger =>
@@ -74,12 +81,16 @@ export const runtimeOptionsSchema = z.object({
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),
+  /** The most any plugin may get (the ceiling its entry's permissions are intersected with); default: no ceiling. */
+  maxPermissions: permissionsSchema.optional(),
 }).strict().refine((o) => o.tokenRenewBeforeMs < o.tokenLifeMs, { message: 'tokenRenewBeforeMs must be less than tokenLifeMs', path: ['tokenRenewBeforeMs'] });
 
 export type RuntimeOptions = z.input<typeof runtimeOptionsSchema>;
 
-export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir'> {
+export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir' | 'maxPermissions'> {
   limits: ResolvedLimits;
+  /** The ceiling, normalized (relative paths from baseDir). */
+  maxPermissions: PermissionGrant;
   api: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   dataDir: string;
@@ -101,5 +112,6 @@ export function resolveOptions(input: RuntimeOptions = {}): Readonly<ResolvedOpt
     api: new Map(Object.entries(o.api)),
     events: new Map(Object.entries(o.events)),
     dataDir: o.dataDir ?? join(o.baseDir, '.paddock', 'data'),
+    maxPermissions: o.maxPermissions ? normalizePermissions(o.maxPermissions, o.baseDir) : ALL_PERMISSIONS,
   });
 }

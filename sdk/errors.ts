@@ -156,6 +156,10 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} sent a message outside the protocol: ${p.problem}`),
   PADDOCK_ERR_PERMISSION_DENIED: define(PermissionDenied, (p: { plugin: string; access: string; resource: string; grant: string }) =>
     `plugin ${quote(p.plugin)} needs ${p.access} to ${quote(p.resource)} (grant ${p.grant})`),
+  PADDOCK_ERR_SANDBOX_UNSUPPORTED: define(PermissionDenied, (p: { plugin: string; what: string; why: string }) =>
+    `plugin ${quote(p.plugin)} cannot use ${p.what} inside its sandbox: ${p.why}`),
+  PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
+    `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

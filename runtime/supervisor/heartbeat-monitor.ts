@@ -31,3 +31,28 @@ export class HeartbeatMonitor {
     clearInterval(this.#timer);
   }
 }
+
+/**
+ * Watches a value the plugin side publishes into shared memory (its external memory
+ * in MB, refreshed with every heartbeat) and calls `onExceeded` once it passes `limit`.
+ * ArrayBuffers live outside the V8 heap, so `maxOldGenerationSizeMb` does not bound
+ * them; this does, within one heartbeat interval.
+ */
+export class MemoryMonitor {
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(values: Int32Array, slot: number, intervalMs: number, limit: number, onExceeded: (value: number) => void) {
+    this.#timer = setInterval(() => {
+      const value = Atomics.load(values, slot);
+      if (value > limit) {
+        this.stop();
+        onExceeded(value);
+      }
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
