@@ -36,6 +36,7 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:
 export function gateNet(ctx: GateContext): Teardown {
   const { policy } = ctx;
   const patch = new Patcher();
+  const isIP = net.isIP;
   const normalizeArgs = (net as unknown as { _normalizeArgs: (args: unknown[]) => [Record<string, unknown>, AnyFunction?] })._normalizeArgs;
 
   function checkFd(fd: unknown): void {
@@ -143,6 +144,11 @@ export function gateNet(ctx: GateContext): Teardown {
   });
 
   // ── UDP ────────────────────────────────────────────────────────────────────
+  // UDP: an ephemeral port (0) is what a client needs to send (Node binds one itself
+  // on the first send), like a TCP client's local port; a chosen port is listening.
+  const udpBind = (address: string, port: number) => {
+    if (port !== 0) policy.net(address, port);
+  };
   const udp = dgram.Socket.prototype as unknown as Record<string, AnyFunction>;
   const bind = udp.bind!;
   patch.set(udp, 'bind', function (this: unknown, ...args: unknown[]) {
@@ -154,12 +160,12 @@ export function gateNet(ctx: GateContext): Teardown {
       } else {
         options.address = options.address === undefined ? '0.0.0.0' : `${options.address as string}`;
         options.port = toPort(options.port) ?? 0;
-        policy.net(options.address as string, options.port as number);
+        udpBind(options.address as string, options.port as number);
       }
       args[0] = options;
     } else {
       const address = typeof args[1] === 'string' ? args[1] : '0.0.0.0';
-      policy.net(address, typeof first === 'function' ? 0 : toPort(first) ?? 0);
+      udpBind(address, typeof first === 'function' ? 0 : toPort(first) ?? 0);
     }
     return ReflectApply(bind, this, args);
   });
@@ -197,6 +203,7 @@ export function gateNet(ctx: GateContext): Teardown {
   });
 
   // ── DNS: a lookup sends the name to a server, so it needs the host ─────────
+  // (an IP address is answered without asking anyone: Node looks those up itself when binding)
   const gateDns = (target: Record<string, unknown>, prefix: string, promise: boolean) => {
     for (const key of ObjectGetOwnPropertyNames(target)) {
       const original = target[key];
@@ -207,7 +214,7 @@ export function gateNet(ctx: GateContext): Teardown {
         const name = args[0];
         try {
           if (typeof name === 'string') {
-            if (!policy.mayConnectHost(name)) policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the name to a DNS server)`);
+            if (isIP(name) === 0 && !policy.mayConnectHost(name)) policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the name to a DNS server)`);
           } else if (name !== undefined) {
             args[0] = `${name as string}`;
             if (!policy.mayConnectHost(args[0] as string)) policy.deny('net', args[0] as string);

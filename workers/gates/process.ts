@@ -88,7 +88,10 @@ export function gateProcess(ctx: GateContext): Teardown {
         enumerable: true,
         get: () => realReport()[key],
         set: (value: unknown) => {
-          guard(`process.report.${key}`);
+          // Turning automatic reports off is harmless (the REPL does it); on, they would
+          // write the environment into the host's folder behind the gates' back.
+          const harmless = (key.startsWith('reportOn') || key === 'compact') && !value;
+          if (!harmless) guard(`process.report.${key}`);
           realReport()[key] = value;
         },
       });
