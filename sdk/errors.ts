@@ -60,7 +60,13 @@ export class NotCloneableError extends PaddockError {}
 /** A call did not finish within its deadline. */
 export class TimeoutError extends PaddockError {}
 /** A plugin asked for a capability it was not granted. */
-export class PermissionDenied extends PaddockError {}
+export class PermissionDenied extends PaddockError {
+  // Spelled out: an implicit derived constructor spreads its arguments through
+  // Array.prototype[Symbol.iterator], which plugin code may have replaced.
+  constructor(code: string, message: string, options?: PaddockErrorOptions) {
+    super(code, message, options);
+  }
+}
 
 type ErrorClass = new (code: string, message: string, options?: PaddockErrorOptions) => PaddockError;
 
@@ -73,7 +79,9 @@ function define<P>(cls: ErrorClass, message: (params: P) => string): CodeDefinit
   return { class: cls, message };
 }
 
-const quote = (value: string) => JSON.stringify(value);
+// Captured at load: plugin code may replace JSON.stringify before a denial is built.
+const stringify = JSON.stringify;
+const quote = (value: string) => stringify(value);
 
 /** Code → error class and message template. */
 export const errorCodes = {

@@ -58,9 +58,19 @@ export async function startSession(boot: PluginBoot, ports: SessionPorts, loader
   link.events = new EventStream(ports.events as unknown as MessagePort, host, () => link.token, (where, error) => reportPluginError(link, where, error));
   attachWorkerLink(link);
 
+  // Denials go out as a hand-made Comlink request through a postMessage bound now:
+  // the plugin may have broken its own Comlink (or Array iteration) when it is denied,
+  // and the host should still hear about it. The reply is ignored (unknown id).
+  const post = ports.api.postMessage.bind(ports.api);
+  let reports = 0;
   const report = (denial: DenialReport) => {
-    // Fire and forget: a lost report must never change the refusal itself.
-    host.denied(link.token, denial).catch(() => undefined);
+    const request = {
+      id: `paddock-denied-${++reports}`,
+      type: 'APPLY',
+      path: ['denied'],
+      argumentList: [{ type: 'RAW', value: link.token }, { type: 'RAW', value: { permission: denial.permission, access: denial.access, resource: denial.resource } }],
+    };
+    post(request);
   };
   const sandbox = sandboxFromBoot(boot);
   const policy = await enterSandbox(sandbox, { loader, loaderConfig, report, fillEnv: true });

@@ -212,6 +212,10 @@ export const VECTORS: Vector[] = [
   },
   { name: 'data-url-import', route: 'a data: module importing node:fs', permission: 'read', grant: readSecret, escaped: leaks },
   {
+    name: 'tampered-builtins', route: 'String/Array/RegExp/URL prototypes, Reflect, JSON, path.resolve and process.cwd replaced first',
+    permission: 'read', grant: readSecret, escaped: leaks,
+  },
+  {
     name: 'cjs-dependency', route: 'a CommonJS dependency\'s require("fs")', permission: 'read', grant: readSecret, escaped: leaks,
     url: './plugins/cjs-dependency/index.mjs',
   },
