@@ -166,6 +166,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const controller = this.#get(id);
     await controller.stop('unload');
     this.#plugins.delete(id);
+    this.#denials.forget(id);
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */

@@ -155,14 +155,19 @@ export function gateFs(ctx: GateContext): Teardown {
     }
   }
 
+  // realpath.native / realpathSync.native are separate functions, on the functions replaced below.
+  const natives = {
+    realpath: (fs.realpath as unknown as { native?: (...a: unknown[]) => unknown }).native,
+    realpathSync: (fs.realpathSync as unknown as { native?: (...a: unknown[]) => unknown }).native,
+  };
+
   // ── functions with a fixed argument shape ──────────────────────────────────
   for (const name of ObjectGetOwnPropertyNames(PATH_FUNCTIONS)) {
     const specs = PATH_FUNCTIONS[name]!;
     wrapAll(name, (args) => prepare(args, specs));
   }
-  // realpath.native / realpathSync.native are separate functions.
-  for (const key of ['realpath', 'realpathSync']) {
-    const original = (fs as unknown as Record<string, { native?: (...a: unknown[]) => unknown }>)[key]?.native;
+  for (const key of ['realpath', 'realpathSync'] as const) {
+    const original = natives[key];
     const wrapper = sync[key] as { native?: unknown };
     if (typeof original === 'function') wrapper.native = gated(original, key === 'realpath' ? 'callback' : 'sync', (args) => prepare(args, ['r']));
   }
