@@ -92,6 +92,11 @@ export const VECTORS: Vector[] = [
     processGranted: () => 'node-denies',
   },
   {
+    name: 'linked-binding', route: 'process._linkedBinding', permission: 'ffi', grant: () => ({ ffi: true }),
+    // In a child process, Node's model lets it through with --allow-addons (given with ffi).
+    escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('reached _linkedBinding'),
+  },
+  {
     name: 'dlopen', route: 'process.dlopen of native code', permission: 'ffi', grant: (env) => ({ ffi: [env.target.nativeFile] }),
     escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('reached dlopen'),
   },
@@ -107,6 +112,11 @@ export const VECTORS: Vector[] = [
   { name: 'function-constructor', route: 'new Function(…) reaching builtins at global scope', permission: 'read', grant: readSecret, escaped: leaks },
   { name: 'vm-context', route: 'vm.runInNewContext climbing back to process', permission: 'read', grant: readSecret, escaped: leaks },
   { name: 'repl', route: 'the REPL context\'s builtins', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'test-runner', route: 'node:test run(), which starts Node processes', permission: 'run',
+    grant: (env) => ({ run: [env.target.nodePath] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'test:pass ran in a child process',
+  },
   {
     name: 'inspector', route: 'an inspector session', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
@@ -151,6 +161,14 @@ export const VECTORS: Vector[] = [
     escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/fetch' && env.httpHits.includes('/v/fetch'),
   },
   {
+    name: 'tls-connect', route: 'tls.connect', permission: 'net', grant: httpGrant,
+    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED))/.test(String(outcome.value)),
+  },
+  {
+    name: 'http2-connect', route: 'http2.connect', permission: 'net', grant: httpGrant,
+    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED))?/.test(String(outcome.value)),
+  },
+  {
     name: 'udp', route: 'dgram send', permission: 'net', grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),
     received: (env) => env.udpMessages.includes('escape-udp'),
     escaped: async (outcome, env) => {
@@ -171,6 +189,10 @@ export const VECTORS: Vector[] = [
   {
     name: 'import-json', route: 'import() of a JSON file outside the grants', permission: 'import',
     grant: (env) => ({ import: [env.target.secretDir] }), escaped: leaks,
+  },
+  {
+    name: 'specifier-object', route: 'import() of a String object and of a URL object', permission: 'import',
+    grant: (env) => ({ read: [env.target.secretDir] }), escaped: leaks,
   },
   {
     name: 'static-import', route: 'a static import of a module outside the plugin\'s folder', permission: 'import', atLoad: true,
