@@ -56,7 +56,7 @@ for (const isolation of ['worker', 'process'] as const) {
         url: PROBE,
         id: 'hoarder',
         isolation,
-        limits: { maxExternalMemoryMb: 32, maxOldGenerationSizeMb: 64, blockTimeoutMs: 1_000, maxRestarts: 0 },
+        limits: { maxExternalMemoryMb: 32, maxOldGenerationSizeMb: 64, blockTimeoutMs: 2_000, maxRestarts: 0 },
       });
       const crashed = new Promise<StateChange>((resolve) => {
         rt.runtime.on('plugin:state', (change) => {

@@ -2,6 +2,8 @@
  * Detects a blocked plugin event loop. The worker bumps a shared counter from a timer;
  * a timer here checks that it moves. Reading shared memory costs no message, and the
  * check keeps working when the host's own loop was busy (the worker kept counting).
+ * Watching starts with the first beat: booting a thread (or a process) on a busy
+ * machine is not a blocked loop, and one that never boots is caught by startTimeoutMs.
  */
 export class HeartbeatMonitor {
   readonly #timer: NodeJS.Timeout;
@@ -13,6 +15,10 @@ export class HeartbeatMonitor {
     this.#timer = setInterval(() => {
       const now = Date.now();
       const value = Atomics.load(counter, 0);
+      if (value === 0) {
+        this.#lastChange = now;
+        return;
+      }
       if (value !== this.#last) {
         this.#last = value;
         this.#lastChange = now;

@@ -217,7 +217,7 @@ export class PluginController {
     if (wasActive) this.#setState('stopping', reason);
     if (transport && !transport.exited) {
       try {
-        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop());
+        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true });
         this.#logger.debug({ cleanup: result.cleanup }, 'cleanup() finished');
       } catch (error) {
         this.#logger.warn({ err: error }, `cleanup() did not finish cleanly: ${(error as Error).message}`);
@@ -292,14 +292,14 @@ export class PluginController {
         void watched.terminate();
       });
       const control = transport.control;
-      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start());
+      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
       this.#ensureCurrent(generation);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion);
       this.#checkPackageMeta(resolved, this.#meta);
       this.#report = report;
-      await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate());
+      await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate(), { lifecycle: true });
       this.#ensureCurrent(generation);
-      await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options));
+      await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
       this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
       this.#outbox.attach(transport.events);
@@ -452,7 +452,7 @@ export class PluginController {
     this.#liveTokens = this.#liveTokens.slice(-2);
     this.#scheduleRefresh();
     try {
-      await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token));
+      await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token), { lifecycle: true });
       this.#logger.debug('token renewed');
     } catch (error) {
       this.#logger.warn({ err: error }, `token renewal: ${(error as Error).message}`);

@@ -24,7 +24,8 @@ export function gateChildProcess(ctx: GateContext): Teardown {
     if (!ArrayIsArray(stdio)) return;
     for (let i = 0; i < stdio.length; i++) {
       const entry = stdio[i];
-      // 0-2 are what 'inherit' passes; any other number is a descriptor that must be the plugin's.
+      // 0-2 are what 'inherit' passes (the child shares the process's stdio, as with 'inherit');
+      // any other number is a descriptor that must be the plugin's.
       if (typeof entry === 'number' && entry > 2 && !ctx.fds.has(entry) && !policy.all('ffi')) {
         policy.deny('ffi', `file descriptor ${entry}`, 'permissions.ffi: true; the plugin did not open it');
       }

@@ -3,6 +3,7 @@
  * opened itself, the processes it started, and helpers that replace a property of a
  * builtin module while remembering how to put it back (the teardown).
  */
+import { isMainThread } from 'node:worker_threads';
 import type { LoaderConfig } from '../loader/hooks.js';
 import type { DenialReport, SandboxData } from '../sandbox-data.js';
 import type { Policy } from './policy.js';
@@ -48,6 +49,12 @@ export class OwnedFds {
 
 export interface GateContext {
   policy: Policy;
+  /**
+   * Whether descriptors 1 and 2 are the plugin's own: in a process-isolated plugin's
+   * main thread they are its pipes to the host; in a worker they are the host's own
+   * stdout and stderr (writing there would forge the host's log lines).
+   */
+  ownStdio: boolean;
   /** What the plugin was given, passed on to its nested workers. */
   sandbox: SandboxData;
   loader: LoaderConfig;
@@ -63,6 +70,7 @@ export function createGateContext(policy: Policy, sandbox: SandboxData, loader: 
   const children = new SafeSet<number>();
   return {
     policy,
+    ownStdio: isMainThread,
     sandbox,
     loader,
     report,

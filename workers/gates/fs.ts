@@ -84,8 +84,8 @@ export function gateFs(ctx: GateContext): Teardown {
       if (write && !fds.writable(fd)) policy.deny('write', `file descriptor ${fd}`, 'permissions.write (it was opened for reading only)');
       return;
     }
-    // The process's stdout/stderr: writing there is what console.log does anyway.
-    if (write && (fd === 1 || fd === 2)) return;
+    // stdout/stderr, where they are the plugin's own (see GateContext.ownStdio).
+    if (write && ctx.ownStdio && (fd === 1 || fd === 2)) return;
     if (policy.all('ffi')) return;
     policy.deny('ffi', `file descriptor ${fd}`, 'permissions.ffi: true; the plugin did not open it');
   }

@@ -99,8 +99,9 @@ export function gateNet(ctx: GateContext): Teardown {
       },
     }));
   };
-  // stdout and stderr (1, 2) are what Node itself wraps for process.stdout/stderr in a main thread.
-  const stdOut = (fd: unknown) => (fd === 1 || fd === 2 ? undefined : fd);
+  // stdout and stderr (1, 2) are what Node itself wraps for process.stdout/stderr in a
+  // main thread (a process-isolated plugin's own pipes); in a worker they are the host's.
+  const stdOut = (fd: unknown) => (ctx.ownStdio && (fd === 1 || fd === 2) ? undefined : fd);
   const fdOption = (args: unknown[]) => {
     const options = args[0];
     return stdOut(typeof options === 'object' && options !== null ? (options as { fd?: unknown }).fd : undefined);

@@ -6,6 +6,7 @@
  * (read), builtins by name (getBuiltinModule → the same table as import/require)
  * and diagnostic reports (they list the real environment and system details).
  */
+import { format } from 'node:util';
 import { checkBuiltin } from './builtins.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
 import { ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, processPid, ReflectApply } from './primordials.js';
@@ -61,6 +62,14 @@ export function gateProcess(ctx: GateContext): Teardown {
     checkBuiltin(policy, args[0] as string);
     return ReflectApply(original, this, args);
   });
+
+  // _rawDebug writes straight to descriptor 2: in a worker, the host's stderr, past the
+  // capture that tags the plugin's lines. Send it through the plugin's own stderr.
+  if (!ctx.ownStdio) {
+    replace('_rawDebug', () => function (...args: unknown[]) {
+      process.stderr.write(`${ReflectApply(format, undefined, args) as string}\n`);
+    });
+  }
 
   // process.report: the report lists every variable of the real environment and the
   // host's system details, and its settings are process-wide.
