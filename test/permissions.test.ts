@@ -140,6 +140,15 @@ test('denials are logged on the host (rate-limited) and emitted as plugin:denied
   }
 });
 
+test('in a worker, descriptors 1 and 2 are the host\'s: raw writes are refused, console output is captured', async () => {
+  await using plugin = await startPlugin({ plugin: fixture('permissions-probe.mjs') });
+  await assert.rejects(plugin.invoke('rawStdout'), (error: Error) => {
+    assert.equal(deniedCode(error), 'PADDOCK_ERR_PERMISSION_DENIED');
+    assert.match(String((error.cause as Error).message), /needs ffi access to "file descriptor 1"/);
+    return true;
+  });
+});
+
 test('the runtime\'s own worker modules cannot be imported by a plugin', async () => {
   await using plugin = await startPlugin({ plugin: fixture('permissions-probe.mjs') });
   const gates = pathToFileURL(join(repoRoot, 'dist', 'workers', 'gates', 'install.js')).href;
