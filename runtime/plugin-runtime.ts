@@ -323,7 +323,13 @@ export class PluginRuntime extends EventEmitter<string> {
       const grant = entry.extensions.permissions as PermissionGrant;
       const options = {
         ...given,
-        boot: { ...given.boot, extensions: { ...given.boot.extensions, sandbox: sandboxExtras(grant, entry.limits) } },
+        boot: {
+          ...given.boot,
+          extensions: {
+            ...given.boot.extensions,
+            sandbox: sandboxExtras(grant, entry.limits, given.boot.extensions?.codeDir as string | undefined),
+          },
+        },
       };
       if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
       const spares = this.#spares;

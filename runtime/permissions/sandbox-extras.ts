@@ -5,7 +5,7 @@
  * the folders of the runtime's own modules it loads (the SDK and its dependencies).
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realPath } from '../../workers/gates/paths.js';
 import type { PermissionGrant, SandboxExtras } from '../../workers/sandbox-data.js';
@@ -87,10 +87,26 @@ export function runtimeModuleDirs(): string[] {
   return moduleDirs;
 }
 
-export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits): SandboxExtras {
+/**
+ * A plugin installed as a package (its code folder inside a node_modules folder) finds
+ * its dependencies next to it: that node_modules folder is part of its code.
+ */
+export function dependencyDirs(codeDir: string | undefined): string[] {
+  if (!codeDir) return [];
+  const parts = codeDir.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  return at > 0 ? [realPath(parts.slice(0, at + 1).join(sep), true)] : [];
+}
+
+export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, codeDir?: string): SandboxExtras {
   const nestedLimits: SandboxExtras['nestedLimits'] = {};
   if (limits.maxOldGenerationSizeMb !== undefined) nestedLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
   if (limits.maxYoungGenerationSizeMb !== undefined) nestedLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
   if (limits.stackSizeMb !== undefined) nestedLimits.stackSizeMb = limits.stackSizeMb;
-  return { env: grantedEnv(grant), commands: grantedCommands(grant), moduleDirs: runtimeModuleDirs(), nestedLimits };
+  return {
+    env: grantedEnv(grant),
+    commands: grantedCommands(grant),
+    moduleDirs: [...runtimeModuleDirs(), ...dependencyDirs(codeDir)],
+    nestedLimits,
+  };
 }

@@ -7,6 +7,7 @@ import { effectivePermissions, intersectPermissions, normalizePermissions } from
 import { formatPermissions } from '../../runtime/permissions/format.js';
 import { limitFlags, permissionFlags } from '../../runtime/permissions/node-flags.js';
 import { netEntryProblem } from '../../runtime/permissions/schema.js';
+import { dependencyDirs, grantedEnv } from '../../runtime/permissions/sandbox-extras.js';
 import { DEFAULT_LIMITS } from '../../runtime/options.js';
 import { NO_PERMISSIONS } from '../../workers/sandbox-data.js';
 import { tempDir } from '../helpers.js';
@@ -87,4 +88,12 @@ test('formatPermissions prints one aligned line per permission, with the folders
     'sys     nothing',
     'import  nothing, besides its code folder /plugins/x',
   ].join('\n'));
+});
+
+test('a packaged plugin reads its dependencies; the environment holds granted names and prefixes', () => {
+  assert.deepEqual(dependencyDirs(join(base, 'real', 'node_modules', '@scope', 'plugin')), [join(base, 'real', 'node_modules')]);
+  assert.deepEqual(dependencyDirs(join(base, 'real', 'plugins', 'x')), []);
+  const env = { HOME: '/root', AWS_KEY: 'k', AWS_REGION: 'r', SECRET: 's' };
+  assert.deepEqual(grantedEnv({ ...NO_PERMISSIONS, env: ['HOME', 'AWS_*'] }, env), { HOME: '/root', AWS_KEY: 'k', AWS_REGION: 'r' });
+  assert.deepEqual(grantedEnv(NO_PERMISSIONS, env), {});
 });
