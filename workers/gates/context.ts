@@ -89,6 +89,7 @@ export class Patcher {
   set(target: object, key: PropertyKey, value: unknown): void {
     const descriptor = ObjectGetOwnPropertyDescriptor(target, key);
     if (descriptor && !('value' in descriptor)) throw new Error(`cannot gate accessor ${String(key)}`);
+    if (typeof value === 'function' && typeof descriptor?.value === 'function' && value !== descriptor.value) keepShape(value, descriptor.value);
     ObjectDefineProperty(target, key, {
       value,
       writable: descriptor?.writable ?? true,
@@ -126,6 +127,21 @@ export class Patcher {
     return () => {
       for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
     };
+  }
+}
+
+/**
+ * Give a wrapper its original's name and symbol-keyed properties (util.promisify's
+ * custom forms: `fs.exists`'s calls `fs.exists` again, `fs.read`'s is a list of names).
+ */
+function keepShape(wrapper: object, original: object): void {
+  try {
+    ObjectDefineProperty(wrapper, 'name', { value: (original as { name?: unknown }).name, configurable: true });
+    for (const symbol of Object.getOwnPropertySymbols(original)) {
+      if (!Object.hasOwn(wrapper, symbol)) ObjectDefineProperty(wrapper, symbol, ObjectGetOwnPropertyDescriptor(original, symbol)!);
+    }
+  } catch {
+    // A Proxy around the original forwards these to it already.
   }
 }
 
