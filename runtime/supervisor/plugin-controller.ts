@@ -269,7 +269,7 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: { ...this.#entry.extensions, codeDir: resolved.codeDir },
+          extensions: { ...this.#entry.extensions, codeDir: resolved.codeDir, ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}) },
         },
         onOutput: (stream, line) => this.#services.onOutput(this.id, stream, line),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),

@@ -33,7 +33,7 @@ export function activateModulePolicy(active: Policy): void {
   policy = active;
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const FILE_SCHEME = /^file:/i;
 
 function isPathSpecifier(specifier: string): boolean {
   return StringPrototypeStartsWith(specifier, './') || StringPrototypeStartsWith(specifier, '../')
@@ -67,7 +67,9 @@ export function checkModuleResolve(specifier: string, parentURL: string | undefi
     checkBuiltin(active, specifier);
     return;
   }
-  if (isPathSpecifier(specifier) || RegExpPrototypeExec(SCHEME, specifier) !== null) {
+  // Paths and file: URLs name their target: refuse before Node looks at the disk. Other
+  // schemes (npm:, jsr: …) may be mapped by other hooks; their result is checked at load.
+  if (isPathSpecifier(specifier) || RegExpPrototypeExec(FILE_SCHEME, specifier) !== null) {
     const base = parentURL ?? URLPrototypeGetHref(pathToFileURL(`${processCwd()}/`));
     let url: URL;
     try {
@@ -77,7 +79,7 @@ export function checkModuleResolve(specifier: string, parentURL: string | undefi
     }
     checkUrl(active, url);
   }
-  // Bare package names are checked when their resolved file is loaded.
+  // Bare package names (and other schemes) are checked when their resolved URL is loaded.
 }
 
 /** Before loading: whatever the resolution produced. */
