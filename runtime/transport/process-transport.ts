@@ -69,7 +69,7 @@ export class ProcessTransport implements PluginTransport {
       ...permissionFlags(grant, {
         codeDir: String(extensions.codeDir),
         dataDir: boot.dataDir,
-        runtimeDirs: [RUNTIME_DIST, ...extras.moduleDirs],
+        runtimeDirs: [RUNTIME_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
       }),
       ...limitFlags(options.limits),
       '--enable-source-maps',
