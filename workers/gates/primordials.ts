@@ -14,13 +14,11 @@ import * as nodeUrl from 'node:url';
 
 const call = Function.prototype.call;
 /** `fn` as a plain function taking `this` first, immune to later prototype changes. */
-export const uncurryThis = <A extends unknown[], R>(fn: (...args: A) => R): ((self: unknown, ...args: A) => R) =>
+const uncurryThis = <A extends unknown[], R>(fn: (...args: A) => R): ((self: unknown, ...args: A) => R) =>
   call.bind(fn as never) as never;
 
 export const ReflectApply = Reflect.apply;
 export const ReflectConstruct = Reflect.construct;
-export const ReflectOwnKeys = Reflect.ownKeys;
-export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const ObjectFreeze = Object.freeze;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -30,16 +28,12 @@ export const ObjectKeys = Object.keys;
 export const ObjectHasOwn = Object.hasOwn;
 export const ArrayIsArray = Array.isArray;
 export const NumberIsInteger = Number.isInteger;
-export const JSONStringify = JSON.stringify;
 export const MathMax = Math.max;
 export const SafeProxy = Proxy;
 export const SafeURL = URL;
 export const SafeWeakSet = WeakSet;
 export const SafeSet = Set;
 export const SafeMap = Map;
-export const SafePromise = Promise;
-export const SafeError = Error;
-export const SafeUint8Array = Uint8Array;
 
 export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
 export const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
@@ -48,15 +42,11 @@ export const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
 export const StringPrototypeLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
 export const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 export const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
-export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 // exec itself, not `test`: `test` looks `exec` up on the object, where a plugin may have replaced it.
 export const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
 export const ArrayPrototypePush = uncurryThis(Array.prototype.push);
-export const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice);
-export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
 export const SetPrototypeHas = uncurryThis(Set.prototype.has);
 export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
-export const SetPrototypeDelete = uncurryThis(Set.prototype.delete);
 export const MapPrototypeGet = uncurryThis(Map.prototype.get);
 export const MapPrototypeSet = uncurryThis(Map.prototype.set);
 export const MapPrototypeHas = uncurryThis(Map.prototype.has);
@@ -65,12 +55,6 @@ export const WeakSetPrototypeHas = uncurryThis(WeakSet.prototype.has);
 export const WeakSetPrototypeAdd = uncurryThis(WeakSet.prototype.add);
 export const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
 export const PromiseReject = Promise.reject.bind(Promise);
-export const FunctionPrototypeToString = uncurryThis(Function.prototype.toString);
-export const BufferIsBuffer = Buffer.isBuffer;
-export const BufferFrom = Buffer.from.bind(Buffer);
-export const Uint8ArrayPrototypeGetLength = uncurryThis(
-  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get! as () => number,
-);
 const TypedArrayToStringTag = uncurryThis(
   Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get! as () => string | undefined,
 );
@@ -91,7 +75,6 @@ export const SafeDecodeURIComponent = decodeURIComponent;
 export const pathResolve = nodePath.resolve;
 export const pathDirname = nodePath.dirname;
 export const pathBasename = nodePath.basename;
-export const pathSep = nodePath.sep;
 export const fileURLToPath = nodeUrl.fileURLToPath;
 export const pathToFileURL = nodeUrl.pathToFileURL;
 const realpathNative = nodeFs.realpathSync.native;
