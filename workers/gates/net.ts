@@ -45,6 +45,15 @@ export function gateNet(ctx: GateContext): Teardown {
     }
   }
 
+  /**
+   * A descriptor wrapped as a socket or stream is closed by that handle, not by
+   * fs.close: forget it now, or its number (reused later by the host) would stay "owned".
+   */
+  function adoptFd(fd: unknown): void {
+    checkFd(fd);
+    if (typeof fd === 'number') ctx.fds.delete(fd);
+  }
+
   function checkLookup(options: Record<string, unknown>): void {
     if (options.lookup !== undefined && options.lookup !== null) policy.requireAll('net', 'a custom DNS lookup function');
   }
@@ -57,7 +66,7 @@ export function gateNet(ctx: GateContext): Teardown {
       return;
     }
     checkLookup(options);
-    if (options.fd !== undefined) checkFd(options.fd);
+    if (options.fd !== undefined) adoptFd(options.fd);
     const host = options.host === undefined || options.host === null || options.host === '' ? 'localhost' : `${options.host as string}`;
     options.host = host;
     // Primitives from here on: what is checked is what Node will read.
@@ -90,11 +99,11 @@ export function gateNet(ctx: GateContext): Teardown {
     const original = (target as Record<string, unknown>)[key] as new (...args: unknown[]) => unknown;
     patch.set(target, key, new SafeProxy(original, {
       construct(cls, args, newTarget) {
-        checkFd(fdOf(args));
+        adoptFd(fdOf(args));
         return ReflectConstruct(cls, args, newTarget);
       },
       apply(cls, self, args) {
-        checkFd(fdOf(args));
+        adoptFd(fdOf(args));
         return ReflectApply(cls as unknown as AnyFunction, self, args);
       },
     }));
@@ -157,7 +166,7 @@ export function gateNet(ctx: GateContext): Teardown {
     if (typeof first === 'object' && first !== null) {
       const options = { ...(first as Record<string, unknown>) };
       if (options.fd !== undefined) {
-        checkFd(options.fd);
+        adoptFd(options.fd);
       } else {
         options.address = options.address === undefined ? '0.0.0.0' : `${options.address as string}`;
         options.port = toPort(options.port) ?? 0;
