@@ -134,7 +134,7 @@ export function gateNet(ctx: GateContext): Teardown {
   patch.set(serverPrototype, 'listen', function (this: unknown, ...args: unknown[]) {
     const [options, callback] = normalized(args);
     if (options.handle !== undefined || options._handle !== undefined || options.fd !== undefined) {
-      if (typeof options.fd === 'number') checkFd(options.fd);
+      if (typeof options.fd === 'number') adoptFd(options.fd);
       else policy.requireAll('net', 'listening on an existing handle');
       return ReflectApply(listen, this, args);
     }
