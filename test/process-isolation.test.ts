@@ -61,7 +61,7 @@ test('a process-isolated plugin that exits is restarted in a new process', async
 test('a process-isolated plugin that blocks its event loop is stopped by the heartbeat', async () => {
   const rt = testRuntime();
   try {
-    await rt.runtime.load({ url: PROBE, id: 'blocker', isolation: 'process', limits: { blockTimeoutMs: 500, maxRestarts: 0 } });
+    await rt.runtime.load({ url: PROBE, id: 'blocker', isolation: 'process', limits: { blockTimeoutMs: 1_500, maxRestarts: 0 } });
     const pid = await rt.runtime.invoke('blocker', 'pid') as number;
     const crashed = nextState(rt.runtime, 'blocker', 'crashed');
     await assert.rejects(rt.runtime.invoke('blocker', 'block'), /event loop was blocked/);
