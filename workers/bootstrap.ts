@@ -10,7 +10,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { installModuleHooks } from './loader/install.js';
-import { externalMemoryMb, startSession } from './plugin-session.js';
+import { externalMemoryMb, runPlugin } from './run-plugin.js';
 import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from './protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
@@ -41,7 +41,7 @@ port.once('message', (message: InitMessage) => {
     throw new Error(`paddock worker: expected an init message of protocol ${PROTOCOL_VERSION}`);
   }
   startHeartbeat(message.heartbeat, message.heartbeatIntervalMs);
-  startSession(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig)
+  runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig)
     .catch((error: unknown) => {
       // The sandbox could not be set up: die loudly rather than run the plugin without it.
       process.nextTick(() => {

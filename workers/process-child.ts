@@ -9,7 +9,7 @@
  */
 import { ChannelPort } from './channel-port.js';
 import { installModuleHooks } from './loader/install.js';
-import { externalMemoryMb, startSession } from './plugin-session.js';
+import { externalMemoryMb, runPlugin } from './run-plugin.js';
 import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from './protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/process-child.js must be started by Paddock with an IPC channel');
@@ -36,7 +36,7 @@ process.on('message', (message: HostProcessMessage) => {
   const beat = () => send({ t: 'beat', m: externalMemoryMb() });
   setInterval(beat, message.heartbeatIntervalMs).unref();
   beat();
-  startSession(message.plugin, ports, loader, loaderConfig).catch((error: unknown) => {
+  runPlugin(message.plugin, ports, loader, loaderConfig).catch((error: unknown) => {
     process.nextTick(() => {
       throw error;
     });

@@ -118,7 +118,7 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && outcome.value === 'test:pass ran in a child process',
   },
   {
-    name: 'inspector', route: 'an inspector session', permission: 'ffi', grant: () => ({ ffi: true }),
+    name: 'inspector', route: 'the inspector (Runtime.evaluate in the plugin\'s own thread)', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
     // Node 20's permission model has no --allow-inspector.
     processGranted: (major) => (major < 22 ? 'node-denies' : undefined),

@@ -22,7 +22,7 @@ const ALLOWED = new SafeSet([
 
 /**
  * Refused whole unless the named permission is `true`:
- * - inspector: a debugger session reads any closure of the worker (and connectToMainThread
+ * - inspector: a debugger connection reads any closure of the worker (and connectToMainThread
  *   reaches the host's main thread): it undoes every gate;
  * - trace_events: process-wide tracing written to the host's working folder;
  * - sqlite: SQL itself opens files (ATTACH DATABASE, VACUUM INTO), so it needs

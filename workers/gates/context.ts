@@ -1,6 +1,6 @@
 /**
  * What every gate module shares: the plugin's Policy, the file descriptors the plugin
- * opened itself, the processes it started, and helpers that replace a property of a
+ * opened itself, the processes it started, and a patcher that replaces a property of a
  * builtin module while remembering how to put it back (the teardown).
  */
 import { isMainThread } from 'node:worker_threads';

@@ -29,7 +29,7 @@ export interface PortLike {
   start(): void;
 }
 
-export interface SessionPorts {
+export interface PluginPorts {
   control: PortLike;
   api: PortLike;
   events: PortLike;
@@ -45,7 +45,7 @@ export function externalMemoryMb(): number {
   return MathRound(MathMax(usage.external, usage.arrayBuffers) / 1_048_576);
 }
 
-export async function startSession(boot: PluginBoot, ports: SessionPorts, loader: InstalledLoader, loaderConfig: LoaderConfig): Promise<void> {
+export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: InstalledLoader, loaderConfig: LoaderConfig): Promise<void> {
   const host = wrap<HostEndpoint>(portEndpoint(ports.api as unknown as MessagePort));
   const link = {
     pluginId: boot.id,
