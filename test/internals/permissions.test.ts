@@ -93,7 +93,7 @@ test('formatPermissions prints one aligned line per permission, with the folders
 test('a packaged plugin reads its dependencies; the environment holds granted names and prefixes', () => {
   assert.deepEqual(dependencyDirs(join(base, 'real', 'node_modules', '@scope', 'plugin')), [join(base, 'real', 'node_modules')]);
   assert.deepEqual(dependencyDirs(join(base, 'real', 'plugins', 'x')), []);
-  const env = { HOME: '/root', AWS_KEY: 'k', AWS_REGION: 'r', SECRET: 's' };
-  assert.deepEqual(grantedEnv({ ...NO_PERMISSIONS, env: ['HOME', 'AWS_*'] }, env), { HOME: '/root', AWS_KEY: 'k', AWS_REGION: 'r' });
+  const env = { HOME: '/home/ada', AWS_KEY: 'k', AWS_REGION: 'r', SECRET: 's' };
+  assert.deepEqual(grantedEnv({ ...NO_PERMISSIONS, env: ['HOME', 'AWS_*'] }, env), { HOME: '/home/ada', AWS_KEY: 'k', AWS_REGION: 'r' });
   assert.deepEqual(grantedEnv(NO_PERMISSIONS, env), {});
 });
