@@ -12,6 +12,10 @@ export { readConfigFile, parseJsonc, validateConfig, type LoadedConfig } from '.
 export { configJsonSchema } from './config/json-schema.js';
 export { formatIssues, formatPath } from './config/format-issues.js';
 export { createLogger, type LoggerOptions } from './logging/logger.js';
+export { permissionsSchema, isolationSchema, type Permissions, type PermissionsInput, type Isolation } from './permissions/schema.js';
+export { formatPermissions, describePermissions, type FormatContext } from './permissions/format.js';
+export { effectivePermissions, normalizePermissions, intersectPermissions, ALL_PERMISSIONS, type EffectivePermissions } from './permissions/effective.js';
+export { PERMISSION_NAMES, SYS_KINDS, type PermissionGrant, type PermissionName, type DenialReport, type Grant } from '../workers/sandbox-data.js';
 export { LogStore, MAX_LOG_ROWS } from './logging/log-store.js';
 export type { SchemeResolver, ResolvedPlugin, ResolveContext } from './resolve/resolve-url.js';
 export type { PackageOptions } from './packages/options.js';

@@ -12,6 +12,9 @@ import { BUILTIN_SCOPES } from './api/builtins.js';
 import { limitsSchema, type Limits } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
+import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
+import { permissionsSchema } from './permissions/schema.js';
+import type { PermissionGrant } from '../workers/sandbox-data.js';
 
 export interface ResolvedLimits {
   maxOldGenerationSizeMb: number | undefined;
@@ -26,6 +29,8 @@ export interface ResolvedLimits {
   maxRestartBackoffMs: number;
   stableAfterMs: number;
   eventQueueLimit: number;
+  maxConcurrentCalls: number;
+  maxExternalMemoryMb: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
@@ -41,6 +46,8 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
   maxRestartBackoffMs: 30_000,
   stableAfterMs: 60_000,
   eventQueueLimit: 10_000,
+  maxConcurrentCalls: 1_000,
+  maxExternalMemoryMb: 1_024,
 };
 
 const isLogger = (value: unknown): value is Logger =>
@@ -77,13 +84,17 @@ export const runtimeOptionsSchema = z.object({
   logStoreSize: z.number().int().min(1).default(10_000),
   /** Loading npm:/jsr: plugins: registries, cache, lockfile, frozen mode (see docs/packages.md). */
   packages: packageOptionsSchema.prefault({}),
+  /** The most any plugin may get (the ceiling its entry's permissions are intersected with); default: no ceiling. */
+  maxPermissions: permissionsSchema.optional(),
 }).strict().refine((o) => o.tokenRenewBeforeMs < o.tokenLifeMs, { message: 'tokenRenewBeforeMs must be less than tokenLifeMs', path: ['tokenRenewBeforeMs'] });
 
 export type RuntimeOptions = z.input<typeof runtimeOptionsSchema>;
 
-export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir' | 'packages'> {
+export interface ResolvedOptions extends Omit<z.output<typeof runtimeOptionsSchema>, 'limits' | 'api' | 'events' | 'dataDir' | 'packages' | 'maxPermissions'> {
   limits: ResolvedLimits;
   packages: ResolvedPackageOptions;
+  /** The ceiling, normalized (relative paths from baseDir). */
+  maxPermissions: PermissionGrant;
   api: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   dataDir: string;
@@ -106,5 +117,6 @@ export function resolveOptions(input: RuntimeOptions = {}): Readonly<ResolvedOpt
     events: new Map(Object.entries(o.events)),
     dataDir: o.dataDir ?? join(o.baseDir, '.paddock', 'data'),
     packages: resolvePackageOptions(o.packages),
+    maxPermissions: o.maxPermissions ? normalizePermissions(o.maxPermissions, o.baseDir) : ALL_PERMISSIONS,
   });
 }

@@ -9,8 +9,9 @@
  *   when a plugin published it;
  * - `plugin:state` (StateChange), `plugin:log` ({ id, severity, message }),
  *   `plugin:dropped` ({ id, count, total }), `plugin:leave` ({ id, reason }),
- *   `plugin:error` ({ id, error }), `plugin:progress` ({ id, specifier, phase, done?, total?,
- *   bytes?, message? } while an npm:/jsr: package is installed for a plugin).
+ *   `plugin:error` ({ id, error }), `plugin:denied` ({ id, permission, access, resource }),
+ *   `plugin:progress` ({ id, specifier, phase, done?, total?, bytes?, message? } while an
+ *   npm:/jsr: package is installed for a plugin).
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
@@ -28,12 +29,17 @@ import { LogStore } from './logging/log-store.js';
 import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
 import { PackageLoader } from './packages/package-loader.js';
 import type { InstallProgress } from './packages/progress.js';
+import { DenialLog } from './permissions/denial-log.js';
+import { effectivePermissions, normalizePermissions } from './permissions/effective.js';
+import { sandboxExtras } from './permissions/sandbox-extras.js';
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
+import { ProcessTransport } from './transport/process-transport.js';
+import type { DenialReport, PermissionGrant } from '../workers/sandbox-data.js';
 
 export interface EventSource {
   /** Id of the plugin that published the event; absent when the host emitted it. */
@@ -48,6 +54,7 @@ export interface RuntimeEvents {
   'plugin:leave': (notice: { id: string; reason: string | undefined }) => void;
   'plugin:error': (notice: { id: string; error: Error }) => void;
   'plugin:progress': (progress: InstallProgress & { id: string }) => void;
+  'plugin:denied': (notice: { id: string } & DenialReport) => void;
 }
 
 type HostEventListener = (data: unknown, source: EventSource) => void;
@@ -93,6 +100,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #schemes = new Map<string, SchemeResolver>();
   readonly #spares: SpareWorkers | undefined;
   readonly #packages: PackageLoader;
+  readonly #denials: DenialLog;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -101,6 +109,7 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logger = this.#options.logger ?? createLogger({ level: this.#options.logLevel, pretty: this.#options.prettyLogs });
     this.logs = new LogStore(this.#options.logStoreSize);
     this.#methods = this.#buildMethods();
+    this.#denials = new DenialLog(this.logger);
     this.#spares = this.#options.spareWorkers > 0
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
@@ -168,6 +177,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const controller = this.#get(id);
     await controller.stop('unload');
     this.#plugins.delete(id);
+    this.#denials.forget(id);
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
@@ -271,7 +281,12 @@ export class PluginRuntime extends EventEmitter<string> {
     }
     const id = entry.id ?? this.#uniqueId(defaultIdFor(entry.url));
     if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
-    const { url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, ...extensions } = entry;
+    const { url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
+    const baseDir = options.baseDir ?? this.#options.baseDir;
+    const { granted, narrowed } = effectivePermissions(normalizePermissions(permissions, baseDir), this.#options.maxPermissions);
+    if (narrowed.length) {
+      this.logger.child({ plugin: id }).warn(`permissions narrowed to the host's maxPermissions:\n  ${narrowed.join('\n  ')}`);
+    }
     const resolvedEntry: PluginEntryResolved = {
       id,
       url,
@@ -279,7 +294,11 @@ export class PluginRuntime extends EventEmitter<string> {
       options: pluginOptions ?? {},
       scopes,
       limits: resolveLimits(this.#options.limits, limits),
-      extensions: Object.fromEntries(Object.entries(extensions).filter(([, v]) => v !== undefined)),
+      extensions: {
+        ...Object.fromEntries(Object.entries(extensions).filter(([, v]) => v !== undefined)),
+        permissions: granted,
+        isolation: isolation ?? 'worker',
+      },
     };
     const controller = new PluginController(resolvedEntry, {
       options: this.#options,
@@ -294,6 +313,10 @@ export class PluginRuntime extends EventEmitter<string> {
       onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
       onOutput: (pluginId, stream, line) => this.#pluginLog(pluginId, stream === 'stdout' ? 'info' : 'warn', line, stream),
+      onDenied: (pluginId, report) => {
+        this.#denials.record(pluginId, report);
+        super.emit('plugin:denied', { id: pluginId, ...report });
+      },
       onDropped: (pluginId, count, total) => {
         this.#plugins.get(pluginId) && this.logger.child({ plugin: pluginId }).warn({ dropped: count, total }, `dropped ${count} events (queue full, limits.eventQueueLimit)`);
         super.emit('plugin:dropped', { id: pluginId, count, total });
@@ -303,9 +326,25 @@ export class PluginRuntime extends EventEmitter<string> {
     return controller;
   }
 
-  /** Worker threads, from a warm spare when the plugin's heap and stack limits are the default ones. */
+  /**
+   * A child process for `isolation: "process"`; otherwise a worker thread, from a warm
+   * spare when the plugin's heap and stack limits are the default ones. Either way the
+   * plugin's boot record carries what its sandbox needs from the host.
+   */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
-    return (options) => {
+    return (given) => {
+      const grant = entry.extensions.permissions as PermissionGrant;
+      const options = {
+        ...given,
+        boot: {
+          ...given.boot,
+          extensions: {
+            ...given.boot.extensions,
+            sandbox: sandboxExtras(grant, entry.limits, given.boot.extensions?.codeDir as string | undefined),
+          },
+        },
+      };
+      if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb

@@ -60,7 +60,13 @@ export class NotCloneableError extends PaddockError {}
 /** A call did not finish within its deadline. */
 export class TimeoutError extends PaddockError {}
 /** A plugin asked for a capability it was not granted. */
-export class PermissionDenied extends PaddockError {}
+export class PermissionDenied extends PaddockError {
+  // Spelled out: an implicit derived constructor spreads its arguments through
+  // Array.prototype[Symbol.iterator], which plugin code may have replaced.
+  constructor(code: string, message: string, options?: PaddockErrorOptions) {
+    super(code, message, options);
+  }
+}
 /** An npm:/jsr: package could not be resolved, fetched, verified or installed. */
 export class PackageError extends PluginLoadError {}
 
@@ -75,7 +81,9 @@ function define<P>(cls: ErrorClass, message: (params: P) => string): CodeDefinit
   return { class: cls, message };
 }
 
-const quote = (value: string) => JSON.stringify(value);
+// Captured at load: plugin code may replace JSON.stringify before a denial is built.
+const stringify = JSON.stringify;
+const quote = (value: string) => stringify(value);
 
 /** Code → error class and message template. */
 export const errorCodes = {
@@ -181,6 +189,10 @@ export const errorCodes = {
     `${p.specifier}: package ${p.package} has no plugin entry: ${p.reason}`),
   PADDOCK_ERR_INSTALL_FAILED: define(PackageError, (p: { specifier: string; reason: string }) =>
     `${p.specifier}: installing failed: ${p.reason}`),
+  PADDOCK_ERR_SANDBOX_UNSUPPORTED: define(PermissionDenied, (p: { plugin: string; what: string; why: string }) =>
+    `plugin ${quote(p.plugin)} cannot use ${p.what} inside its sandbox: ${p.why}`),
+  PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
+    `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

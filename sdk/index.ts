@@ -4,6 +4,7 @@
 export { PluginImplementation, defineAction, type Action, type ActionDefinition } from './plugin.js';
 export { PaddockClient, type EventListener } from './client.js';
 export { connect } from './connect.js';
+export { permissions, type PermissionDescriptor, type PermissionStatus, type PermissionName, type GrantedPermissions, type GrantedPermission } from './permissions.js';
 export * from './types.js';
 export * from './errors.js';
 export { z } from 'zod';

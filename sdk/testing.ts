@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventDefinition, HostApiDefinition } from '../runtime/api/define.js';
 import type { Limits } from '../runtime/config/schema.js';
+import type { Isolation, PermissionsInput } from '../runtime/permissions/schema.js';
 import { createLogger } from '../runtime/logging/logger.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import { PluginRuntime } from '../runtime/plugin-runtime.js';
@@ -35,6 +36,10 @@ export interface HarnessOptions {
   /** Host API version the plugin's meta.api must accept (default 1.0.0). */
   apiVersion?: string;
   limits?: Limits;
+  /** What the plugin may do (default: nothing beyond its own folders, like in production). */
+  permissions?: PermissionsInput;
+  /** Run it in a worker thread (default) or a child process. */
+  isolation?: Isolation;
   /** Id of the plugin (default: from its file name). */
   id?: string;
   /** Any other runtime option. */
@@ -180,6 +185,8 @@ export async function startPlugin(options: HarnessOptions): Promise<PluginHarnes
     ...(options.options ? { options: options.options } : {}),
     ...(options.scopes ? { scopes: options.scopes } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.permissions ? { permissions: options.permissions } : {}),
+    ...(options.isolation ? { isolation: options.isolation } : {}),
   };
   const harness = new PluginHarness(runtime, dataDir);
   let info: PluginInfo;

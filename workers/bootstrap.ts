@@ -1,60 +1,52 @@
 /**
- * Entry of every plugin worker. It imports only the protocol, the SDK and the loader,
- * never host code. Boot order matters: module hooks are installed before any plugin
- * code can be imported, and the worker link is attached before the plugin's
- * constructor runs (so `this.client` works from the constructor on).
+ * Entry of every plugin worker. It imports only the protocol, the SDK, the loader and
+ * the sandbox, never host code. Boot order matters: module hooks are installed before
+ * any plugin code can be imported; on init the permission gates and the module policy
+ * are in place, and the worker link attached, before the plugin's module is imported
+ * (so `this.client` works from the constructor on).
  *
  * A booted worker waits for one InitMessage; the runtime may keep booted workers as
  * warm spares and hand them a plugin later.
  */
 import { parentPort } from 'node:worker_threads';
-import { expose, wrap } from 'comlink';
-import { reportPluginError } from '../sdk/client.js';
-import { EventStream } from '../sdk/internal/event-stream.js';
-import { portEndpoint } from '../sdk/internal/port-endpoint.js';
-import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
 import { installModuleHooks } from './loader/install.js';
 import { providedAliases } from './loader/provided-specifiers.js';
-import { applyPackageImports } from './loader/package-imports.js';
-import { createPluginControl } from './plugin-control.js';
-import { PROTOCOL_VERSION, type HostEndpoint, type InitMessage, type WorkerMessage } from './protocol.js';
+import { externalMemoryMb, runPlugin } from './run-plugin.js';
+import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from './protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;
 
-installModuleHooks({ aliases: providedAliases() });
+const loaderConfig = { aliases: providedAliases() };
+const loader = installModuleHooks(loaderConfig);
+
+// Captured now: plugin code may replace the globals later.
+const AtomicsAdd = Atomics.add;
+const AtomicsStore = Atomics.store;
 
 function startHeartbeat(buffer: SharedArrayBuffer, intervalMs: number): void {
   const beat = new Int32Array(buffer);
   // The host reads this counter; if it stops moving, the event loop is blocked.
-  setInterval(() => Atomics.add(beat, 0, 1), intervalMs).unref();
-  Atomics.add(beat, 0, 1);
-}
-
-function init(message: InitMessage): void {
-  const boot = message.plugin;
-  startHeartbeat(message.heartbeat, message.heartbeatIntervalMs);
-  const host = wrap<HostEndpoint>(portEndpoint(message.api));
-  const link = {
-    pluginId: boot.id,
-    apiUrl: boot.apiUrl,
-    token: boot.token,
-    callTimeoutMs: boot.callTimeoutMs,
-    host,
-    tokenListeners: new Set<(token: string) => void>(),
-  } as Omit<WorkerLink, 'events'> as WorkerLink;
-  link.events = new EventStream(message.events, host, () => link.token, (where, error) => reportPluginError(link, where, error));
-  attachWorkerLink(link);
-  const control = createPluginControl(boot, link);
-  // The loader must know the plugin's npm:/jsr: imports before start() imports it;
-  // calls the host sends meanwhile wait in the port.
-  void applyPackageImports(boot.extensions?.packageImports).then(() => expose(control, portEndpoint(message.control)));
+  // Next to it, the external memory the host's limit watches.
+  const tick = () => {
+    AtomicsAdd(beat, HEARTBEAT_SLOTS.beat, 1);
+    if (beat.length > HEARTBEAT_SLOTS.externalMb) AtomicsStore(beat, HEARTBEAT_SLOTS.externalMb, externalMemoryMb());
+  };
+  setInterval(tick, intervalMs).unref();
+  tick();
 }
 
 port.once('message', (message: InitMessage) => {
   if (message?.type !== 'paddock:init' || message.protocol !== PROTOCOL_VERSION) {
     throw new Error(`paddock worker: expected an init message of protocol ${PROTOCOL_VERSION}`);
   }
-  init(message);
+  startHeartbeat(message.heartbeat, message.heartbeatIntervalMs);
+  runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig)
+    .catch((error: unknown) => {
+      // The sandbox could not be set up: die loudly rather than run the plugin without it.
+      process.nextTick(() => {
+        throw error;
+      });
+    });
 });
 port.postMessage({ type: 'paddock:booted', protocol: PROTOCOL_VERSION } satisfies WorkerMessage);

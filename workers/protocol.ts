@@ -9,7 +9,12 @@
  *   api         ◀─ Comlink(HostEndpoint) ─  call / subscribe / unsubscribe   (every message validated)
  *   events      ── EventBatch ──────────▶  dispatched to the plugin's listeners, in order
  *               ◀─ EventAck ────────────   (credit for the next batches)
- *   heartbeat   SharedArrayBuffer counter, bumped by the worker's event loop
+ *   heartbeat   SharedArrayBuffer: [0] counter bumped by the worker's event loop,
+ *               [1] the worker's external (ArrayBuffer) memory in MB
+ *
+ * A process-isolated plugin (runtime/transport/process-transport.ts) speaks the same
+ * protocol, with the three channels multiplexed over Node's IPC channel
+ * (ProcessMessage) and the heartbeat sent as messages.
  *
  * Every reply is a `Result`: errors travel as data (see sdk/internal/serialize-error.ts),
  * so nothing depends on Comlink's global transfer handlers.
@@ -17,6 +22,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 import type { SerializedError } from '../sdk/internal/serialize-error.js';
+import { PERMISSION_NAMES, type DenialReport } from './sandbox-data.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -86,9 +92,43 @@ export interface HostEndpoint {
   call(token: string, method: string, args: unknown[]): Promise<Result<unknown>>;
   subscribe(token: string, events: string[]): Promise<Result<void>>;
   unsubscribe(token: string, events: string[]): Promise<Result<void>>;
+  /** The sandbox refused something; the host logs it (rate-limited). */
+  denied(token: string, report: DenialReport): Promise<Result<void>>;
 }
 
-export const HOST_ENDPOINT_METHODS = ['call', 'subscribe', 'unsubscribe'] as const;
+export const HOST_ENDPOINT_METHODS = ['call', 'subscribe', 'unsubscribe', 'denied'] as const;
+
+/** A denial report as the host accepts it from a plugin. */
+export const denialReportSchema = z.object({
+  permission: z.enum(PERMISSION_NAMES),
+  access: z.string().max(100),
+  resource: z.string().max(4096),
+}).strict();
+
+/** Slots of the heartbeat buffer. */
+export const HEARTBEAT_SLOTS = { beat: 0, externalMb: 1 } as const;
+export const HEARTBEAT_BYTES = 8;
+
+/** The three channels of a plugin, as named on a multiplexed transport. */
+export const CHANNELS = ['control', 'api', 'events'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** Host → child process, on the IPC channel. */
+export type HostProcessMessage =
+  | { t: 'init'; protocol: number; plugin: PluginBoot; heartbeatIntervalMs: number }
+  | { t: 'msg'; c: ChannelName; d: unknown };
+
+/** Child process → host, on the IPC channel (validated: the child runs plugin code). */
+export type ChildProcessMessage =
+  | { t: 'booted'; protocol: number }
+  | { t: 'beat'; m: number }
+  | { t: 'msg'; c: ChannelName; d: unknown };
+
+export const childProcessMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('booted'), protocol: z.number() }),
+  z.object({ t: z.literal('beat'), m: z.number().nonnegative() }),
+  z.object({ t: z.literal('msg'), c: z.enum(CHANNELS), d: z.unknown() }),
+]);
 
 /** Host → worker on `events`: names and payloads interleaved, to keep one array per batch. */
 export interface EventBatch {

@@ -8,7 +8,8 @@ import { PaddockError, paddockError } from '../../sdk/errors.js';
 import { findUncloneable } from '../../sdk/internal/cloneable.js';
 import { serializeError } from '../../sdk/internal/serialize-error.js';
 import { RESERVED_EVENT_PREFIX } from '../../sdk/types.js';
-import type { HostEndpoint, Result } from '../../workers/protocol.js';
+import { denialReportSchema, type HostEndpoint, type Result } from '../../workers/protocol.js';
+import type { DenialReport } from '../../workers/sandbox-data.js';
 import { formatIssuesInline } from '../config/format-issues.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { AnyMethod, EventDefinition, MethodContext } from './define.js';
@@ -22,6 +23,10 @@ export interface HostEndpointDeps {
   context: (scopes: ReadonlySet<string>) => MethodContext;
   subscribe: (events: string[]) => void;
   unsubscribe: (events: string[]) => void;
+  /** The plugin's sandbox refused something (already validated). */
+  denied?: (report: DenialReport) => void;
+  /** Plugin → host calls allowed in flight at once (limits.maxConcurrentCalls). */
+  maxConcurrentCalls?: number;
 }
 
 const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
@@ -37,6 +42,8 @@ export function checkEventName(event: unknown): asserts event is string {
 
 export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
   const { pluginId, tokens, methods } = deps;
+  const maxCalls = deps.maxConcurrentCalls ?? Infinity;
+  let inFlight = 0;
 
   function checkEvents(token: string, events: unknown): string[] {
     const verified = tokens.verify(token, pluginId);
@@ -74,13 +81,19 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
       } catch (error) {
         return fail(error);
       }
+      if (inFlight >= maxCalls) {
+        return fail(paddockError('PADDOCK_ERR_TOO_MANY_CALLS', { plugin: pluginId, limit: maxCalls }));
+      }
       let value: unknown;
+      inFlight++;
       try {
         value = await definition.handler(context, ...parsedArgs);
       } catch (error) {
         if (error instanceof PaddockError) return fail(error);
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         return fail(paddockError('PADDOCK_ERR_HOST_METHOD_FAILED', { method, reason }, { cause: error, origin: 'host', plugin: pluginId }));
+      } finally {
+        inFlight--;
       }
       const bad = findUncloneable(value);
       if (bad) {
@@ -101,6 +114,20 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
     async unsubscribe(token: string, events: string[]): Promise<Result<void>> {
       try {
         deps.unsubscribe(checkEvents(token, events));
+        return { ok: true, value: undefined };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+
+    async denied(token: string, report: unknown): Promise<Result<void>> {
+      try {
+        tokens.verify(token, pluginId);
+        const parsed = denialReportSchema.safeParse(report);
+        if (!parsed.success) {
+          throw paddockError('PADDOCK_ERR_INVALID_ARGUMENTS', { plugin: pluginId, method: 'denied', problems: formatIssuesInline(parsed.error) });
+        }
+        deps.denied?.(parsed.data);
         return { ok: true, value: undefined };
       } catch (error) {
         return fail(error);

@@ -4,6 +4,7 @@
  * (`npm run schema`), and every error names its path (`plugins[2].url`).
  */
 import { z } from 'zod';
+import { isolationSchema, permissionsSchema } from '../permissions/schema.js';
 
 export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 
@@ -27,6 +28,10 @@ export const limitsSchema = z.object({
   stableAfterMs: positiveMs('Running this long resets the crash count').optional(),
   eventQueueLimit: z.number().int().min(1).max(10_000_000).optional()
     .describe('Events queued for the plugin and not yet handled before the oldest are dropped'),
+  maxConcurrentCalls: z.number().int().min(1).max(1_000_000).optional()
+    .describe('Calls in flight at once, in each direction, before more are refused'),
+  maxExternalMemoryMb: z.number().int().min(1).max(1_048_576).optional()
+    .describe('Memory outside the V8 heap (ArrayBuffers, Buffers) the plugin may hold before it is stopped, in MB'),
 }).strict();
 
 export type Limits = z.infer<typeof limitsSchema>;
@@ -44,7 +49,8 @@ export const pluginEntrySchema = z.object({
     .describe('Host API scopes granted to the plugin, in addition to the host defaults'),
   limits: limitsSchema.optional(),
   enabled: z.boolean().optional().describe('Set false to keep the entry but not load it'),
-  permissions: z.unknown().optional().describe('Deno-style permissions (see the README)'),
+  permissions: permissionsSchema.optional(),
+  isolation: isolationSchema.optional(),
 }).strict();
 
 export type PluginEntry = z.infer<typeof pluginEntrySchema>;

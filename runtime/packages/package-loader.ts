@@ -151,6 +151,7 @@ export class PackageLoader implements SchemeResolver {
       imports[specifier] = { specifier: target, parentURL: pathToFileURL(join(installed.root, 'package.json')).href };
       dirs.add(installed.root);
     }
-    return { ...resolved, extensions: { ...resolved.extensions, packageImports: imports, packageDirs: [...dirs] } };
+    // The installs are module folders: the plugin may import (read) them, and nothing else there.
+    return { ...resolved, moduleDirs: [...new Set([...(resolved.moduleDirs ?? []), ...dirs])], extensions: { ...resolved.extensions, packageImports: imports, packageDirs: [...dirs] } };
   }
 }

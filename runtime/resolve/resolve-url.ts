@@ -22,6 +22,11 @@ export interface ResolvedPlugin {
   moduleUrl: string;
   /** Folder holding the plugin's code (its package, or the file's folder). */
   codeDir: string;
+  /**
+   * Other folders the plugin's modules load from (e.g. where a package manager put its
+   * dependencies); the sandbox lets the plugin read and load them like its code folder.
+   */
+  moduleDirs?: string[];
   /** Id to use when the entry gives none. */
   defaultId: string;
   /** name and version from package.json, when the plugin is a package. */

@@ -18,6 +18,8 @@ export class CallTracker {
   readonly #maxConcurrent: number;
   /** Set once the worker is gone: later calls fail at once instead of waiting for a deadline. */
   #closedReason: string | undefined;
+  /** Calls counted against the limit (the host's own invoke/reconfigure, not lifecycle calls). */
+  #limited = 0;
 
   constructor(plugin: string, maxConcurrent = Infinity) {
     this.#plugin = plugin;
@@ -28,23 +30,33 @@ export class CallTracker {
     return this.#pending.size;
   }
 
-  /** Run `send` with a deadline and unwrap its Result (throwing the error it carries). */
-  run<T>(call: string, timeoutMs: number, send: () => Promise<Result<T>>): Promise<T> {
+  /**
+   * Run `send` with a deadline and unwrap its Result (throwing the error it carries).
+   * Lifecycle calls (start, cleanup, token renewal …) are never refused for being one
+   * too many: a flood of actions must not keep a plugin from stopping or renewing.
+   */
+  run<T>(call: string, timeoutMs: number, send: () => Promise<Result<T>>, { lifecycle = false } = {}): Promise<T> {
     if (this.#closedReason !== undefined) {
       return Promise.reject(paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin: this.#plugin, call, reason: this.#closedReason }));
     }
-    if (this.#pending.size >= this.#maxConcurrent) {
+    if (!lifecycle && this.#limited >= this.#maxConcurrent) {
       return Promise.reject(paddockError('PADDOCK_ERR_TOO_MANY_CALLS', { plugin: this.#plugin, limit: this.#maxConcurrent }));
     }
+    if (!lifecycle) this.#limited++;
+    const release = () => {
+      if (!lifecycle) this.#limited--;
+    };
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { call, reject };
       const timer = setTimeout(() => {
-        this.#pending.delete(pending);
+        if (this.#pending.delete(pending)) release();
         reject(paddockError('PADDOCK_ERR_CALL_TIMEOUT', { plugin: this.#plugin, call, ms: timeoutMs }));
       }, timeoutMs);
       const settle = () => {
         clearTimeout(timer);
-        return this.#pending.delete(pending);
+        const settled = this.#pending.delete(pending);
+        if (settled) release();
+        return settled;
       };
       pending.reject = (error) => {
         if (settle()) reject(error);

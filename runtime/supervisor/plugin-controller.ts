@@ -18,6 +18,7 @@ import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js
 import { assertCloneable } from '../../sdk/internal/cloneable.js';
 import type { PluginMeta } from '../../sdk/types.js';
 import type { ActionInfo, StartReport } from '../../workers/protocol.js';
+import { NO_PERMISSIONS, type DenialReport, type PermissionGrant } from '../../workers/sandbox-data.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
 import { createHostEndpoint } from '../api/host-endpoint.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -55,6 +56,10 @@ export interface PluginInfo {
   restarts: number;
   droppedEvents: number;
   lastError?: { code?: string; message: string };
+  /** Effective permissions: the entry's, within the host's maxPermissions (see formatPermissions). */
+  permissions: PermissionGrant;
+  /** What runs the plugin: a worker thread or a child process. */
+  isolation: 'worker' | 'process';
 }
 
 export interface PluginEntryResolved {
@@ -85,6 +90,8 @@ export interface ControllerServices {
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string): void;
   onDropped(id: string, count: number, total: number): void;
+  /** The plugin's sandbox refused something. */
+  onDenied?(id: string, report: DenialReport): void;
 }
 
 const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed']);
@@ -112,10 +119,12 @@ export class PluginController {
   #restarts = 0;
   #lastError: Error | undefined;
   #exitReason: string | undefined;
+  #exitError: Error | undefined;
   #refreshTimer: NodeJS.Timeout | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #stableTimer: NodeJS.Timeout | undefined;
   #stopWatching: (() => void) | undefined;
+  #stopWatchingMemory: (() => void) | undefined;
   #runningWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(entry: PluginEntryResolved, services: ControllerServices) {
@@ -123,7 +132,7 @@ export class PluginController {
     this.#entry = entry;
     this.#services = services;
     this.#logger = services.logger;
-    this.#calls = new CallTracker(entry.id);
+    this.#calls = new CallTracker(entry.id, entry.limits.maxConcurrentCalls);
     this.#outbox = services.bus.outbox(entry.id, entry.limits.eventQueueLimit, {
       onDropped: (count, total) => services.onDropped(entry.id, count, total),
       onUncloneable: (event, error) => this.#logger.error({ err: error, event }, `event ${JSON.stringify(event)} cannot be copied to the plugin and was discarded`),
@@ -149,6 +158,8 @@ export class PluginController {
       subscriptions: [...this.#outbox.subscriptions],
       restarts: this.#restarts,
       droppedEvents: this.#outbox.droppedTotal,
+      permissions: (this.#entry.extensions.permissions as PermissionGrant | undefined) ?? NO_PERMISSIONS,
+      isolation: this.#entry.extensions.isolation === 'process' ? 'process' : 'worker',
     };
     if (this.#meta) info.meta = { ...this.#meta };
     if (this.#lastError) {
@@ -214,7 +225,7 @@ export class PluginController {
     if (wasActive) this.#setState('stopping', reason);
     if (transport && !transport.exited) {
       try {
-        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop());
+        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true });
         this.#logger.debug({ cleanup: result.cleanup }, 'cleanup() finished');
       } catch (error) {
         this.#logger.warn({ err: error }, `cleanup() did not finish cleanly: ${(error as Error).message}`);
@@ -236,7 +247,8 @@ export class PluginController {
     const resolved = this.#resolved!;
     this.#setState('starting');
     this.#exitReason = undefined;
-    this.#calls = new CallTracker(this.id);
+    this.#exitError = undefined;
+    this.#calls = new CallTracker(this.id, limits.maxConcurrentCalls);
     let transport: PluginTransport | undefined;
     try {
       await mkdir(this.#dataDir(), { recursive: true });
@@ -249,6 +261,8 @@ export class PluginController {
         context: (scopes) => ({ plugin: { id: this.id, name: this.#meta?.name }, logger: this.#logger, scopes }),
         subscribe: (events) => this.#services.bus.subscribe(this.#outbox, events),
         unsubscribe: (events) => this.#services.bus.unsubscribe(this.#outbox, events),
+        denied: (report) => this.#services.onDenied?.(this.id, report),
+        maxConcurrentCalls: limits.maxConcurrentCalls,
       });
       transport = this.#services.transportFor(this.#entry)({
         limits,
@@ -263,7 +277,12 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: { ...this.#entry.extensions, ...resolved.extensions, codeDir: resolved.codeDir },
+          extensions: {
+            ...this.#entry.extensions,
+            ...resolved.extensions,
+            codeDir: resolved.codeDir,
+            ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
+          },
         },
         onOutput: (stream, line) => this.#services.onOutput(this.id, stream, line),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),
@@ -276,15 +295,24 @@ export class PluginController {
         this.#logger.error(`event loop blocked for ${ms} ms (limits.blockTimeoutMs ${limits.blockTimeoutMs}); terminating`);
         void watched.terminate();
       });
+      this.#stopWatchingMemory = watched.watchMemory?.(limits.maxExternalMemoryMb, (usedMb) => {
+        const error = paddockError('PADDOCK_ERR_RESOURCE_LIMIT', {
+          plugin: this.id, limit: `limits.maxExternalMemoryMb (${limits.maxExternalMemoryMb} MB)`, detail: `it held ${usedMb} MB outside the V8 heap`,
+        });
+        this.#exitReason = `held ${usedMb} MB of external memory (limits.maxExternalMemoryMb ${limits.maxExternalMemoryMb})`;
+        this.#exitError = error;
+        this.#logger.error(error.message);
+        void watched.terminate();
+      });
       const control = transport.control;
-      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start());
+      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
       this.#ensureCurrent(generation);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion);
       this.#checkPackageMeta(resolved, this.#meta);
       this.#report = report;
-      await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate());
+      await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate(), { lifecycle: true });
       this.#ensureCurrent(generation);
-      await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options));
+      await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
       this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
       this.#outbox.attach(transport.events);
@@ -333,7 +361,7 @@ export class PluginController {
     this.#outbox.detach();
     this.#transport = undefined;
     this.#revokeTokens();
-    const error = info.error ?? new Error(reason);
+    const error = info.error ?? this.#exitError ?? new Error(reason);
     this.#logger.error({ err: info.error }, `plugin crashed: its worker ${reason}`);
     this.#crashed(reason, error);
   }
@@ -433,7 +461,7 @@ export class PluginController {
     this.#liveTokens = this.#liveTokens.slice(-2);
     this.#scheduleRefresh();
     try {
-      await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token));
+      await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token), { lifecycle: true });
       this.#logger.debug('token renewed');
     } catch (error) {
       this.#logger.warn({ err: error }, `token renewal: ${(error as Error).message}`);
@@ -481,8 +509,9 @@ export class PluginController {
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#stableTimer);
     this.#stopWatching?.();
+    this.#stopWatchingMemory?.();
     this.#refreshTimer = this.#restartTimer = this.#stableTimer = undefined;
-    this.#stopWatching = undefined;
+    this.#stopWatching = this.#stopWatchingMemory = undefined;
   }
 }
 

@@ -43,6 +43,11 @@ export interface PluginTransport {
    * `blockTimeoutMs`. Returns a function that stops watching.
    */
   watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void;
+  /**
+   * Call `onExceeded(usedMb)` once if the plugin holds more than `limitMb` of memory
+   * outside the V8 heap (ArrayBuffers, Buffers). Returns a function that stops watching.
+   */
+  watchMemory?(limitMb: number, onExceeded: (usedMb: number) => void): () => void;
   /** Stop the plugin now; resolves once it is gone. */
   terminate(): Promise<void>;
 }

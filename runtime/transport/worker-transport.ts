@@ -12,6 +12,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/internal/port-endpoint.js';
 import {
+  HEARTBEAT_BYTES,
+  HEARTBEAT_SLOTS,
   PROTOCOL_VERSION,
   apiRequestSchema,
   controlReplySchema,
@@ -19,7 +21,7 @@ import {
   type PluginControl,
   type WorkerMessage,
 } from '../../workers/protocol.js';
-import { HeartbeatMonitor } from '../supervisor/heartbeat-monitor.js';
+import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
 export const BOOTSTRAP_URL = new URL('../../workers/bootstrap.js', import.meta.url);
@@ -95,7 +97,7 @@ export class WorkerTransport implements PluginTransport {
     const control = new MessageChannel();
     const api = new MessageChannel();
     const events = new MessageChannel();
-    const buffer = new SharedArrayBuffer(4);
+    const buffer = new SharedArrayBuffer(HEARTBEAT_BYTES);
     this.#heartbeat = new Int32Array(buffer);
     this.events = events.port1;
     this.#ports = [control.port1, api.port1, events.port1];
@@ -155,6 +157,11 @@ export class WorkerTransport implements PluginTransport {
 
   watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
     const monitor = new HeartbeatMonitor(this.#heartbeat, this.#heartbeatIntervalMs, blockTimeoutMs, onBlocked);
+    return () => monitor.stop();
+  }
+
+  watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): () => void {
+    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
     return () => monitor.stop();
   }
 

@@ -5,6 +5,7 @@
 import type { Remote } from 'comlink';
 import type { HostEndpoint } from '../../workers/protocol.js';
 import { paddockError } from '../errors.js';
+import type { PermissionOracle } from '../permissions.js';
 import type { EventStream } from './event-stream.js';
 
 export interface WorkerLink {
@@ -17,6 +18,8 @@ export interface WorkerLink {
   events: EventStream;
   /** Called with every new token, before the plugin's own refreshApiToken. */
   tokenListeners: Set<(token: string) => void>;
+  /** The sandbox's answers about this plugin's permissions (for `permissions.query`). */
+  permissions?: PermissionOracle;
 }
 
 let current: WorkerLink | undefined;

@@ -9,11 +9,13 @@
  *   copy, so a plugin and the bootstrap share one SDK instance in the worker;
  * - transpiles `.ts`/`.mts`/`.cts` files (types stripped, no type check) with an inline
  *   source map, so stack traces point at the TypeScript line;
- * - lets a TypeScript file import `./x.js` when only `./x.ts` exists (tsc's convention).
+ * - lets a TypeScript file import `./x.js` when only `./x.ts` exists (tsc's convention);
+ * - refuses modules the plugin may not load (module-policy.ts), before anything else.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkModuleLoad, checkModuleResolve } from './module-policy.js';
 import { resolvePackageImport } from './package-imports.js';
 import { findAlias } from './provided-specifiers.js';
 
@@ -67,6 +69,7 @@ export function createHooks(config: LoaderConfig) {
   const aliases = new Map(Object.entries(config.aliases));
 
   function resolve(specifier: string, context: ResolveContext, next: NextResolve): MaybePromise<ResolveResult> {
+    checkModuleResolve(specifier, context.parentURL);
     const alias = findAlias(aliases, specifier);
     if (alias !== undefined) return { url: alias, shortCircuit: true };
     const fromPackage = resolvePackageImport(specifier, context, next); // npm:/jsr: in plugin source
@@ -84,6 +87,7 @@ export function createHooks(config: LoaderConfig) {
   }
 
   function load(url: string, context: LoadContext, next: NextLoad): MaybePromise<LoadResult> {
+    checkModuleLoad(url);
     if (url.startsWith('file:') && TS_EXTENSION.test(url)) {
       const filename = fileURLToPath(url);
       const source = transpileTypeScript(readFileSync(filename, 'utf8'), filename);

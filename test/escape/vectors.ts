@@ -1,0 +1,244 @@
+/**
+ * One escape vector per plugin in plugins/: how it is refused under default
+ * permissions (or under a baseline that looks sufficient but is not), which grant
+ * makes it work, and what proves that it worked, so no vector passes vacuously.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PermissionsInput } from '../../runtime/permissions/schema.js';
+import type { PermissionName } from '../../workers/sandbox-data.js';
+import type { EscapeEnvironment } from './environment.js';
+
+export interface Outcome {
+  ok: boolean;
+  value?: unknown;
+  code?: string;
+  message?: string;
+}
+
+export interface Vector {
+  name: string;
+  /** What the plugin tries. */
+  route: string;
+  /** The permission a denial names. */
+  permission: PermissionName;
+  /** Permissions of the refused run (default: none at all). */
+  baseline?: (env: EscapeEnvironment) => PermissionsInput;
+  grant: (env: EscapeEnvironment) => PermissionsInput;
+  /** The refused run's outcome when it is not a PermissionDenied error (e.g. a variable that reads as unset). */
+  refused?: (outcome: Outcome, env: EscapeEnvironment) => boolean;
+  /** Proof that the granted run reached the capability. */
+  escaped: (outcome: Outcome, env: EscapeEnvironment) => boolean | Promise<boolean>;
+  /** The plugin's url, when it is not plugins/<name>.mjs. */
+  url?: string;
+  /** Refused while loading (a static import), not in the attack. */
+  atLoad?: boolean;
+  /**
+   * In the process tier a grant may not be enough: "isolated" when the resource is
+   * in the host process (its descriptors, its threads), "node-denies" when Node's
+   * permission model refuses it whatever the grant.
+   */
+  processGranted?: (nodeMajor: number) => 'isolated' | 'node-denies' | undefined;
+  /** A file a refused run must not have created. */
+  artifact?: (env: EscapeEnvironment) => string;
+  /** What reached the host from this vector (a datagram, a broadcast): nothing, after a refused run. */
+  received?: (env: EscapeEnvironment) => boolean;
+}
+
+const leaks = (outcome: Outcome, env: EscapeEnvironment) => outcome.ok && String(outcome.value).includes(env.secret);
+const readSecret = (env: EscapeEnvironment): PermissionsInput => ({ read: [env.target.secretDir] });
+const httpGrant = (env: EscapeEnvironment): PermissionsInput => ({ net: [`127.0.0.1:${env.target.httpPort}`] });
+const consume = (file: string) => {
+  const found = existsSync(file);
+  rmSync(file, { force: true });
+  return found;
+};
+
+export const VECTORS: Vector[] = [
+  { name: 'fs-read', route: 'fs.readFileSync of a file outside the grants', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'fs-write', route: 'fs.writeFileSync outside the grants', permission: 'write',
+    grant: (env) => ({ write: [env.target.outsideDir] }),
+    artifact: (env) => join(env.target.outsideDir, 'pwned-by-plugin'),
+    escaped: (outcome, env) => outcome.ok && consume(join(env.target.outsideDir, 'pwned-by-plugin')),
+  },
+  { name: 'fs-promises-subpath', route: 'import("fs/promises") (subpath, no node: prefix)', permission: 'read', grant: readSecret, escaped: leaks },
+  { name: 'fs-url-like', route: 'a path given as a URL-like object', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'symlink-escape', route: 'a symbolic link in a granted folder that points outside it', permission: 'read',
+    baseline: (env) => ({ read: [env.target.linkDir] }),
+    grant: (env) => ({ read: [env.target.linkDir, env.target.secretDir] }),
+    escaped: leaks,
+  },
+  { name: 'dotdot', route: '".." out of the plugin\'s data folder', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'fd-reuse', route: 'fs.readSync on a descriptor the host opened', permission: 'ffi', grant: () => ({ ffi: true }), escaped: leaks,
+    processGranted: () => 'isolated',
+  },
+  {
+    name: 'spawn', route: 'child_process.execFileSync', permission: 'run', grant: (env) => ({ run: [env.target.nodePath] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'spawned 42',
+  },
+  {
+    name: 'child-env', route: 'the environment a granted child process inherits', permission: 'env',
+    baseline: (env) => ({ run: [env.target.nodePath] }),
+    grant: (env) => ({ run: [env.target.nodePath], env: [env.target.envName] }),
+    refused: (outcome) => outcome.ok && outcome.value === 'undefined',
+    escaped: leaks,
+  },
+  {
+    name: 'binding', route: 'process.binding("fs")', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'raw fs binding',
+    processGranted: () => 'node-denies',
+  },
+  {
+    name: 'linked-binding', route: 'process._linkedBinding', permission: 'ffi', grant: () => ({ ffi: true }),
+    // In a child process, Node's model lets it through with --allow-addons (given with ffi).
+    escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('reached _linkedBinding'),
+  },
+  {
+    name: 'dlopen', route: 'process.dlopen of native code', permission: 'ffi', grant: (env) => ({ ffi: [env.target.nativeFile] }),
+    escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('reached dlopen'),
+  },
+  {
+    name: 'kill-host', route: 'process.kill on the host\'s pid (signal 0)', permission: 'run', grant: () => ({ run: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'host signalled',
+  },
+  { name: 'get-builtin-module', route: 'process.getBuiltinModule("node:fs")', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'create-require', route: 'module.createRequire → require("child_process")', permission: 'run', grant: (env) => ({ run: [env.target.nodePath] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'required',
+  },
+  { name: 'function-constructor', route: 'new Function(…) reaching builtins at global scope', permission: 'read', grant: readSecret, escaped: leaks },
+  { name: 'vm-context', route: 'vm.runInNewContext climbing back to process', permission: 'read', grant: readSecret, escaped: leaks },
+  { name: 'repl', route: 'the REPL context\'s builtins', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'test-runner', route: 'node:test run(), which starts Node processes', permission: 'run',
+    grant: (env) => ({ run: [env.target.nodePath] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'test:pass ran in a child process',
+  },
+  {
+    name: 'inspector', route: 'the inspector (Runtime.evaluate in the plugin\'s own thread)', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
+    // Node 20's permission model has no --allow-inspector.
+    processGranted: (major) => (major < 22 ? 'node-denies' : undefined),
+  },
+  {
+    name: 'wasi-preopen', route: 'WASI preopens of host folders', permission: 'read',
+    grant: (env) => ({ read: [env.target.secretDir], write: [env.target.secretDir] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'preopened the secret folder',
+  },
+  {
+    name: 'report-env', route: 'process.report.getReport() (the real environment)', permission: 'sys',
+    grant: () => ({ sys: true, env: true }), escaped: leaks,
+  },
+  {
+    name: 'heap-snapshot', route: 'v8.writeHeapSnapshot to any path', permission: 'write', grant: (env) => ({ write: [env.target.outsideDir] }),
+    artifact: (env) => join(env.target.outsideDir, 'snapshot.heapsnapshot'),
+    escaped: (outcome, env) => outcome.ok && consume(join(env.target.outsideDir, 'snapshot.heapsnapshot')),
+  },
+  { name: 'load-env-file', route: 'process.loadEnvFile of a file outside the grants', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'env-var', route: 'process.env (a worker shares the host\'s real environment)', permission: 'env',
+    grant: (env) => ({ env: [env.target.envName] }),
+    refused: (outcome) => outcome.ok && outcome.value === 'undefined',
+    escaped: leaks,
+  },
+  {
+    name: 'environment-data', route: 'worker_threads.getEnvironmentData (set by the host)', permission: 'env', grant: () => ({ env: true }), escaped: leaks,
+    processGranted: () => 'isolated',
+  },
+  {
+    name: 'net-connect', route: 'net.connect', permission: 'net', grant: httpGrant,
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/net-connect' && env.httpHits.includes('/v/net-connect'),
+  },
+  {
+    name: 'http-request', route: 'http.get', permission: 'net', grant: httpGrant,
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/http-request' && env.httpHits.includes('/v/http-request'),
+  },
+  {
+    name: 'fetch', route: 'fetch', permission: 'net', grant: httpGrant,
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/fetch' && env.httpHits.includes('/v/fetch'),
+  },
+  {
+    name: 'tls-connect', route: 'tls.connect', permission: 'net', grant: httpGrant,
+    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED))/.test(String(outcome.value)),
+  },
+  {
+    name: 'http2-connect', route: 'http2.connect', permission: 'net', grant: httpGrant,
+    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED))?/.test(String(outcome.value)),
+  },
+  {
+    name: 'udp', route: 'dgram send', permission: 'net', grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),
+    received: (env) => env.udpMessages.includes('escape-udp'),
+    escaped: async (outcome, env) => {
+      if (!outcome.ok) return false;
+      await env.waitForUdp('escape-udp');
+      return true;
+    },
+  },
+  {
+    name: 'dns', route: 'dns.lookup (names leave the machine)', permission: 'net', grant: () => ({ net: ['localhost'] }),
+    escaped: (outcome) => outcome.ok && (outcome.value === '127.0.0.1' || outcome.value === '::1'),
+  },
+  { name: 'nested-worker', route: 'a Worker started by the plugin', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'loader-hooks', route: 'module.register from plugin code', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'hooks registered',
+  },
+  {
+    name: 'import-json', route: 'import() of a JSON file outside the grants', permission: 'import',
+    grant: (env) => ({ import: [env.target.secretDir] }), escaped: leaks,
+  },
+  {
+    name: 'specifier-object', route: 'import() of a String object and of a URL object', permission: 'import',
+    grant: (env) => ({ read: [env.target.secretDir] }), escaped: leaks,
+  },
+  {
+    name: 'static-import', route: 'a static import of a module outside the plugin\'s folder', permission: 'import', atLoad: true,
+    grant: (env) => ({ import: [env.repoOutsideDir] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'static secret module',
+  },
+  {
+    name: 'error-message-leak', route: 'require() of a secret file (Node quotes the line in its SyntaxError)', permission: 'read',
+    grant: readSecret, escaped: leaks,
+  },
+  {
+    name: 'broadcast-channel', route: 'BroadcastChannel to the host\'s threads', permission: 'sys', grant: () => ({ sys: ['threads'] }),
+    received: (env) => env.broadcasts.includes('escape-broadcast'),
+    escaped: async (outcome, env) => {
+      if (!outcome.ok) return false;
+      await env.waitForBroadcast('escape-broadcast');
+      return true;
+    },
+    processGranted: () => 'isolated',
+  },
+  {
+    name: 'proc-environ', route: '/proc/self/environ (the real environment) with read: true', permission: 'ffi',
+    baseline: () => ({ read: true, env: true }),
+    grant: () => ({ read: true, env: true, ffi: true }),
+    // The environment the process started with (a worker's host, or the child's granted one).
+    escaped: (outcome) => outcome.ok && /^PATH=/m.test(String(outcome.value)),
+  },
+  {
+    name: 'plant-symlink', route: 'fs.symlink planted in the data folder, then followed', permission: 'read',
+    grant: () => ({ read: true, write: true }), escaped: leaks,
+  },
+  {
+    name: 'sys-info', route: 'os.hostname', permission: 'sys', grant: () => ({ sys: ['hostname'] }),
+    escaped: (outcome) => outcome.ok && typeof outcome.value === 'string' && outcome.value.length > 0,
+  },
+  {
+    name: 'v8-flags', route: 'v8.setFlagsFromString (process-wide flags)', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'natives: true',
+  },
+  { name: 'data-url-import', route: 'a data: module importing node:fs', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'tampered-builtins', route: 'String/Array/RegExp/URL prototypes, Reflect, JSON, path.resolve and process.cwd replaced first',
+    permission: 'read', grant: readSecret, escaped: leaks,
+  },
+  {
+    name: 'cjs-dependency', route: 'a CommonJS dependency\'s require("fs")', permission: 'read', grant: readSecret, escaped: leaks,
+    url: './plugins/cjs-dependency/index.mjs',
+  },
+];

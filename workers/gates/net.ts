@@ -1,0 +1,285 @@
+/**
+ * Gate for the network (net): every TCP client connection in Node (net, tls, http,
+ * https, http2, fetch, WebSocket) ends in `net.Socket.prototype.connect`, every
+ * server in `net.Server.prototype.listen`; UDP goes through dgram sockets, name
+ * lookups through dns. Those are gated here, on the host name as written (like
+ * Deno); fetch/WebSocket/EventSource also check their URL first, for a clear error.
+ *
+ * A custom `lookup` function could map an allowed name to any address, so it needs
+ * `net: true`; so does wrapping a descriptor the plugin did not open as a socket.
+ */
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import net from 'node:net';
+import tty from 'node:tty';
+import { Patcher, type GateContext, type Teardown } from './context.js';
+import {
+  ArrayIsArray,
+  ObjectGetOwnPropertyNames,
+  PromiseReject,
+  ReflectApply,
+  ReflectConstruct,
+  SafeProxy,
+  SafeURL,
+} from './primordials.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+function toPort(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const port = typeof value === 'number' ? value : +`${value as string}`;
+  return port;
+}
+
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
+
+export function gateNet(ctx: GateContext): Teardown {
+  const { policy } = ctx;
+  const patch = new Patcher();
+  const isIP = net.isIP;
+  const normalizeArgs = (net as unknown as { _normalizeArgs: (args: unknown[]) => [Record<string, unknown>, AnyFunction?] })._normalizeArgs;
+
+  function checkFd(fd: unknown): void {
+    if (typeof fd === 'number' && !ctx.fds.has(fd) && !policy.all('ffi')) {
+      policy.deny('ffi', `file descriptor ${fd}`, 'permissions.ffi: true; the plugin did not open it');
+    }
+  }
+
+  /**
+   * A descriptor wrapped as a socket or stream is closed by that handle, not by
+   * fs.close: forget it now, or its number (reused later by the host) would stay "owned".
+   */
+  function adoptFd(fd: unknown): void {
+    checkFd(fd);
+    if (typeof fd === 'number') ctx.fds.delete(fd);
+  }
+
+  function checkLookup(options: Record<string, unknown>): void {
+    if (options.lookup !== undefined && options.lookup !== null) policy.requireAll('net', 'a custom DNS lookup function');
+  }
+
+  /** Validate a normalized set of connect options in place (a copy owned by the gate). */
+  function checkConnect(options: Record<string, unknown>): void {
+    if (options.path !== undefined && options.path !== null) {
+      // A Unix socket is a file: reading and writing it.
+      options.path = policy.path(options.path, { read: true, write: true }, true, 'path');
+      return;
+    }
+    checkLookup(options);
+    if (options.fd !== undefined) adoptFd(options.fd);
+    const host = options.host === undefined || options.host === null || options.host === '' ? 'localhost' : `${options.host as string}`;
+    options.host = host;
+    // Primitives from here on: what is checked is what Node will read.
+    const port = toPort(options.port);
+    if (port !== undefined) options.port = port;
+    policy.net(host, port);
+  }
+
+  /** Arguments of connect/listen as one options object and a callback (Node's own normalization). */
+  function normalized(args: unknown[]): [Record<string, unknown>, AnyFunction | undefined] {
+    const first = args[0];
+    if (args.length === 1 && ArrayIsArray(first) && typeof first[0] === 'object' && first[0] !== null) {
+      return [{ ...(first[0] as Record<string, unknown>) }, typeof first[1] === 'function' ? first[1] as AnyFunction : undefined];
+    }
+    const pair = ReflectApply(normalizeArgs, undefined, [args]) as [Record<string, unknown>, AnyFunction?];
+    return [{ ...pair[0] }, pair[1]];
+  }
+
+  // ── TCP clients: every socket connects through here ────────────────────────
+  const socketPrototype = net.Socket.prototype as unknown as Record<string, AnyFunction>;
+  const connect = socketPrototype.connect!;
+  patch.set(socketPrototype, 'connect', function (this: unknown, ...args: unknown[]) {
+    const [options, callback] = normalized(args);
+    checkConnect(options);
+    return ReflectApply(connect, this, callback ? [options, callback] : [options]);
+  });
+
+  // Wrapping a descriptor: new net.Socket({ fd }), net.connect({ fd }), tty streams.
+  const guardConstructor = (target: object, key: string, fdOf: (args: unknown[]) => unknown) => {
+    const original = (target as Record<string, unknown>)[key] as new (...args: unknown[]) => unknown;
+    patch.set(target, key, new SafeProxy(original, {
+      construct(cls, args, newTarget) {
+        adoptFd(fdOf(args));
+        return ReflectConstruct(cls, args, newTarget);
+      },
+      apply(cls, self, args) {
+        adoptFd(fdOf(args));
+        return ReflectApply(cls as unknown as AnyFunction, self, args);
+      },
+    }));
+  };
+  // stdout and stderr (1, 2) are what Node itself wraps for process.stdout/stderr in a
+  // main thread (a process-isolated plugin's own pipes); in a worker they are the host's.
+  const stdOut = (fd: unknown) => (ctx.ownStdio && (fd === 1 || fd === 2) ? undefined : fd);
+  const fdOption = (args: unknown[]) => {
+    const options = args[0];
+    return stdOut(typeof options === 'object' && options !== null ? (options as { fd?: unknown }).fd : undefined);
+  };
+  guardConstructor(net, 'Socket', fdOption);
+  guardConstructor(net, 'Stream', fdOption);
+  guardConstructor(tty, 'ReadStream', (args) => args[0]);
+  guardConstructor(tty, 'WriteStream', (args) => stdOut(args[0]));
+  for (const key of ['connect', 'createConnection'] as const) {
+    const original = net[key] as unknown as AnyFunction;
+    patch.set(net, key, function (this: unknown, ...args: unknown[]) {
+      const [options, callback] = normalized(args);
+      checkConnect(options);
+      return ReflectApply(original, this, callback ? [options, callback] : [options]);
+    });
+  }
+
+  // ── TCP servers ────────────────────────────────────────────────────────────
+  const serverPrototype = net.Server.prototype as unknown as Record<string, AnyFunction>;
+  const listen = serverPrototype.listen!;
+  patch.set(serverPrototype, 'listen', function (this: unknown, ...args: unknown[]) {
+    const [options, callback] = normalized(args);
+    if (options.handle !== undefined || options._handle !== undefined || options.fd !== undefined) {
+      if (typeof options.fd === 'number') adoptFd(options.fd);
+      else policy.requireAll('net', 'listening on an existing handle');
+      return ReflectApply(listen, this, args);
+    }
+    if (options.path !== undefined && options.path !== null) {
+      options.path = policy.path(options.path, { write: true }, false, 'path');
+    } else {
+      const host = options.host === undefined || options.host === null || options.host === '' ? '0.0.0.0' : `${options.host as string}`;
+      options.host = host;
+      const port = toPort(options.port) ?? 0;
+      options.port = port;
+      policy.net(host, port);
+    }
+    // Node reads the backlog from the positional arguments.
+    const backlog = +(args.length > 1 && args[1] as number) || +(args.length > 2 && args[2] as number);
+    if (backlog && options.backlog === undefined) options.backlog = backlog;
+    return ReflectApply(listen, this, callback ? [options, callback] : [options]);
+  });
+
+  // ── UDP ────────────────────────────────────────────────────────────────────
+  // UDP: an ephemeral port (0) is what a client needs to send (Node binds one itself
+  // on the first send), like a TCP client's local port; a chosen port is listening.
+  const udpBind = (address: string, port: number) => {
+    if (port !== 0) policy.net(address, port);
+  };
+  const udp = dgram.Socket.prototype as unknown as Record<string, AnyFunction>;
+  const bind = udp.bind!;
+  patch.set(udp, 'bind', function (this: unknown, ...args: unknown[]) {
+    const first = args[0];
+    if (typeof first === 'object' && first !== null) {
+      const options = { ...(first as Record<string, unknown>) };
+      if (options.fd !== undefined) {
+        adoptFd(options.fd);
+      } else {
+        options.address = options.address === undefined ? '0.0.0.0' : `${options.address as string}`;
+        options.port = toPort(options.port) ?? 0;
+        udpBind(options.address as string, options.port as number);
+      }
+      args[0] = options;
+    } else {
+      const address = typeof args[1] === 'string' ? args[1] : '0.0.0.0';
+      udpBind(address, typeof first === 'function' ? 0 : toPort(first) ?? 0);
+    }
+    return ReflectApply(bind, this, args);
+  });
+  const udpConnect = udp.connect!;
+  patch.set(udp, 'connect', function (this: unknown, ...args: unknown[]) {
+    const address = typeof args[1] === 'string' ? args[1] : 'localhost';
+    policy.net(address, toPort(args[0]));
+    return ReflectApply(udpConnect, this, args);
+  });
+  const send = udp.send!;
+  patch.set(udp, 'send', function (this: unknown, ...args: unknown[]) {
+    // (msg, offset, length, port, address) or (msg, port, address); on a connected socket neither.
+    const long = args[3] !== undefined && typeof args[3] !== 'function';
+    const port = long ? args[3] : args[1];
+    const address = long ? args[4] : args[2];
+    if (port !== undefined && typeof port !== 'function') {
+      if (typeof address === 'string' && address !== '') {
+        policy.net(address, toPort(port));
+      } else {
+        // Node sends to 127.0.0.1 or ::1 depending on the socket's type.
+        policy.net('127.0.0.1', toPort(port));
+        policy.net('::1', toPort(port));
+      }
+    }
+    return ReflectApply(send, this, args);
+  });
+  const createSocket = dgram.createSocket as unknown as AnyFunction;
+  patch.set(dgram, 'createSocket', function (this: unknown, ...args: unknown[]) {
+    if (typeof args[0] === 'object' && args[0] !== null) {
+      const options = { ...(args[0] as Record<string, unknown>) };
+      checkLookup(options);
+      args[0] = options;
+    }
+    return ReflectApply(createSocket, this, args);
+  });
+
+  // ── DNS: a lookup sends the name to a server, so it needs the host ─────────
+  // (an IP address is answered without asking anyone: Node looks those up itself when binding)
+  const gateDns = (target: Record<string, unknown>, prefix: string, promise: boolean) => {
+    for (const key of ObjectGetOwnPropertyNames(target)) {
+      const original = target[key];
+      if (typeof original !== 'function' || key === 'Resolver' || key === 'getServers' || key === 'setServers'
+        || key === 'setDefaultResultOrder' || key === 'getDefaultResultOrder') continue;
+      if (!/^(lookup|lookupService|resolve|resolve\w+|reverse)$/.test(key)) continue;
+      patch.set(target, key, function (this: unknown, ...args: unknown[]) {
+        const name = args[0];
+        try {
+          if (typeof name === 'string') {
+            if (isIP(name) === 0 && !policy.mayConnectHost(name)) policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the name to a DNS server)`);
+          } else if (name !== undefined) {
+            args[0] = `${name as string}`;
+            if (!policy.mayConnectHost(args[0] as string)) policy.deny('net', args[0] as string);
+          }
+        } catch (error) {
+          if (promise) return PromiseReject(error);
+          throw error;
+        }
+        return ReflectApply(original as AnyFunction, this, args);
+      });
+    }
+  };
+  gateDns(dns as unknown as Record<string, unknown>, 'dns', false);
+  gateDns(dns.promises as unknown as Record<string, unknown>, 'dns', true);
+  gateDns(dns.Resolver.prototype as unknown as Record<string, unknown>, 'Resolver', false);
+  gateDns(dns.promises.Resolver.prototype as unknown as Record<string, unknown>, 'Resolver', true);
+
+  // ── fetch, WebSocket, EventSource: check the URL first for a clear error ──
+  const checkUrl = (input: unknown): void => {
+    let url: URL;
+    try {
+      const text = typeof input === 'string' ? input
+        : input instanceof SafeURL ? input.href
+          : typeof input === 'object' && input !== null && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url
+            : undefined;
+      if (text === undefined) return;
+      url = new SafeURL(text);
+    } catch {
+      return; // not a URL: let the real function report its own error
+    }
+    const defaultPort = DEFAULT_PORTS[url.protocol];
+    if (defaultPort === undefined) return;
+    policy.net(url.hostname, url.port === '' ? defaultPort : +url.port);
+  };
+  const globals = globalThis as unknown as Record<string, unknown>;
+  if (typeof globals.fetch === 'function') {
+    const fetch = globals.fetch as AnyFunction;
+    patch.set(globalThis, 'fetch', function (this: unknown, ...args: unknown[]) {
+      try {
+        checkUrl(args[0]);
+      } catch (error) {
+        return PromiseReject(error);
+      }
+      return ReflectApply(fetch, this, args);
+    });
+  }
+  for (const key of ['WebSocket', 'EventSource']) {
+    const original = globals[key];
+    if (typeof original !== 'function') continue;
+    patch.set(globalThis, key, new SafeProxy(original, {
+      construct(cls, args, newTarget) {
+        checkUrl(args[0]);
+        return ReflectConstruct(cls, args, newTarget);
+      },
+    }));
+  }
+  return patch.teardown();
+}

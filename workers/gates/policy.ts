@@ -1,0 +1,343 @@
+/**
+ * The decision half of the gates: given a plugin's SandboxData, may it read this
+ * path, connect to that host, run this command? A refusal throws PermissionDenied
+ * (PADDOCK_ERR_PERMISSION_DENIED, naming the plugin, the access and the resource)
+ * and is reported to the host.
+ *
+ * Written in the primordials style (see primordials.ts): plugin code runs in the
+ * same realm and must not be able to change an answer by patching built-ins.
+ */
+import { paddockError } from '../../sdk/errors.js';
+import type { PermissionDescriptor } from '../../sdk/permissions.js';
+import type { DenialReport, Grant, PermissionGrant, PermissionName, SandboxData } from '../sandbox-data.js';
+import { absolutePath, invalidPath, isSpecialPath, isWithin, pathArgument, realPath, trimTrailingSeparator } from './paths.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypePush,
+  MapPrototypeGet,
+  MapPrototypeHas,
+  MapPrototypeSet,
+  NumberIsInteger,
+  ObjectFreeze,
+  ObjectKeys,
+  SafeMap,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  StringPrototypeToLowerCase,
+} from './primordials.js';
+
+export type Reporter = (report: DenialReport) => void;
+
+type PathList = true | string[];
+
+function copyList(grant: Grant): true | string[] {
+  if (grant === true) return true;
+  const out: string[] = [];
+  for (let i = 0; i < grant.length; i++) ArrayPrototypePush(out, grant[i]!);
+  return out;
+}
+
+/** "host", "host:port", "[v6]:port" or a bare IPv6 address → [host, port or -1]. */
+export function parseNetAddress(entry: string): [string, number] {
+  const text = StringPrototypeToLowerCase(entry);
+  if (StringPrototypeStartsWith(text, '[')) {
+    const close = StringPrototypeIndexOf(text, ']');
+    const host = StringPrototypeSlice(text, 1, close);
+    const rest = StringPrototypeSlice(text, close + 1);
+    return [host, StringPrototypeStartsWith(rest, ':') ? toPort(StringPrototypeSlice(rest, 1)) : -1];
+  }
+  const colon = StringPrototypeIndexOf(text, ':');
+  if (colon !== -1 && colon === StringPrototypeLastIndexOf(text, ':')) {
+    return [StringPrototypeSlice(text, 0, colon), toPort(StringPrototypeSlice(text, colon + 1))];
+  }
+  return [text, -1];
+}
+
+function toPort(text: string): number {
+  const port = +text;
+  return NumberIsInteger(port) && port >= 0 && port <= 65_535 ? port : -2;
+}
+
+export function normalizeHost(host: string): string {
+  let text = StringPrototypeToLowerCase(host);
+  if (StringPrototypeStartsWith(text, '[') && StringPrototypeEndsWith(text, ']')) text = StringPrototypeSlice(text, 1, -1);
+  return text;
+}
+
+function displayAddress(host: string, port: number | undefined): string {
+  if (port === undefined || port < 0) return host;
+  return StringPrototypeIndexOf(host, ':') === -1 ? `${host}:${port}` : `[${host}]:${port}`;
+}
+
+export class Policy {
+  readonly plugin: string;
+  readonly grant: PermissionGrant;
+  readonly codeDir: string;
+  readonly dataDir: string;
+  readonly #report: Reporter;
+  readonly #readable: PathList;
+  readonly #writable: PathList;
+  readonly #ffi: PathList;
+  readonly #net: true | Array<[string, number]>;
+  readonly #env: true | string[];
+  readonly #run: true | string[];
+  readonly #commands = new SafeMap<string, string>();
+  readonly #commandPaths: string[] = [];
+  readonly #sys: true | string[];
+
+  constructor(data: SandboxData, report: Reporter) {
+    this.plugin = data.plugin;
+    this.grant = data.grant;
+    this.codeDir = data.codeDir;
+    this.dataDir = data.dataDir;
+    this.#report = report;
+    const g = data.grant;
+    // Readable: the grant, the plugin's own code and data, the SDK and its dependencies,
+    // and what `import` allows (loading a module discloses its content anyway).
+    if (g.read === true || g.import === true) {
+      this.#readable = true;
+    } else {
+      const readable: string[] = [data.codeDir, data.dataDir];
+      for (let i = 0; i < data.moduleDirs.length; i++) ArrayPrototypePush(readable, data.moduleDirs[i]!);
+      for (let i = 0; i < g.read.length; i++) ArrayPrototypePush(readable, g.read[i]!);
+      for (let i = 0; i < g.import.length; i++) ArrayPrototypePush(readable, g.import[i]!);
+      this.#readable = readable;
+    }
+    if (g.write === true) {
+      this.#writable = true;
+    } else {
+      const writable: string[] = [data.dataDir];
+      for (let i = 0; i < g.write.length; i++) ArrayPrototypePush(writable, g.write[i]!);
+      this.#writable = writable;
+    }
+    const lists: PathList[] = [this.#readable, this.#writable];
+    for (const list of lists) {
+      if (list !== true) for (let i = 0; i < list.length; i++) list[i] = trimTrailingSeparator(list[i]!);
+    }
+    this.#ffi = copyList(g.ffi);
+    if (g.net === true) {
+      this.#net = true;
+    } else {
+      const net: Array<[string, number]> = [];
+      for (let i = 0; i < g.net.length; i++) ArrayPrototypePush(net, parseNetAddress(g.net[i]!));
+      this.#net = net;
+    }
+    this.#env = copyList(g.env);
+    this.#run = copyList(g.run);
+    const names = ObjectKeys(data.commands);
+    for (let i = 0; i < names.length; i++) {
+      MapPrototypeSet(this.#commands, names[i]!, data.commands[names[i]!]!);
+      ArrayPrototypePush(this.#commandPaths, data.commands[names[i]!]!);
+    }
+    this.#sys = copyList(g.sys);
+    ObjectFreeze(this);
+  }
+
+  /** Throw (and report) a denial. */
+  deny(permission: PermissionName, resource: string, grant = `permissions.${permission}`, access = `${permission} access`): never {
+    try {
+      this.#report({ permission, access, resource });
+    } catch {
+      // Reporting is best effort; the refusal below is what protects the host.
+    }
+    throw paddockError('PADDOCK_ERR_PERMISSION_DENIED', { plugin: this.plugin, access, resource, grant }, { details: { permission } });
+  }
+
+  /** true when the whole permission is granted (`name: true`). */
+  all(name: PermissionName): boolean {
+    return this.grant[name] === true;
+  }
+
+  // ── paths ──────────────────────────────────────────────────────────────────
+
+  mayReadReal(real: string): boolean {
+    if (isSpecialPath(real)) return this.#ffi === true;
+    return inList(this.#readable, real);
+  }
+
+  mayWriteReal(real: string): boolean {
+    if (isSpecialPath(real)) return this.#ffi === true;
+    return inList(this.#writable, real);
+  }
+
+  /**
+   * Check a path argument for `read` and/or `write` and return the real absolute path
+   * to hand to the real function (so the path used is the path checked).
+   */
+  path(value: unknown, access: { read?: boolean; write?: boolean }, follow = true, what = 'path'): string {
+    const text = pathArgument(value);
+    if (text === undefined) throw invalidPath(what);
+    const abs = absolutePath(text);
+    const real = realPath(abs, follow);
+    if (access.read && !this.mayReadReal(real)) this.#denyPath('read', abs, real);
+    if (access.write && !this.mayWriteReal(real)) this.#denyPath('write', abs, real);
+    return real;
+  }
+
+  #denyPath(permission: 'read' | 'write', abs: string, real: string): never {
+    const grant = isSpecialPath(real)
+      ? 'permissions.ffi: true; it reaches the process itself or a device'
+      : `permissions.${permission}`;
+    // Name the path as the plugin wrote it (made absolute), never where a link leads.
+    return this.deny(permission, abs, grant);
+  }
+
+  /** A native library for process.dlopen. */
+  ffiPath(value: unknown): string {
+    const text = pathArgument(value);
+    if (text === undefined) throw invalidPath('filename');
+    const abs = absolutePath(text);
+    const real = realPath(abs, true);
+    if (!inList(this.#ffi, real)) this.deny('ffi', abs);
+    return real;
+  }
+
+  // ── network ────────────────────────────────────────────────────────────────
+
+  mayConnect(host: string, port: number | undefined): boolean {
+    if (this.#net === true) return true;
+    const h = normalizeHost(host);
+    for (let i = 0; i < this.#net.length; i++) {
+      const entry = this.#net[i]!;
+      if (entry[0] === h && (entry[1] === -1 || entry[1] === port)) return true;
+    }
+    return false;
+  }
+
+  /** May the plugin reach `host` on some port (for DNS lookups of the name)? */
+  mayConnectHost(host: string): boolean {
+    if (this.#net === true) return true;
+    const h = normalizeHost(host);
+    for (let i = 0; i < this.#net.length; i++) if (this.#net[i]![0] === h) return true;
+    return false;
+  }
+
+  net(host: string, port: number | undefined): void {
+    if (!this.mayConnect(host, port)) this.deny('net', displayAddress(normalizeHost(host), port));
+  }
+
+  // ── env, run, sys, ffi ─────────────────────────────────────────────────────
+
+  mayReadEnv(name: string): boolean {
+    if (this.#env === true) return true;
+    for (let i = 0; i < this.#env.length; i++) {
+      const entry = this.#env[i]!;
+      if (entry === name) return true;
+      if (StringPrototypeEndsWith(entry, '*') && StringPrototypeStartsWith(name, StringPrototypeSlice(entry, 0, -1))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The executable to start for `file`: with a list grant, a command name becomes the
+   * absolute path the host resolved (so a PATH set by the plugin cannot swap it), and
+   * a path must be one of the granted programs.
+   */
+  command(file: string): string {
+    if (this.#run === true) return file;
+    if (StringPrototypeIndexOf(file, '/') === -1) {
+      if (MapPrototypeHas(this.#commands, file)) return MapPrototypeGet(this.#commands, file)!;
+      return this.deny('run', file);
+    }
+    const abs = absolutePath(file);
+    const real = realPath(abs, true);
+    for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === real) return real;
+    for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === real) return real;
+    return this.deny('run', abs);
+  }
+
+  maySys(kind: string): boolean {
+    if (this.#sys === true) return true;
+    for (let i = 0; i < this.#sys.length; i++) if (this.#sys[i] === kind) return true;
+    return false;
+  }
+
+  sys(kind: string): void {
+    if (!this.maySys(kind)) this.deny('sys', kind);
+  }
+
+  /** Routes with no narrower resource: they need the whole permission. */
+  requireAll(name: PermissionName, resource: string): void {
+    if (this.grant[name] !== true) this.deny(name, resource, `permissions.${name}: true`);
+  }
+
+  // ── queries from the SDK ───────────────────────────────────────────────────
+
+  query(descriptor: PermissionDescriptor): 'granted' | 'denied' {
+    const name = descriptor.name;
+    const grant = this.grant[name];
+    if (grant === undefined) throw new TypeError(`unknown permission ${JSON.stringify(name)}`);
+    const d = descriptor as { host?: string; variable?: string; command?: string; kind?: string; path?: string | URL };
+    const resource = name === 'net' ? d.host
+      : name === 'env' ? d.variable
+        : name === 'run' ? d.command
+          : name === 'sys' ? d.kind
+            : d.path;
+    if (resource === undefined) return grant === true ? 'granted' : 'denied';
+    switch (name) {
+      case 'read':
+      case 'import':
+      case 'write': {
+        const text = pathArgument(resource);
+        if (text === undefined) throw new TypeError(`${name} queries take a path`);
+        const real = realPath(absolutePath(text), true);
+        return (name === 'write' ? this.mayWriteReal(real) : this.mayReadReal(real)) ? 'granted' : 'denied';
+      }
+      case 'ffi': {
+        const text = pathArgument(resource);
+        if (text === undefined) throw new TypeError('ffi queries take a path');
+        return inList(this.#ffi, realPath(absolutePath(text), true)) ? 'granted' : 'denied';
+      }
+      case 'net': {
+        const [host, port] = parseNetAddress(String(resource));
+        return this.mayConnect(host, port < 0 ? undefined : port) ? 'granted' : 'denied';
+      }
+      case 'env':
+        return this.mayReadEnv(String(resource)) ? 'granted' : 'denied';
+      case 'run':
+        try {
+          this.#quietCommand(String(resource));
+          return 'granted';
+        } catch {
+          return 'denied';
+        }
+      case 'sys':
+        return this.maySys(String(resource)) ? 'granted' : 'denied';
+      default: {
+        const never: never = name;
+        throw new TypeError(`unknown permission ${String(never)}`);
+      }
+    }
+  }
+
+  #quietCommand(file: string): void {
+    if (this.#run === true) return;
+    if (StringPrototypeIndexOf(file, '/') === -1) {
+      if (!MapPrototypeHas(this.#commands, file)) throw new Error('denied');
+      return;
+    }
+    const real = realPath(absolutePath(file), true);
+    for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === real) return;
+    for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === real) return;
+    throw new Error('denied');
+  }
+}
+
+function inList(list: PathList, real: string): boolean {
+  if (list === true) return true;
+  for (let i = 0; i < list.length; i++) if (isWithin(real, list[i]!)) return true;
+  return false;
+}
+
+export function isPermissionGrant(value: unknown): value is PermissionGrant {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  for (const name of ['read', 'write', 'net', 'env', 'run', 'ffi', 'sys', 'import']) {
+    const grant = record[name];
+    if (grant !== true && !(ArrayIsArray(grant) && grant.every((v) => typeof v === 'string'))) return false;
+  }
+  return true;
+}

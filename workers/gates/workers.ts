@@ -1,0 +1,132 @@
+/**
+ * Gate for threads. A nested `Worker` inherits the plugin's sandbox: it starts on
+ * workers/nested-worker.js, which installs the same gates and module policy before
+ * importing the plugin's file (hooks and patches are per thread, nothing is inherited
+ * by itself). Its heap and stack are capped at the plugin's own limits; flags
+ * (execArgv) and eval workers are refused, since both would run code before the gates.
+ *
+ * BroadcastChannel, postMessageToThread and Web Locks reach every thread of the
+ * process, the host's included: sys "threads".
+ */
+import workerThreads from 'node:worker_threads';
+import { paddockError } from '../../sdk/errors.js';
+import type { DenialReport } from '../sandbox-data.js';
+import { Patcher, type GateContext, type Teardown } from './context.js';
+import { absolutePath, pathArgument } from './paths.js';
+import {
+  ArrayIsArray,
+  fileURLToPath,
+  MathMax,
+  ObjectGetPrototypeOf,
+  pathToFileURL,
+  ReflectApply,
+  ReflectConstruct,
+  SafeProxy,
+  StringPrototypeStartsWith,
+} from './primordials.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+export const NESTED_MARK = 'paddock:nested-worker';
+const NESTED_ENTRY = new URL('../nested-worker.js', import.meta.url);
+
+export interface NestedInit {
+  mark: typeof NESTED_MARK;
+  sandbox: GateContext['sandbox'];
+  loader: GateContext['loader'];
+  /** URL of the module the plugin asked to run. */
+  target: string;
+  /** The plugin's own workerData. */
+  workerData: unknown;
+  reports: workerThreads.MessagePort;
+}
+
+function unsupported(plugin: string, what: string, why: string): Error {
+  return paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
+}
+
+export function gateWorkers(ctx: GateContext): Teardown {
+  const { policy } = ctx;
+  const patch = new Patcher();
+  const plugin = policy.plugin;
+  const limits = ctx.sandbox.nestedLimits;
+
+  const Worker = workerThreads.Worker as unknown as new (...args: unknown[]) => workerThreads.Worker;
+  patch.set(workerThreads, 'Worker', new SafeProxy(Worker, {
+    construct(cls, args, newTarget) {
+      const given = args[1];
+      const options: Record<string, unknown> = typeof given === 'object' && given !== null ? { ...(given as Record<string, unknown>) } : {};
+      if (options.eval) throw unsupported(plugin, 'a Worker with eval: true', 'put the code in a file and pass its path or URL');
+      const execArgv = options.execArgv;
+      if (execArgv !== undefined && !(ArrayIsArray(execArgv) && execArgv.length === 0)) {
+        throw unsupported(plugin, 'a Worker with execArgv', 'flags would apply before the sandbox of the new thread');
+      }
+      const filename = args[0];
+      let target: string;
+      if (typeof filename === 'string' && StringPrototypeStartsWith(filename, 'data:')) {
+        target = filename;
+      } else {
+        const text = typeof filename === 'string' && StringPrototypeStartsWith(filename, 'file:')
+          ? fileURLToPath(filename)
+          : pathArgument(filename);
+        if (text === undefined) throw new TypeError('The "filename" argument must be a string or a URL');
+        target = pathToFileURL(policy.path(absolutePath(text), { read: true })).href;
+      }
+      const reports = new workerThreads.MessageChannel();
+      reports.port1.on('message', (report: DenialReport) => ctx.report(report));
+      reports.port1.unref();
+      const init: NestedInit = {
+        mark: NESTED_MARK, sandbox: ctx.sandbox, loader: ctx.loader, target, workerData: options.workerData, reports: reports.port2,
+      };
+      options.workerData = init;
+      const transferList = ArrayIsArray(options.transferList) ? [...(options.transferList as unknown[])] : [];
+      transferList.push(reports.port2);
+      options.transferList = transferList;
+      options.execArgv = ['--enable-source-maps'];
+      const requested = typeof options.resourceLimits === 'object' && options.resourceLimits !== null
+        ? { ...(options.resourceLimits as Record<string, unknown>) }
+        : {};
+      for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
+        const cap = limits[key];
+        if (cap === undefined) continue;
+        const asked = typeof requested[key] === 'number' ? requested[key] as number : cap;
+        requested[key] = MathMax(0, asked < cap ? asked : cap);
+      }
+      options.resourceLimits = requested;
+      return ReflectConstruct(cls, [NESTED_ENTRY, options], newTarget);
+    },
+  }));
+
+  const threads = (what: string): void => {
+    if (!policy.maySys('threads')) policy.deny('sys', what, 'permissions.sys: ["threads"]');
+  };
+  const BroadcastChannel = workerThreads.BroadcastChannel as unknown as new (...args: unknown[]) => unknown;
+  const gatedBroadcast = new SafeProxy(BroadcastChannel, {
+    construct(cls, args, newTarget) {
+      threads('BroadcastChannel');
+      return ReflectConstruct(cls, args, newTarget);
+    },
+  });
+  patch.set(workerThreads, 'BroadcastChannel', gatedBroadcast);
+  patch.define(globalThis, 'BroadcastChannel', gatedBroadcast);
+  const postMessageToThread = (workerThreads as unknown as { postMessageToThread?: AnyFunction }).postMessageToThread;
+  if (typeof postMessageToThread === 'function') {
+    patch.set(workerThreads, 'postMessageToThread', function (this: unknown, ...args: unknown[]) {
+      threads('postMessageToThread');
+      return ReflectApply(postMessageToThread, this, args);
+    });
+  }
+  const locks = (workerThreads as unknown as { locks?: object }).locks;
+  if (typeof locks === 'object' && locks !== null) {
+    const proto = ObjectGetPrototypeOf(locks) as Record<string, unknown>;
+    for (const key of ['request', 'query']) {
+      const original = proto[key];
+      if (typeof original !== 'function') continue;
+      patch.set(proto, key, function (this: unknown, ...args: unknown[]) {
+        threads(`locks.${key}`);
+        return ReflectApply(original as AnyFunction, this, args);
+      });
+    }
+  }
+  return patch.teardown();
+}

@@ -1,0 +1,96 @@
+/**
+ * The module loader's side of the permissions: a plugin loads modules only from
+ * places it may read (its code folder, its data folder, the SDK, what read/import
+ * grant), builtins only as builtins.ts allows, and other URL schemes (http:, …) only
+ * with `import: true`. Paths are checked before Node resolves them, so a refusal
+ * says nothing about whether the file exists.
+ *
+ * Called by hooks.ts in both hook modes: in the worker's own thread (Node ≥ 22.15,
+ * where `require` goes through the hooks too) and in Node 20's loader thread, which
+ * receives the plugin's sandbox over a port (install.ts / off-thread-hooks.ts).
+ */
+import * as nodeModule from 'node:module';
+import { checkBuiltin } from '../gates/builtins.js';
+import type { Policy } from '../gates/policy.js';
+import { absolutePath, hrefToPath, realPath } from '../gates/paths.js';
+import {
+  pathToFileURL,
+  processCwd,
+  RegExpPrototypeExec,
+  SafeURL,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  URLPrototypeGetHref,
+} from '../gates/primordials.js';
+
+const isBuiltin = nodeModule.isBuiltin;
+
+let policy: Policy | undefined;
+
+/** Turn the checks on (once per thread); until then, only the runtime's own modules load. */
+export function activateModulePolicy(active: Policy): void {
+  if (policy) throw new Error('paddock: the module policy is already active in this thread');
+  policy = active;
+}
+
+const FILE_SCHEME = /^file:/i;
+
+function isPathSpecifier(specifier: string): boolean {
+  return StringPrototypeStartsWith(specifier, './') || StringPrototypeStartsWith(specifier, '../')
+    || StringPrototypeStartsWith(specifier, '/') || specifier === '.' || specifier === '..';
+}
+
+/** `url` parsed by us; only the original href getter and string operations are used. */
+function checkUrl(active: Policy, url: URL): void {
+  const href = URLPrototypeGetHref(url);
+  if (StringPrototypeStartsWith(href, 'file:')) {
+    const abs = absolutePath(hrefToPath(href));
+    if (!active.mayReadReal(realPath(abs, true))) {
+      active.deny('import', abs, 'permissions.read or permissions.import', 'read access');
+    }
+    return;
+  }
+  if (StringPrototypeStartsWith(href, 'node:')) {
+    checkBuiltin(active, StringPrototypeSlice(href, 5));
+    return;
+  }
+  // data: is code the plugin already holds, like eval; what it imports is checked in turn.
+  if (StringPrototypeStartsWith(href, 'data:')) return;
+  if (!active.all('import')) active.deny('import', href, 'permissions.import: true');
+}
+
+/** Before resolution: builtins, and paths or URLs that name their target. */
+export function checkModuleResolve(specifier: string, parentURL: string | undefined): void {
+  const active = policy;
+  if (!active || typeof specifier !== 'string') return;
+  if (StringPrototypeStartsWith(specifier, 'node:') || isBuiltin(specifier)) {
+    checkBuiltin(active, specifier);
+    return;
+  }
+  // Paths and file: URLs name their target: refuse before Node looks at the disk. Other
+  // schemes (npm:, jsr: …) may be mapped by other hooks; their result is checked at load.
+  if (isPathSpecifier(specifier) || RegExpPrototypeExec(FILE_SCHEME, specifier) !== null) {
+    const base = parentURL ?? URLPrototypeGetHref(pathToFileURL(`${processCwd()}/`));
+    let url: URL;
+    try {
+      url = new SafeURL(specifier, base);
+    } catch {
+      return; // not a URL Node can resolve either: its own error is clearer
+    }
+    checkUrl(active, url);
+  }
+  // Bare package names (and other schemes) are checked when their resolved URL is loaded.
+}
+
+/** Before loading: whatever the resolution produced. */
+export function checkModuleLoad(url: string): void {
+  const active = policy;
+  if (!active) return;
+  let parsed: URL;
+  try {
+    parsed = new SafeURL(url);
+  } catch {
+    return;
+  }
+  checkUrl(active, parsed);
+}

@@ -1,0 +1,46 @@
+/**
+ * Entry of a process-isolated plugin: a child Node process started under Node's
+ * permission model (runtime/transport/process-transport.ts), running the same
+ * bootstrap logic as a worker thread: module hooks at boot; gates, module policy and
+ * the API client on init; the plugin imported by control.start(). The three channels
+ * are multiplexed over the IPC channel; the heartbeat is a message.
+ *
+ * When the host goes away (the IPC channel closes), the plugin process ends.
+ */
+import { ChannelPort } from './channel-port.js';
+import { installModuleHooks } from './loader/install.js';
+import { providedAliases } from './loader/provided-specifiers.js';
+import { externalMemoryMb, runPlugin } from './run-plugin.js';
+import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from './protocol.js';
+
+if (typeof process.send !== 'function') throw new Error('workers/process-child.js must be started by Paddock with an IPC channel');
+const send = process.send.bind(process) as (message: ChildProcessMessage) => boolean;
+const exit = process.exit.bind(process);
+
+const loaderConfig = { aliases: providedAliases() };
+const loader = installModuleHooks(loaderConfig);
+
+const ports = Object.fromEntries(CHANNELS.map((c) => [c, new ChannelPort((d) => {
+  send({ t: 'msg', c, d });
+})])) as Record<ChannelName, ChannelPort>;
+
+let started = false;
+process.on('message', (message: HostProcessMessage) => {
+  if (message?.t === 'msg') {
+    ports[message.c]?.deliver(message.d);
+    return;
+  }
+  if (message?.t !== 'init' || started) return;
+  if (message.protocol !== PROTOCOL_VERSION) throw new Error(`paddock plugin process: expected protocol ${PROTOCOL_VERSION}`);
+  started = true;
+  const beat = () => send({ t: 'beat', m: externalMemoryMb() });
+  setInterval(beat, message.heartbeatIntervalMs).unref();
+  beat();
+  runPlugin(message.plugin, ports, loader, loaderConfig).catch((error: unknown) => {
+    process.nextTick(() => {
+      throw error;
+    });
+  });
+});
+process.on('disconnect', () => exit(0));
+send({ t: 'booted', protocol: PROTOCOL_VERSION });

@@ -1,0 +1,88 @@
+/**
+ * Turn a booted runtime (a worker thread, or the main thread of a child process)
+ * into one plugin: connect the API client, enter the sandbox, then expose the
+ * control interface. The plugin's module is imported later, by control.start().
+ *
+ *   api     ── Comlink(HostEndpoint) ──▶ host      (the SDK's client; denials reported here)
+ *   events  ◀── EventBatch ──────────── host      (EventStream)
+ *   control ◀── Comlink(PluginControl) ─ host      (plugin-control.ts)
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { expose, wrap } from 'comlink';
+import { reportPluginError } from '../sdk/client.js';
+import { EventStream } from '../sdk/internal/event-stream.js';
+import { portEndpoint } from '../sdk/internal/port-endpoint.js';
+import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
+import type { PermissionDescriptor } from '../sdk/permissions.js';
+import type { LoaderConfig } from './loader/hooks.js';
+import type { InstalledLoader } from './loader/install.js';
+import { applyPackageImports } from './loader/package-imports.js';
+import { createPluginControl } from './plugin-control.js';
+import type { HostEndpoint, PluginBoot } from './protocol.js';
+import type { DenialReport } from './sandbox-data.js';
+import { enterSandbox, sandboxFromBoot } from './sandbox.js';
+
+/** Anything with MessagePort's on/off/postMessage/start (a MessagePort or a ChannelPort). */
+export interface PortLike {
+  on(event: 'message', listener: (value: unknown) => void): unknown;
+  off(event: 'message', listener: (value: unknown) => void): unknown;
+  postMessage(value: unknown): void;
+  start(): void;
+}
+
+export interface PluginPorts {
+  control: PortLike;
+  api: PortLike;
+  events: PortLike;
+}
+
+const memoryUsage = process.memoryUsage.bind(process);
+const MathRound = Math.round;
+const MathMax = Math.max;
+
+/** External memory (ArrayBuffers, Buffers, …: outside the V8 heap limit) of this thread, in MB. */
+export function externalMemoryMb(): number {
+  const usage = memoryUsage();
+  return MathRound(MathMax(usage.external, usage.arrayBuffers) / 1_048_576);
+}
+
+export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: InstalledLoader, loaderConfig: LoaderConfig): Promise<void> {
+  const host = wrap<HostEndpoint>(portEndpoint(ports.api as unknown as MessagePort));
+  const link = {
+    pluginId: boot.id,
+    apiUrl: boot.apiUrl,
+    token: boot.token,
+    callTimeoutMs: boot.callTimeoutMs,
+    host,
+    tokenListeners: new Set<(token: string) => void>(),
+  } as Omit<WorkerLink, 'events'> as WorkerLink;
+  link.events = new EventStream(ports.events as unknown as MessagePort, host, () => link.token, (where, error) => reportPluginError(link, where, error));
+  attachWorkerLink(link);
+
+  // Denials go out as a hand-made Comlink request through a postMessage bound now:
+  // the plugin may have broken its own Comlink (or Array iteration) when it is denied,
+  // and the host should still hear about it. The reply is ignored (unknown id).
+  const post = ports.api.postMessage.bind(ports.api);
+  let reports = 0;
+  const report = (denial: DenialReport) => {
+    const request = {
+      id: `paddock-denied-${++reports}`,
+      type: 'APPLY',
+      path: ['denied'],
+      argumentList: [{ type: 'RAW', value: link.token }, { type: 'RAW', value: { permission: denial.permission, access: denial.access, resource: denial.resource } }],
+    };
+    post(request);
+  };
+  const sandbox = sandboxFromBoot(boot);
+  const policy = await enterSandbox(sandbox, { loader, loaderConfig, report, fillEnv: true });
+  link.permissions = Object.freeze({
+    grant: sandbox.grant,
+    codeDir: sandbox.codeDir,
+    dataDir: sandbox.dataDir,
+    query: (descriptor: PermissionDescriptor) => policy.query(descriptor),
+  });
+  // The loader must know the plugin's npm:/jsr: imports before start() imports it;
+  // calls the host sends meanwhile wait in the port.
+  await applyPackageImports(boot.extensions?.packageImports);
+  expose(createPluginControl(boot, link), portEndpoint(ports.control as unknown as MessagePort));
+}
