@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realPath } from '../../workers/gates/paths.js';
+import { providedAliases } from '../../workers/loader/provided-specifiers.js';
 import type { PermissionGrant, SandboxExtras } from '../../workers/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
 
@@ -62,10 +63,14 @@ function findPackage(name: string, fromDir: string): string | undefined {
 
 let moduleDirs: string[] | undefined;
 
-/** Folders of the runtime's own worker-side modules: dist/sdk and its dependencies, transitively. */
+/**
+ * Folders of the runtime's own worker-side modules: dist/sdk, the folders of the other
+ * modules plugins may import by name (the Pup shims), and their dependencies, transitively.
+ */
 export function runtimeModuleDirs(): string[] {
   if (moduleDirs) return moduleDirs;
   const dirs = new Set<string>([realPath(join(RUNTIME_ROOT, 'dist', 'sdk'), true)]);
+  for (const url of Object.values(providedAliases())) dirs.add(realPath(dirname(fileURLToPath(url)), true));
   const queue: Array<[string, string]> = WORKER_PACKAGES.map((name) => [name, RUNTIME_ROOT]);
   const seen = new Set<string>();
   while (queue.length) {
