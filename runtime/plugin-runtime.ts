@@ -9,7 +9,12 @@
  *   when a plugin published it;
  * - `plugin:state` (StateChange), `plugin:log` ({ id, severity, message }),
  *   `plugin:dropped` ({ id, count, total }), `plugin:leave` ({ id, reason }),
- *   `plugin:error` ({ id, error }).
+ *   `plugin:error` ({ id, error }), `plugin:info` and `plugin:monitor` (CollectedResult).
+ *
+ * Besides actions (invoke), plugins may have stateless tasks (runTask: a piscina pool
+ * per plugin, or a process per run for external plugins: runtime/tasks/) and be
+ * Heartbeat-style collectors (runtime/collectors/). An entry with `exec` runs an
+ * external executable instead of a module (runtime/external/).
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
@@ -18,6 +23,10 @@ import { type LogItem, type LogQuery, type LogSeverity } from '../sdk/types.js';
 import { builtinMethods, BUILTIN_METHOD_NAMES } from './api/builtins.js';
 import type { AnyMethod } from './api/define.js';
 import { checkEventName } from './api/host-endpoint.js';
+import type { CollectedResult } from './collectors/collector-scheduler.js';
+import { defaultExternalId, externalTransport, externalUrl, resolveIfExternal } from './external/index.js';
+import { PluginModels } from './plugin-models.js';
+import type { TaskRunOptions } from './tasks/task-types.js';
 import { readConfigFile, validateConfig } from './config/load.js';
 import { configSchema, pluginEntrySchema, type PaddockConfig, type PluginEntryInput } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
@@ -44,6 +53,8 @@ export interface RuntimeEvents {
   'plugin:dropped': (notice: { id: string; count: number; total: number }) => void;
   'plugin:leave': (notice: { id: string; reason: string | undefined }) => void;
   'plugin:error': (notice: { id: string; error: Error }) => void;
+  'plugin:info': (result: CollectedResult) => void;
+  'plugin:monitor': (result: CollectedResult) => void;
 }
 
 type HostEventListener = (data: unknown, source: EventSource) => void;
@@ -88,6 +99,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #methods: ReadonlyMap<string, AnyMethod>;
   readonly #schemes = new Map<string, SchemeResolver>();
   readonly #spares: SpareWorkers | undefined;
+  readonly #models: PluginModels;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -99,6 +111,15 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#spares = this.#options.spareWorkers > 0
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
+    this.#models = new PluginModels({
+      logger: this.logger,
+      tokens: this.#tokens,
+      methods: this.#methods,
+      events: this.#options.events,
+      controller: (id) => this.#plugins.get(id),
+      output: (id, severity, line, stream) => this.#pluginLog(id, severity, line, stream),
+      collected: (result) => super.emit(result.kind === 'info' ? 'plugin:info' : 'plugin:monitor', result),
+    });
   }
 
   /** The host API version plugins' `meta.api` ranges are checked against. */
@@ -186,10 +207,33 @@ export class PluginRuntime extends EventEmitter<string> {
     return this.#get(id).invoke(action, params);
   }
 
+  /**
+   * Run a stateless task of a plugin (in its pool, or as a process for an external
+   * plugin); resolves with its result. `signal` cancels it, `onProgress` hears its
+   * progress reports in order, `timeoutMs` overrides its deadline.
+   */
+  async runTask(id: string, task: string, params?: unknown, options: TaskRunOptions = {}): Promise<unknown> {
+    this.#assertOpen();
+    return this.#models.tasks.run(this.#get(id), task, params, options);
+  }
+
   /** Change a plugin's options at run time: configure() is called again, no restart. */
   async reconfigure(id: string, options: Record<string, unknown>): Promise<void> {
     this.#assertOpen();
     await this.#get(id).reconfigure(options);
+    // Pool threads were given the old options: the next task starts a new pool.
+    await this.#models.tasks.close(id, 'new options');
+  }
+
+  /** Drop every cached info result and collect it again; resolves with the new results by plugin id. */
+  refreshInfo(): Promise<Record<string, CollectedResult>> {
+    this.#assertOpen();
+    return this.#models.collectors.refreshInfo();
+  }
+
+  /** The latest result of a collector plugin: its cached info, or its last measurement. */
+  collected(id: string): CollectedResult | undefined {
+    return this.#models.collectors.latest(id);
   }
 
   list(): PluginInfo[] {
@@ -214,6 +258,7 @@ export class PluginRuntime extends EventEmitter<string> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#models.close();
     for (const controller of [...this.#plugins.values()].reverse()) {
       try {
         await controller.stop('runtime closing');
@@ -261,9 +306,10 @@ export class PluginRuntime extends EventEmitter<string> {
         problems: unknown.map(([s, i]) => `  - ${options.path ? `${options.path}.` : ''}scopes[${i}]: unknown scope ${JSON.stringify(s)} (this host knows: ${[...known].join(', ')})`).join('\n'),
       });
     }
-    const id = entry.id ?? this.#uniqueId(defaultIdFor(entry.url));
+    const url = entry.url ?? externalUrl(entry.exec!);
+    const id = entry.id ?? this.#uniqueId(entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url));
     if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
-    const { url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, ...extensions } = entry;
+    const { url: _url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, ...extensions } = entry;
     const resolvedEntry: PluginEntryResolved = {
       id,
       url,
@@ -279,11 +325,12 @@ export class PluginRuntime extends EventEmitter<string> {
       tokens: this.#tokens,
       bus: this.#bus,
       transportFor: (resolved) => this.#transportFor(resolved),
+      resolve: resolveIfExternal,
       methods: this.#methods,
       events: this.#options.events,
       schemes: this.#schemes,
       onState: (change) => this.#onState(change),
-      onOutput: (pluginId, stream, line) => this.#pluginLog(pluginId, stream === 'stdout' ? 'info' : 'warn', line, stream),
+      onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       onDropped: (pluginId, count, total) => {
         this.#plugins.get(pluginId) && this.logger.child({ plugin: pluginId }).warn({ dropped: count, total }, `dropped ${count} events (queue full, limits.eventQueueLimit)`);
         super.emit('plugin:dropped', { id: pluginId, count, total });
@@ -293,8 +340,10 @@ export class PluginRuntime extends EventEmitter<string> {
     return controller;
   }
 
-  /** Worker threads, from a warm spare when the plugin's heap and stack limits are the default ones. */
+  /** An external plugin's process (runtime/external/); otherwise worker threads, from a warm spare when the plugin's heap and stack limits are the default ones. */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
+    const external = externalTransport(entry);
+    if (external) return external;
     return (options) => {
       const spares = this.#spares;
       const l = entry.limits;
@@ -324,6 +373,7 @@ export class PluginRuntime extends EventEmitter<string> {
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
     super.emit('plugin:state', change);
+    this.#models.follow(change);
     if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });
   }
 
@@ -361,7 +411,8 @@ export class PluginRuntime extends EventEmitter<string> {
   }
 }
 
-function defaultIdFor(url: string): string {
+/** The id of a module plugin whose entry gives none, from its url. */
+export function defaultIdFor(url: string): string {
   const npm = /^(?:npm|jsr):(@?[^@]+)/i.exec(url);
   if (npm) return slugify(npm[1]!.split('/').pop()!);
   const path = url.replace(/^file:(\/\/)?/, '').replace(/[?#].*$/, '');

@@ -14,24 +14,14 @@ import { EventStream } from '../sdk/internal/event-stream.js';
 import { portEndpoint } from '../sdk/internal/port-endpoint.js';
 import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
 import { installModuleHooks } from './loader/install.js';
+import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { createPluginControl } from './plugin-control.js';
 import { PROTOCOL_VERSION, type HostEndpoint, type InitMessage, type WorkerMessage } from './protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;
 
-const sdkUrl = new URL('../sdk/index.js', import.meta.url).href;
-// Pup plugins run unmodified: their jsr:@pup/… imports (any version) resolve to the shims in shims/pup/.
-const pupShim = (name: string) => new URL(`./shims/pup/${name}.js`, import.meta.url).href;
-installModuleHooks({
-  aliases: {
-    'paddock/sdk': sdkUrl,
-    'npm:paddock/sdk': sdkUrl,
-    'jsr:@pup/plugin': pupShim('plugin'),
-    'jsr:@pup/api-client': pupShim('api-client'),
-    'jsr:@pup/api-definitions': pupShim('api-definitions'),
-  },
-});
+installModuleHooks(pluginLoaderConfig());
 
 function startHeartbeat(buffer: SharedArrayBuffer, intervalMs: number): void {
   const beat = new Int32Array(buffer);

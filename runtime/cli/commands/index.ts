@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
+import { invokeCommand } from './invoke.js';
 import { runCommand } from './run.js';
 
 /** Every sub-command, in the order `paddock --help` lists them. */
-export const commands: Command[] = [runCommand, checkCommand];
+export const commands: Command[] = [runCommand, checkCommand, invokeCommand];

@@ -1,0 +1,170 @@
+/**
+ * Entry of a plugin's task pool threads: piscina imports this file in each thread it
+ * starts and calls the default export once per task (workers/task-protocol.ts has the
+ * data flow). Like workers/bootstrap.ts it imports only the protocol, the SDK and the
+ * loader, never host code, and installs the same module hooks before any plugin code
+ * is imported.
+ *
+ * A task gets a TaskContext (AbortSignal, progress, the plugin's id, data dir and
+ * options) and returns plain data. Whatever the thread prints is sent to the host as
+ * the plugin's output instead of reaching the host's own stdout.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { paddockError, PaddockError } from '../sdk/errors.js';
+import { assertCloneable } from '../sdk/internal/cloneable.js';
+import { serializeError } from '../sdk/internal/serialize-error.js';
+import type { TaskContext } from '../sdk/tasks.js';
+import { formatZodIssues } from './describe-schema.js';
+import { describeImportError } from './import-error.js';
+import { installModuleHooks } from './loader/install.js';
+import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
+import type { Result } from './protocol.js';
+import { loadTaskTable, type TaskTable } from './task-definitions.js';
+import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX, type TaskRequest, type TaskToHostMessage, type TaskWorkerData } from './task-protocol.js';
+
+const data = workerData as TaskWorkerData | undefined;
+if (data?.paddockTaskWorker !== 1) throw new Error('workers/task-worker.js must run in a Paddock task pool thread');
+const boot = data.boot;
+const plugin = boot.id;
+
+installModuleHooks(pluginLoaderConfig());
+
+// ── output: lines go to the task that is running (one at a time per thread), or wait for the next one
+let currentPort: MessagePort | undefined;
+const waitingOutput: TaskToHostMessage[] = [];
+const WAITING_OUTPUT_MAX = 100;
+
+function emitLine(stream: 'stdout' | 'stderr', line: string): void {
+  const clipped = line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}… (${line.length} chars)` : line;
+  const message: TaskToHostMessage = { t: 'output', s: stream, l: clipped };
+  if (currentPort) currentPort.postMessage(message);
+  else if (waitingOutput.length < WAITING_OUTPUT_MAX) waitingOutput.push(message);
+}
+
+function captureOutput(stream: 'stdout' | 'stderr'): () => void {
+  const target = process[stream];
+  let partial = '';
+  target.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    partial += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    let newline = partial.indexOf('\n');
+    while (newline >= 0) {
+      emitLine(stream, partial.slice(0, newline).replace(/\r$/, ''));
+      partial = partial.slice(newline + 1);
+      newline = partial.indexOf('\n');
+    }
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof target.write;
+  return () => {
+    if (partial) emitLine(stream, partial);
+    partial = '';
+  };
+}
+const flushStdout = captureOutput('stdout');
+const flushStderr = captureOutput('stderr');
+
+// ── the plugin's tasks, imported once per thread
+type Loaded = { ok: true; table: TaskTable } | { ok: false; error: PaddockError };
+
+async function prepare(): Promise<Loaded> {
+  // ┌─ SANDBOX CALL SITE ───────────────────────────────────────────────────────────────
+  // │ The plugin's permission gates and module policy are installed here, before any
+  // │ plugin code is imported, from `boot` (boot.extensions.permissions, .codeDir, .sandbox
+  // │ and boot.dataDir): the same boot record, and so the same permissions, as the
+  // │ plugin's own worker (workers/bootstrap.ts). Awaited; a failure must reject so that
+  // │ no task runs without its sandbox.
+  // └───────────────────────────────────────────────────────────────────────────────────
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(boot.moduleUrl) as Record<string, unknown>;
+  } catch (error) {
+    const reason = describeImportError(error, boot.moduleUrl);
+    return { ok: false, error: paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }) };
+  }
+  try {
+    const table = await loadTaskTable(mod, boot.moduleUrl);
+    return { ok: true, table: table ?? { moduleUrl: boot.moduleUrl, tasks: new Map() } };
+  } catch (error) {
+    const reason = `its tasks module: ${describeImportError(error, boot.moduleUrl)}`;
+    return { ok: false, error: paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }) };
+  }
+}
+const loaded = prepare();
+
+const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
+
+function threw(task: string, error: unknown): PaddockError {
+  if (error instanceof PaddockError) return error;
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `task ${JSON.stringify(task)}`, reason }, { cause: error, origin: 'plugin' });
+}
+
+function progressReporter(port: MessagePort, task: string): TaskContext['progress'] {
+  return (value, message) => {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+      throw new RangeError(`task ${JSON.stringify(task)}: progress must be a number from 0 to 1, got ${String(value)}`);
+    }
+    const report: TaskToHostMessage = { t: 'progress', v: value };
+    if (message !== undefined) report.m = String(message).slice(0, PROGRESS_MESSAGE_MAX);
+    port.postMessage(report);
+  };
+}
+
+async function run(task: string, params: unknown, port: MessagePort, signal: AbortSignal): Promise<Result<unknown>> {
+  const state = await loaded;
+  if (!state.ok) return fail(state.error);
+  const definition = state.table.tasks.get(task);
+  if (!definition) {
+    const known = [...state.table.tasks.keys()].join(', ') || 'no tasks';
+    return fail(paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known }));
+  }
+  let input = params;
+  const schema = definition.params as { safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: unknown } } | undefined;
+  if (schema && typeof schema.safeParse === 'function') {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) return fail(paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems: formatZodIssues(parsed.error) }));
+    input = parsed.data;
+  }
+  const context: TaskContext = {
+    signal,
+    progress: progressReporter(port, task),
+    plugin,
+    dataDir: boot.dataDir,
+    options: (boot.options ?? {}) as Record<string, unknown>,
+  };
+  let value: unknown;
+  try {
+    value = await definition.run(input, context);
+  } catch (error) {
+    return fail(threw(task, error));
+  }
+  try {
+    assertCloneable(value, `result of task ${JSON.stringify(task)}`, plugin);
+  } catch (error) {
+    return fail(error);
+  }
+  return { ok: true, value };
+}
+
+/** Called by piscina for each task. Never throws: failures are Results. */
+export default async function runTask(request: TaskRequest): Promise<Result<unknown>> {
+  const { task, params, port } = request;
+  const abort = new AbortController();
+  port.on('message', (message: { t?: unknown; reason?: unknown }) => {
+    if (message?.t === 'cancel') abort.abort(paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: String(message.reason) }));
+  });
+  currentPort = port;
+  for (const waiting of waitingOutput.splice(0)) port.postMessage(waiting);
+  try {
+    return await run(String(task), params, port, abort.signal);
+  } finally {
+    flushStdout();
+    flushStderr();
+    currentPort = undefined;
+    // The host waits for this before it settles the task: every report above arrived first.
+    port.postMessage({ t: 'end' } satisfies TaskToHostMessage);
+    port.close();
+  }
+}
