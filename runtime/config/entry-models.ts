@@ -63,7 +63,7 @@ export const execEntryFields = {
     .describe('raw: JSON on stdin, output on stdout, one process per task (default); rpc: JSON-RPC 2.0 over stdio, a long-lived process'),
   dir: z.string().min(1).optional().describe('The plugin\'s folder, relative to the config file (default: the config file\'s folder)'),
   errLog: z.enum(ERR_LOG_LEVELS).optional().describe('Log level of stderr lines without a level prefix (default error)'),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.string()).optional()
+  env: z.record(z.string(), z.string()).optional()
     .describe('Environment variables for the process, besides PATH, HOME, LANG, TMPDIR and PADDOCK_*'),
   meta: externalMetaSchema.optional().describe('A raw plugin\'s meta (an rpc plugin reports its own from initialize)'),
   tasks: z.array(externalTaskSchema).optional().describe('Tasks of an external plugin (a raw plugin without tasks has one: "run")'),
@@ -71,8 +71,11 @@ export const execEntryFields = {
 
 const EXEC_ONLY = ['interface', 'dir', 'errLog', 'env', 'meta', 'tasks'] as const;
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 interface EntryShape {
   url?: string | undefined;
+  env?: Record<string, string> | undefined;
   exec?: string[] | undefined;
   interface?: string | undefined;
   pool?: unknown;
@@ -98,6 +101,9 @@ export function checkEntryModel(entry: EntryShape, ctx: z.RefinementCtx): void {
   }
   if (entry.pool !== undefined) issue(['pool'], 'an external plugin runs each task in a process of its own; "pool" is for "url" plugins');
   if (entry.meta !== undefined && entry.interface === 'rpc') issue(['meta'], 'an rpc plugin reports its meta from initialize');
+  for (const name of Object.keys(entry.env ?? {})) {
+    if (!ENV_NAME.test(name)) issue(['env', name], 'expected an environment variable name (letters, digits and "_", not starting with a digit)');
+  }
   const seen = new Map<string, number>();
   entry.tasks?.forEach((task, index) => {
     const first = seen.get(task.name);
