@@ -9,8 +9,7 @@
  * options) and returns plain data. Whatever the thread prints is sent to the host as
  * the plugin's output instead of reaching the host's own stdout.
  */
-import type { MessagePort } from 'node:worker_threads';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { paddockError, PaddockError } from '../sdk/errors.js';
 import { assertCloneable } from '../sdk/internal/cloneable.js';
 import { serializeError } from '../sdk/internal/serialize-error.js';
@@ -19,37 +18,47 @@ import { formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
-import type { Result } from './protocol.js';
 import { loadTaskTable, type TaskTable } from './task-definitions.js';
-import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX, type TaskRequest, type TaskToHostMessage, type TaskWorkerData } from './task-protocol.js';
+import {
+  CANCEL_POLL_MS,
+  CANCEL_REASONS,
+  OUTPUT_LINE_MAX,
+  PROGRESS_MESSAGE_MAX,
+  type TaskMessage,
+  type TaskRequest,
+  type TaskResponse,
+  type TaskWorkerData,
+} from './task-protocol.js';
 
 const data = workerData as TaskWorkerData | undefined;
-if (data?.paddockTaskWorker !== 1) throw new Error('workers/task-worker.js must run in a Paddock task pool thread');
+if (data?.paddockTaskWorker !== 1 || !parentPort) throw new Error('workers/task-worker.js must run in a Paddock task pool thread');
 const boot = data.boot;
 const plugin = boot.id;
+const slots = new Int32Array(data.cancelSlots);
+const host = parentPort;
 
 installModuleHooks(pluginLoaderConfig());
 
-// ── output: lines go to the task that is running (one at a time per thread), or wait for the next one
-let currentPort: MessagePort | undefined;
-const waitingOutput: TaskToHostMessage[] = [];
-const WAITING_OUTPUT_MAX = 100;
+// ── messages to the host, tagged with the task that is running (one at a time per thread; 0: none)
+let current = { id: 0, posted: 0 };
 
-function emitLine(stream: 'stdout' | 'stderr', line: string): void {
-  const clipped = line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}… (${line.length} chars)` : line;
-  const message: TaskToHostMessage = { t: 'output', s: stream, l: clipped };
-  if (currentPort) currentPort.postMessage(message);
-  else if (waitingOutput.length < WAITING_OUTPUT_MAX) waitingOutput.push(message);
+function post(message: TaskMessage): void {
+  if (message.paddockTask === current.id) current.posted++;
+  host.postMessage(message);
 }
 
 function captureOutput(stream: 'stdout' | 'stderr'): () => void {
   const target = process[stream];
   let partial = '';
+  const emit = (line: string) => {
+    const clipped = line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}… (${line.length} chars)` : line;
+    post({ paddockTask: current.id, t: 'output', s: stream, l: clipped });
+  };
   target.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
     partial += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     let newline = partial.indexOf('\n');
     while (newline >= 0) {
-      emitLine(stream, partial.slice(0, newline).replace(/\r$/, ''));
+      emit(partial.slice(0, newline).replace(/\r$/, ''));
       partial = partial.slice(newline + 1);
       newline = partial.indexOf('\n');
     }
@@ -58,7 +67,7 @@ function captureOutput(stream: 'stdout' | 'stderr'): () => void {
     return true;
   }) as typeof target.write;
   return () => {
-    if (partial) emitLine(stream, partial);
+    if (partial) emit(partial);
     partial = '';
   };
 }
@@ -93,7 +102,8 @@ async function prepare(): Promise<Loaded> {
 }
 const loaded = prepare();
 
-const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
+type Result = TaskResponse['result'];
+const fail = (error: unknown): Result => ({ ok: false, error: serializeError(error) });
 
 function threw(task: string, error: unknown): PaddockError {
   if (error instanceof PaddockError) return error;
@@ -101,18 +111,18 @@ function threw(task: string, error: unknown): PaddockError {
   return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `task ${JSON.stringify(task)}`, reason }, { cause: error, origin: 'plugin' });
 }
 
-function progressReporter(port: MessagePort, task: string): TaskContext['progress'] {
+function progressReporter(id: number, task: string): TaskContext['progress'] {
   return (value, message) => {
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
       throw new RangeError(`task ${JSON.stringify(task)}: progress must be a number from 0 to 1, got ${String(value)}`);
     }
-    const report: TaskToHostMessage = { t: 'progress', v: value };
+    const report: TaskMessage = { paddockTask: id, t: 'progress', v: value };
     if (message !== undefined) report.m = String(message).slice(0, PROGRESS_MESSAGE_MAX);
-    port.postMessage(report);
+    post(report);
   };
 }
 
-async function run(task: string, params: unknown, port: MessagePort, signal: AbortSignal): Promise<Result<unknown>> {
+async function run(id: number, task: string, params: unknown, signal: AbortSignal): Promise<Result> {
   const state = await loaded;
   if (!state.ok) return fail(state.error);
   const definition = state.table.tasks.get(task);
@@ -129,7 +139,7 @@ async function run(task: string, params: unknown, port: MessagePort, signal: Abo
   }
   const context: TaskContext = {
     signal,
-    progress: progressReporter(port, task),
+    progress: progressReporter(id, task),
     plugin,
     dataDir: boot.dataDir,
     options: (boot.options ?? {}) as Record<string, unknown>,
@@ -148,23 +158,30 @@ async function run(task: string, params: unknown, port: MessagePort, signal: Abo
   return { ok: true, value };
 }
 
+// ── cancellation: the host marks the running task's slot; one timer per thread looks at it
+let watched: { request: TaskRequest; abort: AbortController } | undefined;
+
+setInterval(() => {
+  if (!watched || watched.abort.signal.aborted) return;
+  const { request, abort } = watched;
+  if (Atomics.load(slots, request.slot * 2) !== request.id) return;
+  const reason = Atomics.load(slots, request.slot * 2 + 1);
+  if (reason === 0) return;
+  abort.abort(paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task: request.task, reason: CANCEL_REASONS[reason] ?? 'it was asked to stop' }));
+}, CANCEL_POLL_MS).unref();
+
 /** Called by piscina for each task. Never throws: failures are Results. */
-export default async function runTask(request: TaskRequest): Promise<Result<unknown>> {
-  const { task, params, port } = request;
+export default async function runTask(request: TaskRequest): Promise<TaskResponse> {
   const abort = new AbortController();
-  port.on('message', (message: { t?: unknown; reason?: unknown }) => {
-    if (message?.t === 'cancel') abort.abort(paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: String(message.reason) }));
-  });
-  currentPort = port;
-  for (const waiting of waitingOutput.splice(0)) port.postMessage(waiting);
+  watched = { request, abort };
+  current = { id: request.id, posted: 0 };
   try {
-    return await run(String(task), params, port, abort.signal);
-  } finally {
+    const result = await run(request.id, String(request.task), request.params, abort.signal);
     flushStdout();
     flushStderr();
-    currentPort = undefined;
-    // The host waits for this before it settles the task: every report above arrived first.
-    port.postMessage({ t: 'end' } satisfies TaskToHostMessage);
-    port.close();
+    return { result, posted: current.posted };
+  } finally {
+    watched = undefined;
+    current = { id: 0, posted: 0 };
   }
 }

@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { PluginRuntime } from 'paddock';
 
 const runtime = new PluginRuntime({ logLevel: 'warn' });
-runtime.on('plugin:info', (result) => console.log('info', JSON.stringify(result.data)));
+const firstInfo = new Promise<void>((resolve) => {
+  runtime.on('plugin:info', (result) => {
+    console.log('info', JSON.stringify(result.data));
+    resolve();
+  });
+});
 const twoMeasurements = new Promise<void>((resolve) => {
   let count = 0;
   runtime.on('plugin:monitor', (result) => {
@@ -23,7 +28,7 @@ await runtime.loadConfig({
   ],
 }, { baseDir: fileURLToPath(new URL('../../../examples/plugins/', import.meta.url)) });
 
-await twoMeasurements;
+await Promise.all([firstInfo, twoMeasurements]);
 console.log('cached', JSON.stringify(runtime.collected('runtime-info')?.data));
 const fresh = await runtime.refreshInfo();
 console.log('refreshed', JSON.stringify(fresh['runtime-info']?.data));

@@ -5,21 +5,20 @@
  * `queueLimit`: piscina does not bound tasks that carry an AbortSignal, and a full
  * queue must refuse at once rather than grow.
  *
- *   run() ─▶ waiting (≤ queueLimit) ─▶ running (≤ size) ─▶ piscina thread
- *              │ full: TASK_QUEUE_FULL     │ cancel / timeout: { t: 'cancel' } on the task port,
- *              │ aborted: TASK_CANCELLED   │ then after cancelGraceMs piscina terminates the thread
+ *   run() ─▶ waiting (≤ queueLimit) ─▶ running (≤ size, each in a cancel slot) ─▶ piscina thread
+ *              │ full: TASK_QUEUE_FULL     │ cancel / timeout: the slot is marked (the task's
+ *              │ aborted: TASK_CANCELLED   │ AbortSignal fires), then after cancelGraceMs piscina
+ *                                          │ terminates the thread
  *                                          ▼
- *                        progress and output on the task port, in order, then 'end';
- *                        the promise settles only after 'end' (or the thread's death)
+ *           progress and output arrive as pool messages, in order; the task settles once
+ *           its result and every message it announced are in (workers/task-protocol.ts)
  */
-import { MessageChannel } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/internal/cloneable.js';
 import { deserializeError } from '../../sdk/internal/serialize-error.js';
-import { resultSchema } from '../../workers/protocol.js';
-import { taskToHostSchema, type HostToTaskMessage, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../workers/task-protocol.js';
+import { CANCEL_REASONS, taskMessageSchema, taskResponseSchema, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../workers/task-protocol.js';
 import type { WorkerResourceLimits } from '../transport/worker-transport.js';
 import type { TaskProgress, TaskRunOptions } from './task-types.js';
 
@@ -37,8 +36,8 @@ export interface TaskPoolOptions {
   boot: TaskBoot;
   pool: ResolvedPoolConfig;
   limits: WorkerResourceLimits;
-  /** Deadlines the task definitions set for themselves (TaskInfo.timeoutMs). */
-  taskTimeouts: ReadonlyMap<string, number>;
+  /** The plugin's tasks, with the deadline each sets for itself (TaskInfo.timeoutMs). */
+  tasks: ReadonlyMap<string, number | undefined>;
   logger: Logger;
   onOutput(stream: 'stdout' | 'stderr', line: string): void;
 }
@@ -49,22 +48,37 @@ interface Job {
   options: TaskRunOptions;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  /** Set while the job waits: takes it out of the queue. */
+  /** Set while the job waits: stops listening to its signal. */
   dequeue?: () => void;
 }
 
-/** A task that is running: what close() needs to stop it. */
+type CancelReason = 1 | 2 | 3;
+const CANCELLED_BY_CALLER: CancelReason = 1;
+const TIMED_OUT: CancelReason = 2;
+const PLUGIN_STOPPED: CancelReason = 3;
+
+/** A task that is running. */
 interface Running {
+  id: number;
   task: string;
-  cancel(error: PaddockError): void;
+  options: TaskRunOptions;
+  /** Messages received so far (the thread says how many it sent, with the result). */
+  received: number;
+  /** Asked to stop: its progress no longer reaches the caller. */
+  stopping: boolean;
+  cancel(reason: CancelReason, error: PaddockError): void;
   settled: Promise<void>;
+  tryToSettle(): void;
 }
 
 export class TaskPool {
   readonly #options: TaskPoolOptions;
   readonly #piscina: Piscina;
+  readonly #slots: Int32Array;
+  readonly #freeSlots: number[];
   readonly #waiting: Job[] = [];
-  readonly #running = new Set<Running>();
+  readonly #running = new Map<number, Running>();
+  #nextId = 1;
   #closed: string | undefined;
 
   constructor(options: TaskPoolOptions) {
@@ -74,6 +88,9 @@ export class TaskPool {
     if (limits.maxOldGenerationSizeMb !== undefined) resourceLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
     if (limits.maxYoungGenerationSizeMb !== undefined) resourceLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
     if (limits.stackSizeMb !== undefined) resourceLimits.stackSizeMb = limits.stackSizeMb;
+    const cancelSlots = new SharedArrayBuffer(pool.size * 2 * Int32Array.BYTES_PER_ELEMENT);
+    this.#slots = new Int32Array(cancelSlots);
+    this.#freeSlots = Array.from({ length: pool.size }, (_, i) => pool.size - 1 - i);
     this.#piscina = new Piscina({
       filename: TASK_WORKER_URL.href,
       name: 'default',
@@ -81,19 +98,22 @@ export class TaskPool {
       maxThreads: pool.size,
       idleTimeout: pool.idleTimeoutMs,
       concurrentTasksPerWorker: 1,
-      // Threads wait for tasks without blocking their event loop.
-      atomics: 'async',
       resourceLimits,
       // Not the host's flags and not the host's environment, as for plugin workers.
       execArgv: ['--enable-source-maps'],
       env: {},
-      workerData: { paddockTaskWorker: 1, boot: options.boot } satisfies TaskWorkerData,
+      workerData: { paddockTaskWorker: 1, boot: options.boot, cancelSlots } satisfies TaskWorkerData,
     });
     this.#piscina.on('error', (error: unknown) => options.logger.error({ err: error }, 'task pool error'));
+    this.#piscina.on('message', (message: unknown) => this.#onMessage(message));
   }
 
   get plugin(): string {
     return this.#options.boot.id;
+  }
+
+  get tasks(): ReadonlyMap<string, number | undefined> {
+    return this.#options.tasks;
   }
 
   /** Tasks running and waiting, and the pool's threads. */
@@ -148,8 +168,8 @@ export class TaskPool {
       job.dequeue?.();
       job.reject(cancelled(this.plugin, job.task, `the plugin stopped (${reason})`));
     }
-    const running = [...this.#running];
-    for (const task of running) task.cancel(cancelled(this.plugin, task.task, `the plugin stopped (${reason})`));
+    const running = [...this.#running.values()];
+    for (const task of running) task.cancel(PLUGIN_STOPPED, cancelled(this.plugin, task.task, `the plugin stopped (${reason})`));
     await Promise.all(running.map((task) => task.settled));
     await this.#piscina.destroy();
   }
@@ -165,113 +185,121 @@ export class TaskPool {
   #start(job: Job): void {
     const { task, params, options } = job;
     const plugin = this.plugin;
-    const { pool, logger } = this.#options;
-    const timeoutMs = options.timeoutMs ?? this.#options.taskTimeouts.get(task) ?? pool.taskTimeoutMs;
-    const { port1: port, port2 } = new MessageChannel();
+    const { pool } = this.#options;
+    const id = this.#nextId++;
+    const slot = this.#freeSlots.pop()!;
+    Atomics.store(this.#slots, slot * 2 + 1, 0);
+    Atomics.store(this.#slots, slot * 2, id);
+    const timeoutMs = options.timeoutMs ?? this.#options.tasks.get(task) ?? pool.taskTimeoutMs;
     const kill = new AbortController();
     let stopReason: PaddockError | undefined;
-    let outcome: { value: unknown } | { error: unknown } | undefined;
-    let ended = false;
+    let response: { value: unknown } | { error: unknown } | undefined;
+    let announced = Infinity;
     let graceTimer: NodeJS.Timeout | undefined;
     let markSettled!: () => void;
     const running: Running = {
+      id,
       task,
+      options,
+      received: 0,
+      stopping: false,
       settled: new Promise((resolve) => {
         markSettled = resolve;
       }),
-      cancel: (error) => {
-        if (stopReason || outcome) return;
+      cancel: (reason, error) => {
+        if (stopReason || response) return;
         stopReason = error;
-        try {
-          port.postMessage({ t: 'cancel', reason: stopReason.message } satisfies HostToTaskMessage);
-        } catch (postError) {
-          logger.debug({ err: postError }, `task ${JSON.stringify(task)}: the cancel message could not be posted`);
-        }
-        graceTimer = setTimeout(() => kill.abort(stopReason), pool.cancelGraceMs);
+        running.stopping = true;
+        // The thread sees this the next time it looks (CANCEL_POLL_MS) and fires the task's AbortSignal.
+        Atomics.store(this.#slots, slot * 2 + 1, reason);
+        graceTimer = setTimeout(() => kill.abort(error), pool.cancelGraceMs);
+      },
+      tryToSettle: () => {
+        if (!response || running.received < announced || !this.#running.has(id)) return;
+        this.#running.delete(id);
+        clearTimeout(timeoutTimer);
+        clearTimeout(graceTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        Atomics.store(this.#slots, slot * 2, 0);
+        this.#freeSlots.push(slot);
+        if (stopReason) job.reject(stopReason);
+        else if ('error' in response) job.reject(threadDied(plugin, task, response.error));
+        else this.#unwrap(job, response.value);
+        markSettled();
+        this.#pump();
       },
     };
-    this.#running.add(running);
-    const timeoutTimer = setTimeout(() => running.cancel(paddockError('PADDOCK_ERR_TASK_TIMEOUT', { plugin, task, ms: timeoutMs })), timeoutMs);
-    const onAbort = () => running.cancel(cancelled(plugin, task, options.signal?.reason));
+    this.#running.set(id, running);
+    const timeoutTimer = setTimeout(() => running.cancel(TIMED_OUT, paddockError('PADDOCK_ERR_TASK_TIMEOUT', { plugin, task, ms: timeoutMs })), timeoutMs);
+    const onAbort = () => running.cancel(CANCELLED_BY_CALLER, cancelled(plugin, task, options.signal?.reason));
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const settle = () => {
-      if (!outcome || !ended || !this.#running.has(running)) return;
-      this.#running.delete(running);
-      clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      port.close();
-      if (stopReason) job.reject(stopReason);
-      else if ('error' in outcome) job.reject(threadDied(plugin, task, outcome.error));
-      else this.#unwrap(job, outcome.value);
-      markSettled();
-      this.#pump();
-    };
-
-    port.on('message', (raw: unknown) => {
-      const parsed = taskToHostSchema.safeParse(raw);
-      if (!parsed.success) {
-        logger.warn(`protocol violation: task ${JSON.stringify(task)} sent a message outside the task protocol; it was dropped`);
-        return;
-      }
-      const message = parsed.data;
-      switch (message.t) {
-        case 'progress':
-          if (!stopReason) reportProgress(logger, task, options, message.m === undefined ? { value: message.v } : { value: message.v, message: message.m });
-          break;
-        case 'output':
-          this.#options.onOutput(message.s, message.l);
-          break;
-        case 'end':
-          ended = true;
-          settle();
-          break;
-        default:
-          throw new Error(`unhandled task message ${JSON.stringify(message satisfies never)}`);
-      }
-    });
-    // The thread closes the port after 'end'; a killed thread closes it too.
-    port.on('close', () => {
-      ended = true;
-      settle();
-    });
-
-    this.#piscina.run({ task, params, port: port2 } satisfies TaskRequest, { transferList: [port2], signal: kill.signal }).then(
+    this.#piscina.run({ id, slot, task, params } satisfies TaskRequest, { signal: kill.signal }).then(
       (value: unknown) => {
-        outcome = { value };
-        settle();
+        const parsed = taskResponseSchema.safeParse(value);
+        if (parsed.success) {
+          announced = parsed.data.posted;
+          response = { value: parsed.data.result };
+        } else {
+          announced = 0;
+          response = { error: paddockError('PADDOCK_ERR_PROTOCOL', { plugin, problem: `task ${JSON.stringify(task)} answered with something that is not a task response` }) };
+        }
+        running.tryToSettle();
       },
       (error: unknown) => {
-        outcome = { error };
-        // The thread is gone (killed, crashed): no 'end' will come.
-        ended = true;
-        settle();
+        // The thread is gone (terminated, crashed): what it had not sent will not come.
+        announced = 0;
+        response = { error };
+        running.tryToSettle();
       },
     );
   }
 
-  #unwrap(job: Job, value: unknown): void {
-    const parsed = resultSchema.safeParse(value);
+  /** A message from a pool thread: progress or output of a task, checked before use. */
+  #onMessage(message: unknown): void {
+    const parsed = taskMessageSchema.safeParse(message);
     if (!parsed.success) {
-      job.reject(paddockError('PADDOCK_ERR_PROTOCOL', { plugin: this.plugin, problem: `task ${JSON.stringify(job.task)} answered with something that is not a result` }));
+      this.#options.logger.warn('protocol violation: a task thread sent a message outside the task protocol; it was dropped');
       return;
     }
-    if (parsed.data.ok) job.resolve(parsed.data.value);
-    else job.reject(deserializeError(parsed.data.error));
+    const data = parsed.data;
+    const running = this.#running.get(data.paddockTask);
+    switch (data.t) {
+      case 'progress':
+        if (running && !running.stopping && running.options.onProgress) {
+          reportProgress(this.#options.logger, running.task, running.options.onProgress, data.m === undefined ? { value: data.v } : { value: data.v, message: data.m });
+        }
+        break;
+      case 'output':
+        this.#options.onOutput(data.s, data.l);
+        break;
+      default:
+        throw new Error(`unhandled task message ${JSON.stringify(data satisfies never)}`);
+    }
+    if (running) {
+      running.received++;
+      running.tryToSettle();
+    }
+  }
+
+  #unwrap(job: Job, result: unknown): void {
+    const value = result as { ok: true; value: unknown } | { ok: false; error: unknown };
+    if (value.ok) job.resolve(value.value);
+    else job.reject(deserializeError(value.error));
   }
 }
 
 function cancelled(plugin: string, task: string, reason: unknown): PaddockError {
   if (reason instanceof PaddockError && reason.code === 'PADDOCK_ERR_TASK_CANCELLED') return reason;
-  const text = reason === undefined ? 'the caller aborted it'
-    : reason instanceof Error ? (reason.name === 'AbortError' ? 'the caller aborted it' : reason.message)
+  const text = reason === undefined ? CANCEL_REASONS[CANCELLED_BY_CALLER]
+    : reason instanceof Error ? (reason.name === 'AbortError' ? CANCEL_REASONS[CANCELLED_BY_CALLER] : reason.message)
       : String(reason);
   return paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: text });
 }
 
 /** piscina rejects when the thread running the task died: out of memory, or an uncaught error outside the task's promise. */
 function threadDied(plugin: string, task: string, error: unknown): PaddockError {
+  if (error instanceof PaddockError) return error;
   const call = `task ${JSON.stringify(task)}`;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -281,9 +309,9 @@ function threadDied(plugin: string, task: string, error: unknown): PaddockError 
   return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `${call} (its thread died of an uncaught error)`, reason }, { cause: error, origin: 'plugin' });
 }
 
-function reportProgress(logger: Logger, task: string, options: TaskRunOptions, progress: TaskProgress): void {
+function reportProgress(logger: Logger, task: string, listener: (progress: TaskProgress) => void, progress: TaskProgress): void {
   try {
-    options.onProgress?.(progress);
+    listener(progress);
   } catch (error) {
     logger.error({ err: error }, `the progress listener of task ${JSON.stringify(task)} threw`);
   }

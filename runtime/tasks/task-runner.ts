@@ -50,31 +50,35 @@ export class TaskRunner {
   }
 
   async run(controller: PluginController, task: string, params: unknown, options: TaskRunOptions = {}): Promise<unknown> {
-    await controller.ready();
     const plugin = controller.id;
-    const info = controller.info().tasks.find((t) => t.name === task);
-    if (!info) {
-      const known = controller.info().tasks.map((t) => t.name).join(', ') || 'no tasks';
-      throw paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known });
+    // The common case costs a Map lookup: the plugin runs and its pool knows its tasks.
+    const pool = this.#pools.get(plugin);
+    if (pool && controller.state === 'running' && pool.tasks.has(task)) return pool.run(task, params, options);
+    await controller.ready();
+    const tasks = controller.info().tasks;
+    if (!tasks.some((t) => t.name === task)) {
+      throw paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known: tasks.map((t) => t.name).join(', ') || 'no tasks' });
     }
     const external = externalEntry(controller.entry);
     if (external) return this.#runExternal(controller, external, task, params, options);
-    let pool = this.#pools.get(plugin);
-    if (!pool) {
-      const boot = controller.taskBoot();
-      if (!boot) throw paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known: 'no tasks' });
-      const timeouts = new Map(controller.info().tasks.flatMap((t) => (t.timeoutMs === undefined ? [] : [[t.name, t.timeoutMs] as const])));
-      pool = new TaskPool({
-        boot,
-        pool: resolvePoolConfig(controller.entry.extensions.pool as PoolConfig | undefined),
-        limits: controller.entry.limits,
-        taskTimeouts: timeouts,
-        logger: this.#deps.logger(plugin),
-        onOutput: (stream, line) => this.#deps.onOutput(plugin, stream, line),
-      });
-      this.#pools.set(plugin, pool);
-    }
-    return pool.run(task, params, options);
+    return (this.#pools.get(plugin) ?? this.#newPool(controller)).run(task, params, options);
+  }
+
+  #newPool(controller: PluginController): TaskPool {
+    const plugin = controller.id;
+    const boot = controller.taskBoot();
+    if (!boot) throw paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: controller.state });
+    const tasks = controller.info().tasks;
+    const pool = new TaskPool({
+      boot,
+      pool: resolvePoolConfig(controller.entry.extensions.pool as PoolConfig | undefined),
+      limits: controller.entry.limits,
+      tasks: new Map(tasks.map((t) => [t.name, t.timeoutMs])),
+      logger: this.#deps.logger(plugin),
+      onOutput: (stream, line) => this.#deps.onOutput(plugin, stream, line),
+    });
+    this.#pools.set(plugin, pool);
+    return pool;
   }
 
   /** The plugin stopped (or got new options): cancel its tasks, end its pool. */
