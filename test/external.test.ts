@@ -228,3 +228,20 @@ test('an rpc plugin follows its renewed tokens (the `token` notification) and ke
     await short.close();
   }
 });
+
+test('an rpc plugin can be a collector: the host sends `collect` on its schedule', async () => {
+  const results: Array<{ id: string; data: unknown }> = [];
+  const listener = (result: { id: string; data: unknown }) => results.push(result);
+  t.runtime.on('plugin:monitor', listener);
+  try {
+    await t.runtime.load({ ...rpcEntry('py-monitor', { collector: { kind: 'monitor', interval: 3600 } }), collector: { interval: 0.05 } });
+    assert.deepEqual(t.runtime.get('py-monitor')!.collector, { kind: 'monitor', interval: 3600 });
+    await waitFor(() => results.filter((r) => r.id === 'py-monitor').length >= 2, 5000, 'two collections');
+    const [first, second] = results.filter((r) => r.id === 'py-monitor');
+    assert.equal((first!.data as { collections: number }).collections, 1);
+    assert.equal((second!.data as { collections: number }).collections, 2);
+  } finally {
+    t.runtime.off('plugin:monitor', listener);
+    await t.runtime.unload('py-monitor');
+  }
+});

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isPaddockError, type PaddockError } from '../runtime/index.js';
-import { testRuntime, waitFor, type TestRuntime } from './helpers.js';
+import { startPlugin } from '../sdk/testing.js';
+import { fixture, testRuntime, waitFor, type TestRuntime } from './helpers.js';
 
 let t: TestRuntime;
 
@@ -123,4 +124,12 @@ test('stopping the plugin cancels its running tasks and refuses new ones', async
   await t.runtime.unload('short-lived');
   await assert.rejects(task, code('PADDOCK_ERR_TASK_CANCELLED', /the plugin stopped \(unload\)/));
   await assert.rejects(t.runtime.runTask('short-lived', 'add', { a: 1, b: 1 }), code('PADDOCK_ERR_UNKNOWN_PLUGIN'));
+});
+
+test('the test harness runs a plugin\'s tasks too', async () => {
+  await using plugin = await startPlugin({ plugin: fixture('tasks-plugin.ts') });
+  assert.deepEqual(plugin.info.tasks.map((task) => task.name).slice(0, 3), ['add', 'steps', 'wait']);
+  const seen: number[] = [];
+  assert.equal(await plugin.runTask('steps', { n: 3 }, { onProgress: (p) => seen.push(p.value) }), 3);
+  assert.deepEqual(seen, [1 / 3, 2 / 3, 1]);
 });

@@ -19,6 +19,7 @@ export function substitutePluginDir(args: readonly string[], pluginDir: string):
 }
 
 async function isExecutableFile(path: string): Promise<boolean> {
+  // Not there (or not readable): not a candidate; the caller says where it looked.
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return false;
   return access(path, constants.X_OK).then(() => true, () => false);

@@ -58,20 +58,20 @@ export const progressParamsSchema = z.object({ value: z.number().min(0).max(1), 
 
 const actionSchema = z.object({
   name: z.string().min(1).max(200),
-  description: z.string().max(1000).optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  description: z.string().max(1000).nullish(),
+  params: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** What an rpc plugin answers to `initialize`. */
 export const initializeResultSchema = z.object({
   meta: z.unknown(),
-  actions: z.array(actionSchema).max(1000).optional(),
+  actions: z.array(actionSchema).max(1000).nullish(),
   /** Events the plugin wants from the start (it can also subscribe later). */
-  events: eventNames.optional(),
+  events: eventNames.nullish(),
   collector: z.union([
     z.enum(['info', 'monitor']),
     z.object({ kind: z.enum(['info', 'monitor']), interval: z.number().positive().max(86_400).optional() }),
-  ]).optional(),
+  ]).nullish(),
 });
 
 export type InitializeResult = z.infer<typeof initializeResultSchema>;

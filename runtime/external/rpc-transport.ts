@@ -189,9 +189,9 @@ export class RpcTransport implements PluginTransport {
           throw paddockError('PADDOCK_ERR_PROTOCOL', { plugin, problem: 'an answer to initialize without { meta, actions?, events?, collector? }' });
         }
         const init = parsed.data;
-        this.#actions = new Map((init.actions ?? []).map((action) => [action.name, compileParamsSchema(action.params, (reason) =>
+        this.#actions = new Map((init.actions ?? []).map((action) => [action.name, compileParamsSchema(action.params ?? undefined, (reason) =>
           this.#options.onOutput('stderr', `the params schema of action ${JSON.stringify(action.name)} cannot be checked: ${reason}`, 'warn'))]));
-        const collector = typeof init.collector === 'string' ? { kind: init.collector } : init.collector;
+        const collector = typeof init.collector === 'string' ? { kind: init.collector } : init.collector ?? undefined;
         this.#collector = collector !== undefined;
         const report: StartReport = {
           meta: init.meta,
