@@ -21,6 +21,9 @@ export interface RpcPeerOptions {
   onOtherLine(line: string): void;
 }
 
+/** Writing failed because the pipe is closed: the process is going away, and its exit says why. */
+class PipeClosed extends Error {}
+
 interface Pending {
   method: string;
   resolve(value: unknown): void;
@@ -35,8 +38,8 @@ export class JsonRpcPeer {
 
   constructor(options: RpcPeerOptions) {
     this.#options = options;
-    // EPIPE and the like when the process is gone: the exit handler reports that.
-    options.output.on('error', () => this.close(new Error('its stdin closed')));
+    // EPIPE and the like when the process is gone: its exit handler closes this peer with the reason.
+    options.output.on('error', () => undefined);
     readLines(options.input, options.maxLineLength, (line, truncated) => {
       if (truncated) {
         options.onViolation(`a line longer than ${options.maxLineLength} characters`);
@@ -58,6 +61,8 @@ export class JsonRpcPeer {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { method, resolve, reject });
       this.#write({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }).catch((error: unknown) => {
+        // A closed pipe leaves the request waiting for close(), which brings the process's end as the reason.
+        if (error instanceof PipeClosed) return;
         if (this.#pending.delete(id)) reject(error as Error);
       });
     });
@@ -88,10 +93,10 @@ export class JsonRpcPeer {
     return new Promise((resolve, reject) => {
       const output = this.#options.output;
       if (output.destroyed || output.writableEnded) {
-        reject(this.#closed ?? new Error('its stdin is closed'));
+        reject(this.#closed ?? new PipeClosed('its stdin is closed'));
         return;
       }
-      output.write(line, (error) => (error ? reject(error) : resolve()));
+      output.write(line, (error) => (error ? reject(new PipeClosed(error.message)) : resolve()));
     });
   }
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/internal/cloneable.js';
-import type { PluginMeta } from '../../sdk/types.js';
+import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
 import type { ActionInfo, CollectorInfo, StartReport, TaskInfo } from '../../workers/protocol.js';
 import type { TaskBoot } from '../../workers/task-protocol.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
@@ -27,7 +27,6 @@ import type { ResolvedLimits, ResolvedOptions } from '../options.js';
 import { resolvePluginUrl, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
-import type { LogSeverity } from '../../sdk/types.js';
 import { verifyMeta } from '../verify-meta.js';
 import { CallTracker } from './call-tracker.js';
 
