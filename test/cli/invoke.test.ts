@@ -104,3 +104,15 @@ test('failures end with one line on stderr and the documented exit code', async 
     assert.match(lines[0]!, line);
   }));
 });
+
+test('paddock check lists a plugin\'s tasks and what it collects', async () => {
+  const check = (plugin: string) => new Promise<Run>((resolve) => {
+    execFile(process.execPath, [cliPath, 'check', plugin], { cwd: repoRoot, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? -1 : 0, stdout, stderr }));
+  });
+  const [primes, monitor] = await Promise.all([check('examples/plugins/primes.ts'), check('examples/plugins/heap-monitor.ts')]);
+  assert.equal(primes.code, 0, primes.stderr);
+  assert.match(primes.stdout, /^actions     isPrime\{ n \} - Whether a number is prime/m);
+  assert.match(primes.stdout, /^tasks       countPrimes\{ below \} - Count the primes below a number/m);
+  assert.equal(monitor.code, 0, monitor.stderr);
+  assert.match(monitor.stdout, /^collects    monitor, every 10 s unless the entry sets collector\.interval$/m);
+});
