@@ -222,7 +222,7 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#assertOpen();
     await this.#get(id).reconfigure(options);
     // Pool threads were given the old options: the next task starts a new pool.
-    await this.#models.tasks.close(id, 'new options');
+    this.#models.tasks.renew(id);
   }
 
   /** Drop every cached info result and collect it again; resolves with the new results by plugin id. */

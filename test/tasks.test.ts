@@ -112,6 +112,13 @@ test('pool threads print into the plugin\'s log, and get an empty environment li
   assert.deepEqual(await t.runtime.runTask('tp', 'env'), { keys: [] });
 });
 
+test('new options reach the next tasks; the tasks already running finish with the old pool', async () => {
+  const running = t.runtime.runTask('tp', 'steps', { n: 3, delayMs: 100 });
+  await t.runtime.reconfigure('tp', { colour: 'blue' });
+  assert.equal(await running, 3, 'the running task was not cut short');
+  assert.deepEqual(await t.runtime.runTask('tp', 'options'), { colour: 'blue' });
+});
+
 test('stopping the plugin cancels its running tasks and refuses new ones', async () => {
   await t.runtime.load({ url: './tasks-plugin.ts', id: 'short-lived', pool: { size: 1, cancelGraceMs: 200 } });
   let started!: () => void;

@@ -52,7 +52,8 @@ export class RawTransport implements PluginTransport {
         tasks: externalTaskInfos(external.tasks),
         subscriptions: [],
         exportName: 'raw',
-        hooks: { validate: false, configure: false },
+        // New options need no restart: each run reads them.
+        hooks: { validate: false, configure: true },
       }),
       validate: () => ok(undefined),
       configure: () => ok(undefined),

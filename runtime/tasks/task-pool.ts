@@ -174,6 +174,19 @@ export class TaskPool {
     await this.#piscina.destroy();
   }
 
+  /**
+   * Take no more tasks through this pool (the runtime has a new one), let the running
+   * and waiting ones finish, then end the threads.
+   */
+  async retire(): Promise<void> {
+    while (this.#closed === undefined && (this.#running.size > 0 || this.#waiting.length > 0)) {
+      await Promise.race([...this.#running.values()].map((task) => task.settled));
+    }
+    if (this.#closed !== undefined) return;
+    this.#closed = 'retired';
+    await this.#piscina.destroy();
+  }
+
   #pump(): void {
     while (this.#closed === undefined && this.#running.size < this.#options.pool.size && this.#waiting.length > 0) {
       const job = this.#waiting.shift()!;

@@ -81,7 +81,19 @@ export class TaskRunner {
     return pool;
   }
 
-  /** The plugin stopped (or got new options): cancel its tasks, end its pool. */
+  /**
+   * The plugin has new options: the next task starts a new pool (its threads get them),
+   * while the old pool finishes what it has. An external plugin's runs read the options
+   * each time.
+   */
+  renew(id: string): void {
+    const pool = this.#pools.get(id);
+    if (!pool) return;
+    this.#pools.delete(id);
+    pool.retire().catch((error: unknown) => this.#deps.logger(id).error({ err: error }, 'failed to end the old task pool'));
+  }
+
+  /** The plugin stopped: cancel its tasks, end its pool. */
   async close(id: string, reason: string): Promise<void> {
     const pool = this.#pools.get(id);
     this.#pools.delete(id);
