@@ -101,6 +101,11 @@ async function prepare(): Promise<Loaded> {
   }
 }
 const loaded = prepare();
+// Once loaded, tasks read it without waiting a turn.
+let ready: Loaded | undefined;
+void loaded.then((state) => {
+  ready = state;
+});
 
 type Result = TaskResponse['result'];
 const fail = (error: unknown): Result => ({ ok: false, error: serializeError(error) });
@@ -122,8 +127,13 @@ function progressReporter(id: number, task: string): TaskContext['progress'] {
   };
 }
 
-async function run(id: number, task: string, params: unknown, signal: AbortSignal): Promise<Result> {
-  const state = await loaded;
+/** The AbortSignal of the running task, made when the task first asks for it. */
+interface Cancel {
+  controller?: AbortController;
+}
+
+async function run(id: number, task: string, params: unknown, cancel: Cancel): Promise<Result> {
+  const state = ready ?? await loaded;
   if (!state.ok) return fail(state.error);
   const definition = state.table.tasks.get(task);
   if (!definition) {
@@ -138,7 +148,10 @@ async function run(id: number, task: string, params: unknown, signal: AbortSigna
     input = parsed.data;
   }
   const context: TaskContext = {
-    signal,
+    get signal() {
+      cancel.controller ??= new AbortController();
+      return cancel.controller.signal;
+    },
     progress: progressReporter(id, task),
     plugin,
     dataDir: boot.dataDir,
@@ -159,11 +172,13 @@ async function run(id: number, task: string, params: unknown, signal: AbortSigna
 }
 
 // ── cancellation: the host marks the running task's slot; one timer per thread looks at it
-let watched: { request: TaskRequest; abort: AbortController } | undefined;
+let watched: { request: TaskRequest; cancel: Cancel } | undefined;
 
 setInterval(() => {
-  if (!watched || watched.abort.signal.aborted) return;
-  const { request, abort } = watched;
+  // A task that never asked for its signal cannot hear it: the host ends its thread after the grace period.
+  const abort = watched?.cancel.controller;
+  if (!watched || !abort || abort.signal.aborted) return;
+  const { request } = watched;
   if (Atomics.load(slots, request.slot * 2) !== request.id) return;
   const reason = Atomics.load(slots, request.slot * 2 + 1);
   if (reason === 0) return;
@@ -172,11 +187,11 @@ setInterval(() => {
 
 /** Called by piscina for each task. Never throws: failures are Results. */
 export default async function runTask(request: TaskRequest): Promise<TaskResponse> {
-  const abort = new AbortController();
-  watched = { request, abort };
+  const cancel: Cancel = {};
+  watched = { request, cancel };
   current = { id: request.id, posted: 0 };
   try {
-    const result = await run(request.id, String(request.task), request.params, abort.signal);
+    const result = await run(request.id, String(request.task), request.params, cancel);
     flushStdout();
     flushStderr();
     return { result, posted: current.posted };
