@@ -340,7 +340,10 @@ export class PluginRuntime extends EventEmitter<string> {
     return controller;
   }
 
-  /** An external plugin's process (runtime/external/); otherwise worker threads, from a warm spare when the plugin's heap and stack limits are the default ones. */
+  /**
+   * An external plugin's process (runtime/external/); otherwise worker threads, from a
+   * warm spare when the plugin's heap and stack limits are the default ones.
+   */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
     const external = externalTransport(entry);
     if (external) return external;
