@@ -6,8 +6,12 @@ export { PluginRuntime, type RuntimeEvents, type EventSource, type LoadOptions, 
 export { defineMethod, type MethodDefinition, type MethodContext, type HostApiDefinition, type ApiOf, type EventDefinition } from './api/define.js';
 export { BUILTIN_SCOPES } from './api/builtins.js';
 export type { PluginInfo, PluginState, StateChange } from './supervisor/plugin-controller.js';
+export type { CollectedResult } from './collectors/collector-scheduler.js';
+export type { TaskProgress, TaskRunOptions } from './tasks/task-types.js';
+export type { ActionInfo, TaskInfo, CollectorInfo } from '../workers/protocol.js';
 export { DEFAULT_LIMITS, type RuntimeOptions, type ResolvedLimits } from './options.js';
 export { configSchema, pluginEntrySchema, limitsSchema, type PaddockConfig, type PluginEntry, type PluginEntryInput, type Limits } from './config/schema.js';
+export { poolSchema, collectorSchema, type PoolConfig, type CollectorConfig, type ExternalTask } from './config/entry-models.js';
 export { readConfigFile, parseJsonc, validateConfig, type LoadedConfig } from './config/load.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { formatIssues, formatPath } from './config/format-issues.js';

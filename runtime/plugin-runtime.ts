@@ -11,7 +11,13 @@
  *   `plugin:dropped` ({ id, count, total }), `plugin:leave` ({ id, reason }),
  *   `plugin:error` ({ id, error }), `plugin:denied` ({ id, permission, access, resource }),
  *   `plugin:progress` ({ id, specifier, phase, done?, total?, bytes?, message? } while an
- *   npm:/jsr: package is installed for a plugin).
+ *   npm:/jsr: package is installed for a plugin),
+ *   `plugin:info` and `plugin:monitor` (CollectedResult).
+ *
+ * Besides actions (invoke), plugins may have stateless tasks (runTask: a piscina pool
+ * per plugin, or a process per run for external plugins: runtime/tasks/) and be
+ * Heartbeat-style collectors (runtime/collectors/). An entry with `exec` runs an
+ * external executable instead of a module (runtime/external/).
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
@@ -20,6 +26,10 @@ import { type LogItem, type LogQuery, type LogSeverity } from '../sdk/types.js';
 import { builtinMethods, BUILTIN_METHOD_NAMES } from './api/builtins.js';
 import type { AnyMethod } from './api/define.js';
 import { checkEventName } from './api/host-endpoint.js';
+import type { CollectedResult } from './collectors/collector-scheduler.js';
+import { defaultExternalId, externalTransport, externalUrl, resolveIfExternal } from './external/index.js';
+import { PluginModels } from './plugin-models.js';
+import type { TaskRunOptions } from './tasks/task-types.js';
 import { readConfigFile, validateConfig } from './config/load.js';
 import { configSchema, pluginEntrySchema, type PaddockConfig, type PluginEntryInput } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
@@ -55,6 +65,8 @@ export interface RuntimeEvents {
   'plugin:error': (notice: { id: string; error: Error }) => void;
   'plugin:progress': (progress: InstallProgress & { id: string }) => void;
   'plugin:denied': (notice: { id: string } & DenialReport) => void;
+  'plugin:info': (result: CollectedResult) => void;
+  'plugin:monitor': (result: CollectedResult) => void;
 }
 
 type HostEventListener = (data: unknown, source: EventSource) => void;
@@ -101,6 +113,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #spares: SpareWorkers | undefined;
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
+  readonly #models: PluginModels;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -116,6 +129,15 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#packages = new PackageLoader(this.#options.packages, this.logger.child({ component: 'packages' }));
     this.registerScheme('npm', this.#packages);
     this.registerScheme('jsr', this.#packages);
+    this.#models = new PluginModels({
+      logger: this.logger,
+      tokens: this.#tokens,
+      methods: this.#methods,
+      events: this.#options.events,
+      controller: (id) => this.#plugins.get(id),
+      output: (id, severity, line, stream) => this.#pluginLog(id, severity, line, stream),
+      collected: (result) => super.emit(result.kind === 'info' ? 'plugin:info' : 'plugin:monitor', result),
+    });
   }
 
   /** The host API version plugins' `meta.api` ranges are checked against. */
@@ -204,10 +226,33 @@ export class PluginRuntime extends EventEmitter<string> {
     return this.#get(id).invoke(action, params);
   }
 
+  /**
+   * Run a stateless task of a plugin (in its pool, or as a process for an external
+   * plugin); resolves with its result. `signal` cancels it, `onProgress` hears its
+   * progress reports in order, `timeoutMs` overrides its deadline.
+   */
+  async runTask(id: string, task: string, params?: unknown, options: TaskRunOptions = {}): Promise<unknown> {
+    this.#assertOpen();
+    return this.#models.tasks.run(this.#get(id), task, params, options);
+  }
+
   /** Change a plugin's options at run time: configure() is called again, no restart. */
   async reconfigure(id: string, options: Record<string, unknown>): Promise<void> {
     this.#assertOpen();
     await this.#get(id).reconfigure(options);
+    // Pool threads were given the old options: the next task starts a new pool.
+    this.#models.tasks.renew(id);
+  }
+
+  /** Drop every cached info result and collect it again; resolves with the new results by plugin id. */
+  refreshInfo(): Promise<Record<string, CollectedResult>> {
+    this.#assertOpen();
+    return this.#models.collectors.refreshInfo();
+  }
+
+  /** The latest result of a collector plugin: its cached info, or its last measurement. */
+  collected(id: string): CollectedResult | undefined {
+    return this.#models.collectors.latest(id);
   }
 
   list(): PluginInfo[] {
@@ -232,6 +277,7 @@ export class PluginRuntime extends EventEmitter<string> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#models.close();
     for (const controller of [...this.#plugins.values()].reverse()) {
       try {
         await controller.stop('runtime closing');
@@ -279,9 +325,10 @@ export class PluginRuntime extends EventEmitter<string> {
         problems: unknown.map(([s, i]) => `  - ${options.path ? `${options.path}.` : ''}scopes[${i}]: unknown scope ${JSON.stringify(s)} (this host knows: ${[...known].join(', ')})`).join('\n'),
       });
     }
-    const id = entry.id ?? this.#uniqueId(defaultIdFor(entry.url));
+    const url = entry.url ?? externalUrl(entry.exec!);
+    const id = entry.id ?? this.#uniqueId(entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url));
     if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
-    const { url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
+    const { url: _url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
     const baseDir = options.baseDir ?? this.#options.baseDir;
     const { granted, narrowed } = effectivePermissions(normalizePermissions(permissions, baseDir), this.#options.maxPermissions);
     if (narrowed.length) {
@@ -306,13 +353,14 @@ export class PluginRuntime extends EventEmitter<string> {
       tokens: this.#tokens,
       bus: this.#bus,
       transportFor: (resolved) => this.#transportFor(resolved),
+      resolve: resolveIfExternal,
       methods: this.#methods,
       events: this.#options.events,
       schemes: this.#schemes,
       prepareImports: (resolved, context) => this.#packages.prepareImports(resolved, context),
       onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
-      onOutput: (pluginId, stream, line) => this.#pluginLog(pluginId, stream === 'stdout' ? 'info' : 'warn', line, stream),
+      onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       onDenied: (pluginId, report) => {
         this.#denials.record(pluginId, report);
         super.emit('plugin:denied', { id: pluginId, ...report });
@@ -327,11 +375,14 @@ export class PluginRuntime extends EventEmitter<string> {
   }
 
   /**
-   * A child process for `isolation: "process"`; otherwise a worker thread, from a warm
-   * spare when the plugin's heap and stack limits are the default ones. Either way the
-   * plugin's boot record carries what its sandbox needs from the host.
+   * An external plugin's process (runtime/external/); a child process for
+   * `isolation: "process"`; otherwise a worker thread, from a warm spare when the
+   * plugin's heap and stack limits are the default ones. A module plugin's boot record
+   * carries what its sandbox needs from the host.
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
+    const external = externalTransport(entry);
+    if (external) return external;
     return (given) => {
       const grant = entry.extensions.permissions as PermissionGrant;
       const options = {
@@ -373,6 +424,7 @@ export class PluginRuntime extends EventEmitter<string> {
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
     super.emit('plugin:state', change);
+    this.#models.follow(change);
     if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });
   }
 
@@ -410,7 +462,8 @@ export class PluginRuntime extends EventEmitter<string> {
   }
 }
 
-function defaultIdFor(url: string): string {
+/** The id of a module plugin whose entry gives none, from its url. */
+export function defaultIdFor(url: string): string {
   const npm = /^(?:npm|jsr):(@?[^@]+)/i.exec(url);
   if (npm) return slugify(npm[1]!.split('/').pop()!);
   const path = url.replace(/^file:(\/\/)?/, '').replace(/[?#].*$/, '');

@@ -69,6 +69,10 @@ export class PermissionDenied extends PaddockError {
 }
 /** An npm:/jsr: package could not be resolved, fetched, verified or installed. */
 export class PackageError extends PluginLoadError {}
+/** A task was cancelled before it finished (by its caller, or because its plugin stopped). */
+export class CancelledError extends PaddockError {}
+/** An external plugin's executable could not be found or started, or failed. */
+export class ExecError extends PaddockError {}
 
 type ErrorClass = new (code: string, message: string, options?: PaddockErrorOptions) => PaddockError;
 
@@ -164,6 +168,30 @@ export const errorCodes = {
     `cannot call ${quote(p.method)}: the API client is closed`),
   PADDOCK_ERR_PROTOCOL: define(ApiCallError, (p: { plugin: string; problem: string }) =>
     `plugin ${quote(p.plugin)} sent a message outside the protocol: ${p.problem}`),
+  PADDOCK_ERR_UNKNOWN_TASK: define(ApiCallError, (p: { plugin: string; task: string; known: string }) =>
+    `plugin ${quote(p.plugin)} has no task ${quote(p.task)} (it has: ${p.known})`),
+  PADDOCK_ERR_INVALID_TASK_PARAMS: define(ApiCallError, (p: { plugin: string; task: string; problems: string }) =>
+    `task ${quote(p.task)} of plugin ${quote(p.plugin)} got invalid params: ${p.problems}`),
+  PADDOCK_ERR_TASK_QUEUE_FULL: define(ApiCallError, (p: { plugin: string; task: string; running: number; waiting: number }) =>
+    `plugin ${quote(p.plugin)}: task ${quote(p.task)} was refused because the task queue is full ` +
+    `(${p.running} running, ${p.waiting} waiting; raise pool.size or pool.queueLimit, or retry later)`),
+  PADDOCK_ERR_TASK_CANCELLED: define(CancelledError, (p: { plugin: string; task: string; reason: string }) =>
+    `plugin ${quote(p.plugin)}: task ${quote(p.task)} was cancelled: ${p.reason}`),
+  PADDOCK_ERR_TASK_TIMEOUT: define(TimeoutError, (p: { plugin: string; task: string; ms: number }) =>
+    `plugin ${quote(p.plugin)}: task ${quote(p.task)} did not finish within ${p.ms} ms and was cancelled`),
+  PADDOCK_ERR_NOT_A_COLLECTOR: define(PluginStateError, (p: { plugin: string }) =>
+    `plugin ${quote(p.plugin)} is not a collector (extend InfoPlugin or MonitorPlugin from paddock/sdk)`),
+  PADDOCK_ERR_COLLECT_TIMEOUT: define(TimeoutError, (p: { plugin: string; ms: number }) =>
+    `plugin ${quote(p.plugin)}: collect() did not finish within ${p.ms} ms; the collection was abandoned`),
+  PADDOCK_ERR_COLLECT_NOT_JSON: define(PluginCodeError, (p: { plugin: string; path: string; kind: string }) =>
+    `plugin ${quote(p.plugin)}: collect() returned a value that is not JSON: ${p.path} is ${p.kind} ` +
+    '(return plain objects, arrays, strings, finite numbers, booleans and null)'),
+  PADDOCK_ERR_COLLECT_TOO_LARGE: define(PluginCodeError, (p: { plugin: string; bytes: number; limit: number }) =>
+    `plugin ${quote(p.plugin)}: collect() returned ${p.bytes} bytes of JSON, more than the limit of ${p.limit} (collector.maxResultBytes)`),
+  PADDOCK_ERR_EXEC_NOT_FOUND: define(ExecError, (p: { plugin: string; command: string; searched: string }) =>
+    `plugin ${quote(p.plugin)}: cannot find the executable ${quote(p.command)} (looked in ${p.searched})`),
+  PADDOCK_ERR_EXEC_FAILED: define(ExecError, (p: { plugin: string; what: string; reason: string }) =>
+    `plugin ${quote(p.plugin)}: ${p.what} failed: ${p.reason}`),
   PADDOCK_ERR_PERMISSION_DENIED: define(PermissionDenied, (p: { plugin: string; access: string; resource: string; grant: string }) =>
     `plugin ${quote(p.plugin)} needs ${p.access} to ${quote(p.resource)} (grant ${p.grant})`),
   PADDOCK_ERR_SPECIFIER_INVALID: define(PackageError, (p: { specifier: string; reason: string }) =>

@@ -21,6 +21,7 @@ import { createLogger } from '../runtime/logging/logger.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginInfo } from '../runtime/supervisor/plugin-controller.js';
+import type { TaskRunOptions } from '../runtime/tasks/task-types.js';
 import type { LogSeverity } from './types.js';
 
 export interface HarnessOptions {
@@ -103,6 +104,11 @@ export class PluginHarness {
 
   invoke(action: string, params?: unknown): Promise<unknown> {
     return this.runtime.invoke(this.id, action, params);
+  }
+
+  /** Run one of the plugin's tasks in its pool (progress, cancel and deadline as in runtime.runTask). */
+  runTask(task: string, params?: unknown, options?: TaskRunOptions): Promise<unknown> {
+    return this.runtime.runTask(this.id, task, params, options);
   }
 
   /** Emit a host event and wait until the plugin has handled it. */

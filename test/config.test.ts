@@ -79,7 +79,7 @@ test('every schema mistake is reported at once with its path', async () => {
     '  - plugins[3].limits.blockTimeoutMs: Too small: expected number to be >0',
     '  - plugins[3].limits: unknown key "heap"',
     '  - plugins[4].id: expected letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)',
-    '  - plugins[5].url: Invalid input: expected string, received undefined',
+    '  - plugins[5].url: expected "url" (a plugin module: a path, file:, npm: or jsr:) or "exec" (an external executable)',
     '  - plugins[6].url: expected a plugin url such as "file:///abs/plugin.ts", "./plugin.js", "npm:pkg@1" or "jsr:@scope/pkg@1"',
     '  - (root): unknown key "extra"',
   ]);

@@ -10,14 +10,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { installModuleHooks } from './loader/install.js';
-import { providedAliases } from './loader/provided-specifiers.js';
+import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
 import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from './protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;
 
-const loaderConfig = { aliases: providedAliases() };
+const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
 
 // Captured now: plugin code may replace the globals later.

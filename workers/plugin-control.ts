@@ -9,8 +9,10 @@ import { assertCloneable } from '../sdk/internal/cloneable.js';
 import { serializeError } from '../sdk/internal/serialize-error.js';
 import type { WorkerLink } from '../sdk/internal/worker-link.js';
 import type { Action, ActionDefinition } from '../sdk/plugin.js';
+import { describeSchema, formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
-import type { ActionInfo, PluginBoot, PluginControl, Result, StartReport } from './protocol.js';
+import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from './protocol.js';
+import { describeTasks, loadTaskTable, type TaskTable } from './task-definitions.js';
 
 const EXPORT_NAMES = ['PupPlugin', 'Plugin', 'default'] as const;
 
@@ -21,6 +23,10 @@ interface PluginInstance {
   configure?: (options: unknown) => unknown;
   refreshApiToken?: (token: string) => unknown;
   cleanup?: () => unknown;
+  collector?: unknown;
+  interval?: unknown;
+  initialize?: () => unknown;
+  collect?: () => unknown;
 }
 
 type PluginClass = new (config: unknown, apiUrl: string, apiToken: string) => PluginInstance;
@@ -62,24 +68,20 @@ function describeActions(actions: Record<string, Action> | undefined): ActionInf
     if (typeof definition?.run !== 'function') continue;
     const info: ActionInfo = { name };
     if (typeof definition.description === 'string') info.description = definition.description;
-    const schema = definition.params as { toJSONSchema?: () => unknown } | undefined;
-    if (schema && typeof schema.toJSONSchema === 'function') {
-      try {
-        info.params = JSON.parse(JSON.stringify(schema.toJSONSchema()));
-      } catch {
-        // A schema zod cannot express as JSON Schema (transforms, …) is still enforced; it just goes undescribed.
-        info.params = { description: 'not expressible as JSON Schema' };
-      }
-    }
+    const params = describeSchema(definition.params);
+    if (params !== undefined) info.params = params;
     out.push(info);
   }
   return out;
 }
 
-function formatZodIssues(error: unknown): string {
-  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-  if (!Array.isArray(issues)) return String(error);
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(params)'}: ${i.message}`).join('; ');
+/** A Heartbeat-style collector: `collector` set to info/monitor and a collect() method. */
+function describeCollector(instance: PluginInstance): CollectorInfo | undefined {
+  if (typeof instance.collect !== 'function') return undefined;
+  const kind = instance.collector;
+  if (kind !== 'info' && kind !== 'monitor') return undefined;
+  const interval = instance.interval;
+  return typeof interval === 'number' && Number.isFinite(interval) && interval > 0 ? { kind, interval } : { kind };
 }
 
 /** Keep `this.config.options` current for plugins that read it instead of implementing configure(). */
@@ -94,6 +96,8 @@ function keepOptions(target: PluginInstance, options: unknown): void {
 
 export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginControl {
   let instance: PluginInstance | undefined;
+  // initialize() runs once, before the first collect(); a failed one is tried again next time.
+  let initialized: Promise<unknown> | undefined;
   const plugin = boot.id;
 
   const threw = (where: string, error: unknown): PaddockError =>
@@ -125,6 +129,13 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
         return fail(paddockError('PADDOCK_ERR_NO_PLUGIN_CLASS', { plugin, url: boot.url, found: describeExports(mod) }));
       }
       const cls = mod[exportName] as PluginClass;
+      let tasks: TaskTable | undefined;
+      try {
+        tasks = await loadTaskTable(mod, boot.moduleUrl);
+      } catch (error) {
+        const reason = `its tasks module: ${describeImportError(error, boot.moduleUrl)}`;
+        return fail(paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }));
+      }
       try {
         instance = new cls({ url: boot.url, options: boot.options, id: boot.id, dataDir: boot.dataDir }, boot.apiUrl, boot.token);
       } catch (error) {
@@ -138,6 +149,12 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
         exportName,
         hooks: { validate: typeof instance.validate === 'function', configure: typeof instance.configure === 'function' },
       };
+      if (tasks && tasks.tasks.size > 0) {
+        report.tasks = describeTasks(tasks);
+        report.tasksModule = tasks.moduleUrl;
+      }
+      const collector = describeCollector(instance);
+      if (collector) report.collector = collector;
       link.events.markReported();
       return ok(report);
     },
@@ -197,6 +214,33 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
       }
       try {
         assertCloneable(value, `result of action ${JSON.stringify(name)}`, plugin);
+      } catch (error) {
+        return fail(error);
+      }
+      return ok(value);
+    },
+
+    async collect(): Promise<Result<unknown>> {
+      const target = instance;
+      if (!target) return notStarted();
+      if (!describeCollector(target)) return fail(paddockError('PADDOCK_ERR_NOT_A_COLLECTOR', { plugin }));
+      if (typeof target.initialize === 'function') {
+        initialized ??= Promise.resolve().then(() => target.initialize!());
+        try {
+          await initialized;
+        } catch (error) {
+          initialized = undefined;
+          return fail(threw('initialize()', error));
+        }
+      }
+      let value: unknown;
+      try {
+        value = await target.collect!();
+      } catch (error) {
+        return fail(threw('collect()', error));
+      }
+      try {
+        assertCloneable(value, 'result of collect()', plugin);
       } catch (error) {
         return fail(error);
       }

@@ -9,7 +9,7 @@
  */
 import { ChannelPort } from './channel-port.js';
 import { installModuleHooks } from './loader/install.js';
-import { providedAliases } from './loader/provided-specifiers.js';
+import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
 import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from './protocol.js';
 
@@ -17,7 +17,7 @@ if (typeof process.send !== 'function') throw new Error('workers/process-child.j
 const send = process.send.bind(process) as (message: ChildProcessMessage) => boolean;
 const exit = process.exit.bind(process);
 
-const loaderConfig = { aliases: providedAliases() };
+const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
 
 const ports = Object.fromEntries(CHANNELS.map((c) => [c, new ChannelPort((d) => {

@@ -5,7 +5,7 @@
  *   ────                                   ──────
  *   parentPort  ── InitMessage ─────────▶  installs gates, attaches the SDK
  *               ◀─ BootedMessage ───────   (sent once the bootstrap is ready)
- *   control     ── Comlink(PluginControl) ▶ start / validate / configure / invoke / refreshApiToken / stop
+ *   control     ── Comlink(PluginControl) ▶ start / validate / configure / invoke / collect / refreshApiToken / stop
  *   api         ◀─ Comlink(HostEndpoint) ─  call / subscribe / unsubscribe   (every message validated)
  *   events      ── EventBatch ──────────▶  dispatched to the plugin's listeners, in order
  *               ◀─ EventAck ────────────   (credit for the next batches)
@@ -67,9 +67,30 @@ export interface ActionInfo {
   params?: unknown;
 }
 
+/** A task the plugin declares (run in its pool; see workers/task-worker.ts). */
+export interface TaskInfo {
+  name: string;
+  description?: string;
+  /** JSON Schema of the params, when the task declares a zod schema. */
+  params?: unknown;
+  /** The task's own deadline, when it sets one. */
+  timeoutMs?: number;
+}
+
+/** A Heartbeat-style collector (sdk/collectors.ts). */
+export interface CollectorInfo {
+  kind: 'info' | 'monitor';
+  /** The class's default period in seconds (monitors). */
+  interval?: number;
+}
+
 export interface StartReport {
   meta: unknown;
   actions: ActionInfo[];
+  tasks?: TaskInfo[];
+  /** file: URL of the module whose `tasks` export the pool threads use. */
+  tasksModule?: string;
+  collector?: CollectorInfo;
   /** Events the plugin subscribed to while it was constructed. */
   subscriptions: string[];
   exportName: string;
@@ -83,6 +104,8 @@ export interface PluginControl {
   validate(): Promise<Result<void>>;
   configure(options: unknown): Promise<Result<void>>;
   invoke(action: string, params: unknown): Promise<Result<unknown>>;
+  /** Run a collector's collect() (initialize() first, once). */
+  collect(): Promise<Result<unknown>>;
   refreshApiToken(token: string): Promise<Result<void>>;
   stop(): Promise<Result<{ cleanup: boolean }>>;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isolationSchema, permissionsSchema } from '../permissions/schema.js';
+import { checkEntryModel, collectorSchema, execEntryFields, poolSchema } from './entry-models.js';
 
 export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 
@@ -41,7 +42,7 @@ const urlSchema = z.string()
   .describe('Where the plugin comes from: file: URL, path relative to the config file, npm: or jsr: specifier');
 
 export const pluginEntrySchema = z.object({
-  url: urlSchema,
+  url: urlSchema.optional(),
   id: z.string().regex(PLUGIN_ID_PATTERN, 'expected letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)')
     .optional().describe('Id of the plugin in this host (default: derived from the url)'),
   options: z.record(z.string(), z.unknown()).optional().describe('Passed to the plugin (constructor config.options and configure())'),
@@ -51,7 +52,11 @@ export const pluginEntrySchema = z.object({
   enabled: z.boolean().optional().describe('Set false to keep the entry but not load it'),
   permissions: permissionsSchema.optional(),
   isolation: isolationSchema.optional(),
-}).strict();
+  // The other plugin models (runtime/config/entry-models.ts): tasks, collectors, external executables.
+  pool: poolSchema.optional(),
+  collector: collectorSchema.optional(),
+  ...execEntryFields,
+}).strict().superRefine(checkEntryModel);
 
 export type PluginEntry = z.infer<typeof pluginEntrySchema>;
 export type PluginEntryInput = z.input<typeof pluginEntrySchema>;

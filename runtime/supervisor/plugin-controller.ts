@@ -16,9 +16,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/internal/cloneable.js';
-import type { PluginMeta } from '../../sdk/types.js';
-import type { ActionInfo, StartReport } from '../../workers/protocol.js';
+import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
+import type { ActionInfo, CollectorInfo, StartReport, TaskInfo } from '../../workers/protocol.js';
 import { NO_PERMISSIONS, type DenialReport, type PermissionGrant } from '../../workers/sandbox-data.js';
+import type { TaskBoot } from '../../workers/task-protocol.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
 import { createHostEndpoint } from '../api/host-endpoint.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -50,6 +51,10 @@ export interface PluginInfo {
   since: number;
   meta?: PluginMeta;
   actions: ActionInfo[];
+  /** Stateless tasks (run with runtime.runTask). */
+  tasks: TaskInfo[];
+  /** Set when the plugin is a Heartbeat-style collector (InfoPlugin / MonitorPlugin). */
+  collector?: CollectorInfo;
   scopes: string[];
   subscriptions: string[];
   /** Restarts after crashes since the plugin was loaded. */
@@ -80,6 +85,8 @@ export interface ControllerServices {
   bus: EventBus;
   /** Picks what runs the plugin (a worker thread unless the entry asks otherwise). */
   transportFor(entry: PluginEntryResolved): TransportFactory;
+  /** Resolves an entry whose plugin is not a module url (an external executable). */
+  resolve?(entry: PluginEntryResolved): Promise<ResolvedPlugin> | undefined;
   methods: ReadonlyMap<string, AnyMethod>;
   events: ReadonlyMap<string, EventDefinition>;
   schemes: ReadonlyMap<string, SchemeResolver>;
@@ -88,7 +95,7 @@ export interface ControllerServices {
   /** Progress of installs made while loading. */
   onProgress?(id: string, progress: InstallProgress): void;
   onState(change: StateChange): void;
-  onOutput(id: string, stream: 'stdout' | 'stderr', line: string): void;
+  onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
   onDropped(id: string, count: number, total: number): void;
   /** The plugin's sandbox refused something. */
   onDenied?(id: string, report: DenialReport): void;
@@ -154,6 +161,7 @@ export class PluginController {
       state: this.#state,
       since: this.#since,
       actions: this.#report?.actions ?? [],
+      tasks: this.#report?.tasks ?? [],
       scopes: [...this.#entry.scopes],
       subscriptions: [...this.#outbox.subscriptions],
       restarts: this.#restarts,
@@ -162,6 +170,7 @@ export class PluginController {
       isolation: this.#entry.extensions.isolation === 'process' ? 'process' : 'worker',
     };
     if (this.#meta) info.meta = { ...this.#meta };
+    if (this.#report?.collector) info.collector = { ...this.#report.collector };
     if (this.#lastError) {
       const code = (this.#lastError as { code?: unknown }).code;
       info.lastError = { message: this.#lastError.message, ...(typeof code === 'string' ? { code } : {}) };
@@ -175,8 +184,14 @@ export class PluginController {
     this.#setState('loading');
     try {
       const context: ResolveContext = { baseDir: this.#entry.baseDir, onProgress: (progress) => this.#services.onProgress?.(this.id, progress) };
-      const resolved = await resolvePluginUrl(this.#entry.url, context, this.#services.schemes);
-      this.#resolved = this.#services.prepareImports ? await this.#services.prepareImports(resolved, context) : resolved;
+      // An external executable resolves on its own; a module resolves by its url, then gets its npm:/jsr: imports installed.
+      const external = this.#services.resolve?.(this.#entry);
+      if (external) {
+        this.#resolved = await external;
+      } else {
+        const resolved = await resolvePluginUrl(this.#entry.url, context, this.#services.schemes);
+        this.#resolved = this.#services.prepareImports ? await this.#services.prepareImports(resolved, context) : resolved;
+      }
     } catch (error) {
       if (generation === this.#generation) this.#fail(error as Error);
       throw error;
@@ -191,6 +206,32 @@ export class PluginController {
     await this.#whenRunning(this.#entry.limits.callTimeoutMs);
     const transport = this.#transport!;
     return this.#calls.run(`action ${JSON.stringify(action)}`, this.#entry.limits.callTimeoutMs, () => transport.control.invoke(action, params));
+  }
+
+  /** Resolves when the plugin runs; waits (up to callTimeoutMs) if it is starting or restarting. */
+  ready(): Promise<void> {
+    return this.#whenRunning(this.#entry.limits.callTimeoutMs);
+  }
+
+  /** Run a collector's collect() with a deadline. */
+  async collect(timeoutMs: number): Promise<unknown> {
+    await this.#whenRunning(this.#entry.limits.callTimeoutMs);
+    const transport = this.#transport!;
+    return this.#calls.run('collect()', timeoutMs, () => transport.control.collect());
+  }
+
+  /** What a pool thread needs to run the plugin's tasks: the boot record without the API link. */
+  taskBoot(): TaskBoot | undefined {
+    const resolved = this.#resolved;
+    if (!resolved || this.#state !== 'running') return undefined;
+    return {
+      id: this.id,
+      url: this.#entry.url,
+      moduleUrl: this.#report?.tasksModule ?? resolved.moduleUrl,
+      options: this.#entry.options,
+      dataDir: this.#dataDir(),
+      extensions: { ...this.#entry.extensions, codeDir: resolved.codeDir },
+    };
   }
 
   /** New options: configure() is called again (or the plugin restarts if it has none). */
@@ -284,7 +325,7 @@ export class PluginController {
             ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
           },
         },
-        onOutput: (stream, line) => this.#services.onOutput(this.id, stream, line),
+        onOutput: (stream, line, severity) => this.#services.onOutput(this.id, stream, line, severity),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),
         onExit: (info) => this.#onExit(generation, info),
       });
@@ -516,6 +557,7 @@ export class PluginController {
 }
 
 function describeExit(info: ExitInfo): string {
+  if (info.reason) return info.reason;
   const error = info.error as (Error & { code?: string }) | undefined;
   if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `ran out of memory (${error.message})`;
   if (error) return `threw an uncaught error: ${error.name}: ${error.message}`;

@@ -1,11 +1,12 @@
 /**
  * The seam between a plugin's supervision (supervisor/plugin-controller.ts) and the
  * thing that runs it. A worker thread is one transport (worker-transport.ts); others
- * (a child process, …) implement the same interface, so tokens, scopes, events and
- * restarts work the same whatever runs the plugin.
+ * (an external executable: runtime/external/) implement the same interface, so tokens,
+ * scopes, events and restarts work the same whatever runs the plugin.
  */
 import type { Remote } from 'comlink';
 import type { EventBatch, HostEndpoint, PluginBoot, PluginControl } from '../../workers/protocol.js';
+import type { LogSeverity } from '../../sdk/types.js';
 import type { ResolvedLimits } from '../options.js';
 
 /** Where an Outbox posts event batches and hears acks (a MessagePort fits). */
@@ -19,6 +20,8 @@ export interface ExitInfo {
   code: number;
   /** Error the plugin died of (uncaught exception, out of memory), if any. */
   error?: Error;
+  /** How it ended, in words, when the exit code alone does not say it (e.g. "was killed by SIGKILL"). */
+  reason?: string;
 }
 
 export interface TransportOptions {
@@ -27,7 +30,8 @@ export interface TransportOptions {
   /** What the plugin may call; the transport exposes it with every request validated. */
   endpoint: HostEndpoint;
   heartbeatIntervalMs: number;
-  onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** A line the plugin printed; `severity` when the transport knows it (an external plugin's level prefixes). */
+  onOutput: (stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity) => void;
   onProtocolViolation: (problem: string) => void;
   onExit: (info: ExitInfo) => void;
 }

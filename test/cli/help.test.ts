@@ -35,8 +35,8 @@ test('paddock --help matches the README', async () => {
   assert.equal(shownOutput('README.md', 'paddock --help'), stdout);
 });
 
-test('paddock run --help and paddock check --help match docs/cli.md', async () => {
-  for (const command of ['run', 'check']) {
+test('paddock run --help, check --help and invoke --help match docs/cli.md', async () => {
+  for (const command of ['run', 'check', 'invoke']) {
     const { code, stdout } = await output([command, '--help']);
     assert.equal(code, 0);
     assert.equal(shownOutput('docs/cli.md', `paddock ${command} --help`), stdout);

@@ -47,7 +47,7 @@ async function saveToConfig(configPath: string, spec: PackageSpecifier, url: str
   const { config } = await readConfigFile(configPath);
   const text = await readFile(configPath, 'utf8');
   const index = config.plugins.findIndex((entry) => {
-    if (!isPackageSpecifier(entry.url)) return false;
+    if (entry.url === undefined || !isPackageSpecifier(entry.url)) return false;
     try {
       const other = parseSpecifier(entry.url);
       return other.scheme === spec.scheme && other.name === spec.name && other.subpath === spec.subpath;

@@ -20,7 +20,7 @@ const usage = `Usage: paddock check <url> [--options <json>] [--scope <name>]...
 
 Load a plugin (a path, a file: URL, npm: or jsr:) in a sandboxed worker against the
 process host API, verify it (meta, host API version, validate(), configure()), stop
-it (cleanup() runs) and print its meta, actions, scopes, events and any error.
+it (cleanup() runs) and print its meta, actions, tasks, scopes, events and any error.
 
 Options:
   --options <json>  the plugin's options, e.g. '{"threshold": 80}'
@@ -43,6 +43,8 @@ export interface CheckReport {
   meta?: PluginInfo['meta'];
   hostApiVersion: string;
   actions: PluginInfo['actions'];
+  tasks: PluginInfo['tasks'];
+  collector?: PluginInfo['collector'];
   scopes: string[];
   subscriptions: string[];
   logged: Array<{ severity: string; message: string }>;
@@ -87,12 +89,14 @@ export async function checkPlugin(url: string, options: Record<string, unknown> 
     ok: error === undefined,
     hostApiVersion: host.runtime.apiVersion,
     actions: info?.actions ?? [],
+    tasks: info?.tasks ?? [],
     scopes: info?.scopes ?? [],
     subscriptions: info?.subscriptions ?? [],
     logged,
   };
   if (info) report.id = info.id;
   if (info?.meta) report.meta = info.meta;
+  if (info?.collector) report.collector = info.collector;
   if (error) {
     const code = (error as { code?: unknown }).code;
     report.error = { message: oneLine(error), ...(typeof code === 'string' ? { code } : {}) };
@@ -117,6 +121,13 @@ export function formatReport(report: CheckReport): string {
     ['actions', report.actions.length
       ? report.actions.map((a) => `${a.name}${describeParams(a.params)}${a.description ? ` - ${a.description}` : ''}`)
       : ['(none)']],
+    // Only plugins that have them: tasks and collecting are what few plugins do.
+    ...(report.tasks.length
+      ? [['tasks', report.tasks.map((t) => `${t.name}${describeParams(t.params)}${t.description ? ` - ${t.description}` : ''}`)]] as Array<[string, string[]]>
+      : []),
+    ...(report.collector
+      ? [['collects', [`${report.collector.kind}${report.collector.kind === 'monitor' ? `, every ${report.collector.interval ?? 60} s unless the entry sets collector.interval` : ', once after start and on refreshInfo()'}`]]] as Array<[string, string[]]>
+      : []),
     ['scopes', [report.scopes.join(', ') || '(none)']],
     ['listens to', [report.subscriptions.join(', ') || '(no events)']],
     // Permissions (read, write, net, env, run, …) get their section here once entries carry them.

@@ -1,0 +1,331 @@
+/**
+ * One plugin's pool of task threads: piscina runs workers/task-worker.js in up to
+ * `size` threads, with the plugin's heap and stack limits and an empty environment,
+ * like the plugin's own worker. The queue in front of it is ours, bounded by
+ * `queueLimit`: piscina does not bound tasks that carry an AbortSignal, and a full
+ * queue must refuse at once rather than grow.
+ *
+ *   run() ─▶ waiting (≤ queueLimit) ─▶ running (≤ size, each in a cancel slot) ─▶ piscina thread
+ *              │ full: TASK_QUEUE_FULL     │ cancel / timeout: the slot is marked (the task's
+ *              │ aborted: TASK_CANCELLED   │ AbortSignal fires), then after cancelGraceMs piscina
+ *                                          │ terminates the thread
+ *                                          ▼
+ *           progress and output arrive as pool messages, in order; the task settles once
+ *           its result and every message it announced are in (workers/task-protocol.ts)
+ */
+import type { Logger } from 'pino';
+import { Piscina } from 'piscina';
+import { paddockError, PaddockError } from '../../sdk/errors.js';
+import { assertCloneable } from '../../sdk/internal/cloneable.js';
+import { deserializeError } from '../../sdk/internal/serialize-error.js';
+import { CANCEL_REASONS, taskMessageSchema, taskResponseSchema, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../workers/task-protocol.js';
+import type { WorkerResourceLimits } from '../transport/worker-transport.js';
+import type { TaskProgress, TaskRunOptions } from './task-types.js';
+
+export const TASK_WORKER_URL = new URL('../../workers/task-worker.js', import.meta.url);
+
+export interface ResolvedPoolConfig {
+  size: number;
+  queueLimit: number;
+  idleTimeoutMs: number;
+  taskTimeoutMs: number;
+  cancelGraceMs: number;
+}
+
+export interface TaskPoolOptions {
+  boot: TaskBoot;
+  pool: ResolvedPoolConfig;
+  limits: WorkerResourceLimits;
+  /** The plugin's tasks, with the deadline each sets for itself (TaskInfo.timeoutMs). */
+  tasks: ReadonlyMap<string, number | undefined>;
+  logger: Logger;
+  onOutput(stream: 'stdout' | 'stderr', line: string): void;
+}
+
+interface Job {
+  task: string;
+  params: unknown;
+  options: TaskRunOptions;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  /** Set while the job waits: stops listening to its signal. */
+  dequeue?: () => void;
+}
+
+type CancelReason = 1 | 2 | 3;
+const CANCELLED_BY_CALLER: CancelReason = 1;
+const TIMED_OUT: CancelReason = 2;
+const PLUGIN_STOPPED: CancelReason = 3;
+
+/** A task that is running. */
+interface Running {
+  id: number;
+  task: string;
+  options: TaskRunOptions;
+  /** Messages received so far (the thread says how many it sent, with the result). */
+  received: number;
+  /** Asked to stop: its progress no longer reaches the caller. */
+  stopping: boolean;
+  cancel(reason: CancelReason, error: PaddockError): void;
+  settled: Promise<void>;
+  tryToSettle(): void;
+}
+
+export class TaskPool {
+  readonly #options: TaskPoolOptions;
+  readonly #piscina: Piscina;
+  readonly #slots: Int32Array;
+  readonly #freeSlots: number[];
+  readonly #waiting: Job[] = [];
+  readonly #running = new Map<number, Running>();
+  #nextId = 1;
+  #closed: string | undefined;
+
+  constructor(options: TaskPoolOptions) {
+    this.#options = options;
+    const { limits, pool } = options;
+    const resourceLimits: Record<string, number> = {};
+    if (limits.maxOldGenerationSizeMb !== undefined) resourceLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
+    if (limits.maxYoungGenerationSizeMb !== undefined) resourceLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
+    if (limits.stackSizeMb !== undefined) resourceLimits.stackSizeMb = limits.stackSizeMb;
+    const cancelSlots = new SharedArrayBuffer(pool.size * 2 * Int32Array.BYTES_PER_ELEMENT);
+    this.#slots = new Int32Array(cancelSlots);
+    this.#freeSlots = Array.from({ length: pool.size }, (_, i) => pool.size - 1 - i);
+    this.#piscina = new Piscina({
+      filename: TASK_WORKER_URL.href,
+      name: 'default',
+      minThreads: 0,
+      maxThreads: pool.size,
+      idleTimeout: pool.idleTimeoutMs,
+      concurrentTasksPerWorker: 1,
+      resourceLimits,
+      // Not the host's flags and not the host's environment, as for plugin workers.
+      execArgv: ['--enable-source-maps'],
+      env: {},
+      workerData: { paddockTaskWorker: 1, boot: options.boot, cancelSlots } satisfies TaskWorkerData,
+    });
+    this.#piscina.on('error', (error: unknown) => options.logger.error({ err: error }, 'task pool error'));
+    this.#piscina.on('message', (message: unknown) => this.#onMessage(message));
+  }
+
+  get plugin(): string {
+    return this.#options.boot.id;
+  }
+
+  get tasks(): ReadonlyMap<string, number | undefined> {
+    return this.#options.tasks;
+  }
+
+  /** Tasks running and waiting, and the pool's threads. */
+  get stats(): { running: number; waiting: number; threads: number } {
+    return { running: this.#running.size, waiting: this.#waiting.length, threads: this.#piscina.threads.length };
+  }
+
+  run(task: string, params: unknown, options: TaskRunOptions = {}): Promise<unknown> {
+    const plugin = this.plugin;
+    if (this.#closed !== undefined) {
+      return Promise.reject(paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: `stopped (${this.#closed})` }));
+    }
+    try {
+      assertCloneable(params, `params of task ${JSON.stringify(task)}`, plugin);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(cancelled(plugin, task, signal.reason));
+    return new Promise((resolve, reject) => {
+      const job: Job = { task, params, options, resolve, reject };
+      const { size, queueLimit } = this.#options.pool;
+      if (this.#running.size < size) {
+        this.#start(job);
+        return;
+      }
+      if (this.#waiting.length >= queueLimit) {
+        reject(paddockError('PADDOCK_ERR_TASK_QUEUE_FULL', { plugin, task, running: this.#running.size, waiting: this.#waiting.length }));
+        return;
+      }
+      if (signal) {
+        const onAbort = () => {
+          const index = this.#waiting.indexOf(job);
+          if (index >= 0) this.#waiting.splice(index, 1);
+          reject(cancelled(plugin, task, signal.reason));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.dequeue = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#waiting.push(job);
+    });
+  }
+
+  /**
+   * Refuse new tasks, cancel the waiting ones, ask the running ones to stop (their
+   * AbortSignal fires), give them cancelGraceMs, then end the threads.
+   */
+  async close(reason: string): Promise<void> {
+    if (this.#closed !== undefined) return;
+    this.#closed = reason;
+    for (const job of this.#waiting.splice(0)) {
+      job.dequeue?.();
+      job.reject(cancelled(this.plugin, job.task, `the plugin stopped (${reason})`));
+    }
+    const running = [...this.#running.values()];
+    for (const task of running) task.cancel(PLUGIN_STOPPED, cancelled(this.plugin, task.task, `the plugin stopped (${reason})`));
+    await Promise.all(running.map((task) => task.settled));
+    await this.#piscina.destroy();
+  }
+
+  /**
+   * Take no more tasks through this pool (the runtime has a new one), let the running
+   * and waiting ones finish, then end the threads.
+   */
+  async retire(): Promise<void> {
+    while (this.#closed === undefined && (this.#running.size > 0 || this.#waiting.length > 0)) {
+      await Promise.race([...this.#running.values()].map((task) => task.settled));
+    }
+    if (this.#closed !== undefined) return;
+    this.#closed = 'retired';
+    await this.#piscina.destroy();
+  }
+
+  #pump(): void {
+    while (this.#closed === undefined && this.#running.size < this.#options.pool.size && this.#waiting.length > 0) {
+      const job = this.#waiting.shift()!;
+      job.dequeue?.();
+      this.#start(job);
+    }
+  }
+
+  #start(job: Job): void {
+    const { task, params, options } = job;
+    const plugin = this.plugin;
+    const { pool } = this.#options;
+    const id = this.#nextId++;
+    const slot = this.#freeSlots.pop()!;
+    Atomics.store(this.#slots, slot * 2 + 1, 0);
+    Atomics.store(this.#slots, slot * 2, id);
+    const timeoutMs = options.timeoutMs ?? this.#options.tasks.get(task) ?? pool.taskTimeoutMs;
+    const kill = new AbortController();
+    let stopReason: PaddockError | undefined;
+    let response: { value: unknown } | { error: unknown } | undefined;
+    let announced = Infinity;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let markSettled!: () => void;
+    const running: Running = {
+      id,
+      task,
+      options,
+      received: 0,
+      stopping: false,
+      settled: new Promise((resolve) => {
+        markSettled = resolve;
+      }),
+      cancel: (reason, error) => {
+        if (stopReason || response) return;
+        stopReason = error;
+        running.stopping = true;
+        // The thread sees this the next time it looks (CANCEL_POLL_MS) and fires the task's AbortSignal.
+        Atomics.store(this.#slots, slot * 2 + 1, reason);
+        graceTimer = setTimeout(() => kill.abort(error), pool.cancelGraceMs);
+      },
+      tryToSettle: () => {
+        if (!response || running.received < announced || !this.#running.has(id)) return;
+        this.#running.delete(id);
+        clearTimeout(timeoutTimer);
+        clearTimeout(graceTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        Atomics.store(this.#slots, slot * 2, 0);
+        this.#freeSlots.push(slot);
+        if (stopReason) job.reject(stopReason);
+        else if ('error' in response) job.reject(threadDied(plugin, task, response.error));
+        else this.#unwrap(job, response.value);
+        markSettled();
+        this.#pump();
+      },
+    };
+    this.#running.set(id, running);
+    const timeoutTimer = setTimeout(() => running.cancel(TIMED_OUT, paddockError('PADDOCK_ERR_TASK_TIMEOUT', { plugin, task, ms: timeoutMs })), timeoutMs);
+    const onAbort = () => running.cancel(CANCELLED_BY_CALLER, cancelled(plugin, task, options.signal?.reason));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    this.#piscina.run({ id, slot, task, params } satisfies TaskRequest, { signal: kill.signal }).then(
+      (value: unknown) => {
+        const parsed = taskResponseSchema.safeParse(value);
+        if (parsed.success) {
+          announced = parsed.data.posted;
+          response = { value: parsed.data.result };
+        } else {
+          announced = 0;
+          response = { error: paddockError('PADDOCK_ERR_PROTOCOL', { plugin, problem: `task ${JSON.stringify(task)} answered with something that is not a task response` }) };
+        }
+        running.tryToSettle();
+      },
+      (error: unknown) => {
+        // The thread is gone (terminated, crashed): what it had not sent will not come.
+        announced = 0;
+        response = { error };
+        running.tryToSettle();
+      },
+    );
+  }
+
+  /** A message from a pool thread: progress or output of a task, checked before use. */
+  #onMessage(message: unknown): void {
+    const parsed = taskMessageSchema.safeParse(message);
+    if (!parsed.success) {
+      this.#options.logger.warn('protocol violation: a task thread sent a message outside the task protocol; it was dropped');
+      return;
+    }
+    const data = parsed.data;
+    const running = this.#running.get(data.paddockTask);
+    switch (data.t) {
+      case 'progress':
+        if (running && !running.stopping && running.options.onProgress) {
+          reportProgress(this.#options.logger, running.task, running.options.onProgress, data.m === undefined ? { value: data.v } : { value: data.v, message: data.m });
+        }
+        break;
+      case 'output':
+        this.#options.onOutput(data.s, data.l);
+        break;
+      default:
+        throw new Error(`unhandled task message ${JSON.stringify(data satisfies never)}`);
+    }
+    if (running) {
+      running.received++;
+      running.tryToSettle();
+    }
+  }
+
+  #unwrap(job: Job, result: unknown): void {
+    const value = result as { ok: true; value: unknown } | { ok: false; error: unknown };
+    if (value.ok) job.resolve(value.value);
+    else job.reject(deserializeError(value.error));
+  }
+}
+
+function cancelled(plugin: string, task: string, reason: unknown): PaddockError {
+  if (reason instanceof PaddockError && reason.code === 'PADDOCK_ERR_TASK_CANCELLED') return reason;
+  const text = reason === undefined ? CANCEL_REASONS[CANCELLED_BY_CALLER]
+    : reason instanceof Error ? (reason.name === 'AbortError' ? CANCEL_REASONS[CANCELLED_BY_CALLER] : reason.message)
+      : String(reason);
+  return paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: text });
+}
+
+/** piscina rejects when the thread running the task died: out of memory, or an uncaught error outside the task's promise. */
+function threadDied(plugin: string, task: string, error: unknown): PaddockError {
+  if (error instanceof PaddockError) return error;
+  const call = `task ${JSON.stringify(task)}`;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin, call, reason: 'ran out of memory (in a task thread; limits.maxOldGenerationSizeMb)' }, { cause: error });
+  }
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `${call} (its thread died of an uncaught error)`, reason }, { cause: error, origin: 'plugin' });
+}
+
+function reportProgress(logger: Logger, task: string, listener: (progress: TaskProgress) => void, progress: TaskProgress): void {
+  try {
+    listener(progress);
+  } catch (error) {
+    logger.error({ err: error }, `the progress listener of task ${JSON.stringify(task)} threw`);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Runs the tasks of every plugin: a module plugin's in its piscina pool (created on
+ * the first task, ended when the plugin stops or gets new options), an external
+ * plugin's as processes (runtime/external/external-task.ts). A task runs only while
+ * its plugin runs; stopping the plugin cancels its tasks.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { paddockError } from '../../sdk/errors.js';
+import type { LogSeverity } from '../../sdk/types.js';
+import type { HostEndpoint } from '../../workers/protocol.js';
+import type { PoolConfig } from '../config/entry-models.js';
+import { externalEntry, type ExternalEntry } from '../external/external-entry.js';
+import { runExternalTask } from '../external/external-task.js';
+import { compileParamsSchema } from '../external/params-schema.js';
+import type { PluginController } from '../supervisor/plugin-controller.js';
+import { TaskPool, type ResolvedPoolConfig } from './task-pool.js';
+import type { TaskRunOptions } from './task-types.js';
+
+export const DEFAULT_POOL: Readonly<ResolvedPoolConfig> = {
+  size: Math.max(1, Math.floor(availableParallelism() / 2)),
+  queueLimit: 100,
+  idleTimeoutMs: 30_000,
+  taskTimeoutMs: 60_000,
+  cancelGraceMs: 1_000,
+};
+
+export interface TaskRunnerDeps {
+  logger(id: string): Logger;
+  onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
+  /** The plugin's API endpoint and a token for one run of an rpc task; `release` revokes the token. */
+  hostLink(controller: PluginController, lifeMs: number): { endpoint: HostEndpoint; token: string; release(): void };
+}
+
+export function resolvePoolConfig(config: PoolConfig | undefined): ResolvedPoolConfig {
+  const out = { ...DEFAULT_POOL };
+  if (config) for (const [key, value] of Object.entries(config)) if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+  return out;
+}
+
+export class TaskRunner {
+  readonly #deps: TaskRunnerDeps;
+  readonly #pools = new Map<string, TaskPool>();
+  /** Runs of external tasks, per plugin: aborted when the plugin stops. */
+  readonly #processes = new Map<string, Set<{ abort: AbortController; settled: Promise<unknown> }>>();
+
+  constructor(deps: TaskRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  async run(controller: PluginController, task: string, params: unknown, options: TaskRunOptions = {}): Promise<unknown> {
+    const plugin = controller.id;
+    // The common case costs a Map lookup: the plugin runs and its pool knows its tasks.
+    const pool = this.#pools.get(plugin);
+    if (pool && controller.state === 'running' && pool.tasks.has(task)) return pool.run(task, params, options);
+    await controller.ready();
+    const tasks = controller.info().tasks;
+    if (!tasks.some((t) => t.name === task)) {
+      throw paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known: tasks.map((t) => t.name).join(', ') || 'no tasks' });
+    }
+    const external = externalEntry(controller.entry);
+    if (external) return this.#runExternal(controller, external, task, params, options);
+    return (this.#pools.get(plugin) ?? this.#newPool(controller)).run(task, params, options);
+  }
+
+  #newPool(controller: PluginController): TaskPool {
+    const plugin = controller.id;
+    const boot = controller.taskBoot();
+    if (!boot) throw paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: controller.state });
+    const tasks = controller.info().tasks;
+    const pool = new TaskPool({
+      boot,
+      pool: resolvePoolConfig(controller.entry.extensions.pool as PoolConfig | undefined),
+      limits: controller.entry.limits,
+      tasks: new Map(tasks.map((t) => [t.name, t.timeoutMs])),
+      logger: this.#deps.logger(plugin),
+      onOutput: (stream, line) => this.#deps.onOutput(plugin, stream, line),
+    });
+    this.#pools.set(plugin, pool);
+    return pool;
+  }
+
+  /**
+   * The plugin has new options: the next task starts a new pool (its threads get them),
+   * while the old pool finishes what it has. An external plugin's runs read the options
+   * each time.
+   */
+  renew(id: string): void {
+    const pool = this.#pools.get(id);
+    if (!pool) return;
+    this.#pools.delete(id);
+    pool.retire().catch((error: unknown) => this.#deps.logger(id).error({ err: error }, 'failed to end the old task pool'));
+  }
+
+  /** The plugin stopped: cancel its tasks, end its pool. */
+  async close(id: string, reason: string): Promise<void> {
+    const pool = this.#pools.get(id);
+    this.#pools.delete(id);
+    const runs = [...(this.#processes.get(id) ?? [])];
+    for (const run of runs) run.abort.abort(reason);
+    await Promise.all([pool?.close(reason), ...runs.map((run) => run.settled)]);
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...new Set([...this.#pools.keys(), ...this.#processes.keys()])].map((id) => this.close(id, reason)));
+  }
+
+  /** Threads and queue of a plugin's pool (undefined before its first task). */
+  poolStats(id: string): { running: number; waiting: number; threads: number } | undefined {
+    return this.#pools.get(id)?.stats;
+  }
+
+  async #runExternal(controller: PluginController, external: ExternalEntry, task: string, params: unknown, options: TaskRunOptions): Promise<unknown> {
+    const plugin = controller.id;
+    const definition = external.tasks.find((t) => t.name === task)!;
+    const check = compileParamsSchema(definition.params, (reason) =>
+      this.#deps.logger(plugin).warn(`the params schema of task ${JSON.stringify(task)} cannot be checked: ${reason}`));
+    const checked = check?.(params);
+    if (checked && !checked.ok) throw paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems: checked.problems });
+    const boot = controller.taskBoot()!;
+    const limits = controller.entry.limits;
+    const timeoutMs = options.timeoutMs ?? definition.timeoutMs ?? limits.callTimeoutMs;
+    const stopped = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stopped.signal]) : stopped.signal;
+    const link = external.interface === 'rpc' ? this.#deps.hostLink(controller, timeoutMs + limits.stopTimeoutMs + 60_000) : undefined;
+    const settled = runExternalTask({
+      plugin,
+      external,
+      command: fileURLToPath(boot.moduleUrl),
+      task: definition,
+      params,
+      options: boot.options as Record<string, unknown>,
+      dataDir: boot.dataDir,
+      timeoutMs,
+      graceMs: limits.stopTimeoutMs,
+      run: { ...options, signal },
+      onOutput: (stream, line, severity) => this.#deps.onOutput(plugin, stream, line, severity),
+      ...(link ? { host: { endpoint: link.endpoint, token: link.token } } : {}),
+    });
+    let runs = this.#processes.get(plugin);
+    if (!runs) this.#processes.set(plugin, (runs = new Set()));
+    // close() only waits for the run to end; the caller gets its outcome below.
+    const entry = { abort: stopped, settled: settled.catch(() => undefined) };
+    runs.add(entry);
+    try {
+      return await settled;
+    } catch (error) {
+      // A plugin stop shows as the stop, not as "the caller aborted it".
+      if (stopped.signal.aborted && !options.signal?.aborted) {
+        throw paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: `the plugin stopped (${String(stopped.signal.reason)})` }, { cause: error });
+      }
+      throw error;
+    } finally {
+      link?.release();
+      runs.delete(entry);
+      if (runs.size === 0) this.#processes.delete(plugin);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The wire protocol between a plugin's task pool (runtime/tasks/task-pool.ts) and its
+ * pool threads (workers/task-worker.ts, run by piscina). It adds nothing to a task that
+ * reports nothing: no channel to create, no extra message.
+ *
+ *   host                                      pool thread
+ *   ────                                      ───────────
+ *   workerData: TaskWorkerData     ─────────▶ module hooks, sandbox, import the tasks module
+ *   piscina.run(TaskRequest)       ─────────▶ one task, with its id and its cancel slot
+ *   cancel slots (SharedArrayBuffer) ───────▶ polled while the task runs: its AbortSignal fires
+ *   pool 'message' (parentPort)    ◀─────────  { id, t: 'progress' | 'output' }, in order
+ *   piscina result: TaskResponse   ◀─────────  Result<unknown> and how many messages came before it
+ *
+ * The host settles a task once it has its result and all the messages it announced,
+ * so every progress report reaches the caller before the result.
+ */
+import { z } from 'zod';
+import type { SerializedError } from '../sdk/internal/serialize-error.js';
+import type { PluginBoot } from './protocol.js';
+
+/** What a pool thread knows of its plugin: the boot record minus the API link. */
+export type TaskBoot = Pick<PluginBoot, 'id' | 'url' | 'moduleUrl' | 'options' | 'dataDir' | 'extensions'>;
+
+export interface TaskWorkerData {
+  paddockTaskWorker: 1;
+  boot: TaskBoot;
+  /** Int32 pairs, one per running task: [task id, cancel reason]; see CANCEL_REASONS. */
+  cancelSlots: SharedArrayBuffer;
+}
+
+/** Why a task is asked to stop (the second Int32 of its slot). */
+export const CANCEL_REASONS = ['', 'the caller aborted it', 'it ran past its deadline', 'the plugin stopped'] as const;
+
+/** How often a running task's thread looks at its cancel slot (ms). */
+export const CANCEL_POLL_MS = 20;
+
+export interface TaskRequest {
+  /** Unique per pool; tags the task's messages. */
+  id: number;
+  /** Index of the task's pair in the cancel slots. */
+  slot: number;
+  task: string;
+  params: unknown;
+}
+
+export interface TaskResponse {
+  result: { ok: true; value: unknown } | { ok: false; error: SerializedError };
+  /** Messages the task posted before this response. */
+  posted: number;
+}
+
+export type TaskMessage =
+  | { paddockTask: number; t: 'progress'; v: number; m?: string }
+  | { paddockTask: number; t: 'output'; s: 'stdout' | 'stderr'; l: string };
+
+export const PROGRESS_MESSAGE_MAX = 1_000;
+export const OUTPUT_LINE_MAX = 8_192;
+
+/** Messages from a pool thread are checked: the thread runs plugin code. */
+export const taskMessageSchema = z.discriminatedUnion('t', [
+  z.object({ paddockTask: z.number().int().nonnegative(), t: z.literal('progress'), v: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_MAX).optional() }).strict(),
+  z.object({ paddockTask: z.number().int().nonnegative(), t: z.literal('output'), s: z.enum(['stdout', 'stderr']), l: z.string().max(OUTPUT_LINE_MAX + 100) }).strict(),
+]);
+
+export const taskResponseSchema = z.object({
+  result: z.union([
+    z.object({ ok: z.literal(true), value: z.unknown() }),
+    z.object({ ok: z.literal(false), error: z.unknown() }),
+  ]),
+  posted: z.number().int().nonnegative(),
+});

@@ -1,0 +1,202 @@
+/**
+ * Entry of a plugin's task pool threads: piscina imports this file in each thread it
+ * starts and calls the default export once per task (workers/task-protocol.ts has the
+ * data flow). Like workers/bootstrap.ts it imports only the protocol, the SDK and the
+ * loader, never host code, and installs the same module hooks before any plugin code
+ * is imported.
+ *
+ * A task gets a TaskContext (AbortSignal, progress, the plugin's id, data dir and
+ * options) and returns plain data. Whatever the thread prints is sent to the host as
+ * the plugin's output instead of reaching the host's own stdout.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { paddockError, PaddockError } from '../sdk/errors.js';
+import { assertCloneable } from '../sdk/internal/cloneable.js';
+import { serializeError } from '../sdk/internal/serialize-error.js';
+import type { TaskContext } from '../sdk/tasks.js';
+import { formatZodIssues } from './describe-schema.js';
+import { describeImportError } from './import-error.js';
+import { installModuleHooks } from './loader/install.js';
+import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
+import { loadTaskTable, type TaskTable } from './task-definitions.js';
+import {
+  CANCEL_POLL_MS,
+  CANCEL_REASONS,
+  OUTPUT_LINE_MAX,
+  PROGRESS_MESSAGE_MAX,
+  type TaskMessage,
+  type TaskRequest,
+  type TaskResponse,
+  type TaskWorkerData,
+} from './task-protocol.js';
+
+const data = workerData as TaskWorkerData | undefined;
+if (data?.paddockTaskWorker !== 1 || !parentPort) throw new Error('workers/task-worker.js must run in a Paddock task pool thread');
+const boot = data.boot;
+const plugin = boot.id;
+const slots = new Int32Array(data.cancelSlots);
+const host = parentPort;
+
+installModuleHooks(pluginLoaderConfig());
+
+// ── messages to the host, tagged with the task that is running (one at a time per thread; 0: none)
+let current = { id: 0, posted: 0 };
+
+function post(message: TaskMessage): void {
+  if (message.paddockTask === current.id) current.posted++;
+  host.postMessage(message);
+}
+
+function captureOutput(stream: 'stdout' | 'stderr'): () => void {
+  const target = process[stream];
+  let partial = '';
+  const emit = (line: string) => {
+    const clipped = line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}… (${line.length} chars)` : line;
+    post({ paddockTask: current.id, t: 'output', s: stream, l: clipped });
+  };
+  target.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    partial += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    let newline = partial.indexOf('\n');
+    while (newline >= 0) {
+      emit(partial.slice(0, newline).replace(/\r$/, ''));
+      partial = partial.slice(newline + 1);
+      newline = partial.indexOf('\n');
+    }
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof target.write;
+  return () => {
+    if (partial) emit(partial);
+    partial = '';
+  };
+}
+const flushStdout = captureOutput('stdout');
+const flushStderr = captureOutput('stderr');
+
+// ── the plugin's tasks, imported once per thread
+type Loaded = { ok: true; table: TaskTable } | { ok: false; error: PaddockError };
+
+async function prepare(): Promise<Loaded> {
+  // ┌─ SANDBOX CALL SITE ───────────────────────────────────────────────────────────────
+  // │ The plugin's permission gates and module policy are installed here, before any
+  // │ plugin code is imported, from `boot` (boot.extensions.permissions, .codeDir, .sandbox
+  // │ and boot.dataDir): the same boot record, and so the same permissions, as the
+  // │ plugin's own worker (workers/bootstrap.ts). Awaited; a failure must reject so that
+  // │ no task runs without its sandbox.
+  // └───────────────────────────────────────────────────────────────────────────────────
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(boot.moduleUrl) as Record<string, unknown>;
+  } catch (error) {
+    const reason = describeImportError(error, boot.moduleUrl);
+    return { ok: false, error: paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }) };
+  }
+  try {
+    const table = await loadTaskTable(mod, boot.moduleUrl);
+    return { ok: true, table: table ?? { moduleUrl: boot.moduleUrl, tasks: new Map() } };
+  } catch (error) {
+    const reason = `its tasks module: ${describeImportError(error, boot.moduleUrl)}`;
+    return { ok: false, error: paddockError('PADDOCK_ERR_PLUGIN_IMPORT', { plugin, url: boot.url, reason }, { cause: error, origin: 'plugin' }) };
+  }
+}
+const loaded = prepare();
+// Once loaded, tasks read it without waiting a turn.
+let ready: Loaded | undefined;
+void loaded.then((state) => {
+  ready = state;
+});
+
+type Result = TaskResponse['result'];
+const fail = (error: unknown): Result => ({ ok: false, error: serializeError(error) });
+
+function threw(task: string, error: unknown): PaddockError {
+  if (error instanceof PaddockError) return error;
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `task ${JSON.stringify(task)}`, reason }, { cause: error, origin: 'plugin' });
+}
+
+function progressReporter(id: number, task: string): TaskContext['progress'] {
+  return (value, message) => {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+      throw new RangeError(`task ${JSON.stringify(task)}: progress must be a number from 0 to 1, got ${String(value)}`);
+    }
+    const report: TaskMessage = { paddockTask: id, t: 'progress', v: value };
+    if (message !== undefined) report.m = String(message).slice(0, PROGRESS_MESSAGE_MAX);
+    post(report);
+  };
+}
+
+/** The AbortSignal of the running task, made when the task first asks for it. */
+interface Cancel {
+  controller?: AbortController;
+}
+
+async function run(id: number, task: string, params: unknown, cancel: Cancel): Promise<Result> {
+  const state = ready ?? await loaded;
+  if (!state.ok) return fail(state.error);
+  const definition = state.table.tasks.get(task);
+  if (!definition) {
+    const known = [...state.table.tasks.keys()].join(', ') || 'no tasks';
+    return fail(paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known }));
+  }
+  let input = params;
+  const schema = definition.params as { safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: unknown } } | undefined;
+  if (schema && typeof schema.safeParse === 'function') {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) return fail(paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems: formatZodIssues(parsed.error) }));
+    input = parsed.data;
+  }
+  const context: TaskContext = {
+    get signal() {
+      cancel.controller ??= new AbortController();
+      return cancel.controller.signal;
+    },
+    progress: progressReporter(id, task),
+    plugin,
+    dataDir: boot.dataDir,
+    options: (boot.options ?? {}) as Record<string, unknown>,
+  };
+  let value: unknown;
+  try {
+    value = await definition.run(input, context);
+  } catch (error) {
+    return fail(threw(task, error));
+  }
+  try {
+    assertCloneable(value, `result of task ${JSON.stringify(task)}`, plugin);
+  } catch (error) {
+    return fail(error);
+  }
+  return { ok: true, value };
+}
+
+// ── cancellation: the host marks the running task's slot; one timer per thread looks at it
+let watched: { request: TaskRequest; cancel: Cancel } | undefined;
+
+setInterval(() => {
+  // A task that never asked for its signal cannot hear it: the host ends its thread after the grace period.
+  const abort = watched?.cancel.controller;
+  if (!watched || !abort || abort.signal.aborted) return;
+  const { request } = watched;
+  if (Atomics.load(slots, request.slot * 2) !== request.id) return;
+  const reason = Atomics.load(slots, request.slot * 2 + 1);
+  if (reason === 0) return;
+  abort.abort(paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task: request.task, reason: CANCEL_REASONS[reason] ?? 'it was asked to stop' }));
+}, CANCEL_POLL_MS).unref();
+
+/** Called by piscina for each task. Never throws: failures are Results. */
+export default async function runTask(request: TaskRequest): Promise<TaskResponse> {
+  const cancel: Cancel = {};
+  watched = { request, cancel };
+  current = { id: request.id, posted: 0 };
+  try {
+    const result = await run(request.id, String(request.task), request.params, cancel);
+    flushStdout();
+    flushStderr();
+    return { result, posted: current.posted };
+  } finally {
+    watched = undefined;
+    current = { id: 0, posted: 0 };
+  }
+}
