@@ -41,7 +41,6 @@ import { PackageLoader } from './packages/package-loader.js';
 import type { InstallProgress } from './packages/progress.js';
 import { DenialLog } from './permissions/denial-log.js';
 import { effectivePermissions, normalizePermissions } from './permissions/effective.js';
-import { sandboxExtras } from './permissions/sandbox-extras.js';
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { TokenAuthority } from './tokens.js';
@@ -377,24 +376,12 @@ export class PluginRuntime extends EventEmitter<string> {
   /**
    * An external plugin's process (runtime/external/); a child process for
    * `isolation: "process"`; otherwise a worker thread, from a warm spare when the
-   * plugin's heap and stack limits are the default ones. A module plugin's boot record
-   * carries what its sandbox needs from the host.
+   * plugin's heap and stack limits are the default ones.
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
     const external = externalTransport(entry);
     if (external) return external;
-    return (given) => {
-      const grant = entry.extensions.permissions as PermissionGrant;
-      const options = {
-        ...given,
-        boot: {
-          ...given.boot,
-          extensions: {
-            ...given.boot.extensions,
-            sandbox: sandboxExtras(grant, entry.limits, given.boot.extensions?.codeDir as string | undefined),
-          },
-        },
-      };
+    return (options) => {
       if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
       const spares = this.#spares;
       const l = entry.limits;

@@ -17,6 +17,9 @@ import type { TaskContext } from '../sdk/tasks.js';
 import { formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
+import type { PluginBoot } from './protocol.js';
+import type { DenialReport } from './sandbox-data.js';
+import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { loadTaskTable, type TaskTable } from './task-definitions.js';
 import {
@@ -37,7 +40,8 @@ const plugin = boot.id;
 const slots = new Int32Array(data.cancelSlots);
 const host = parentPort;
 
-installModuleHooks(pluginLoaderConfig());
+const loaderConfig = pluginLoaderConfig();
+const loader = installModuleHooks(loaderConfig);
 
 // ── messages to the host, tagged with the task that is running (one at a time per thread; 0: none)
 let current = { id: 0, posted: 0 };
@@ -74,17 +78,26 @@ function captureOutput(stream: 'stdout' | 'stderr'): () => void {
 const flushStdout = captureOutput('stdout');
 const flushStderr = captureOutput('stderr');
 
+/**
+ * A task thread has no API channel: its denials go to its stderr, which the pool sends
+ * to the host as the plugin's output (a warning in the host's log under its name).
+ */
+function reportDenial(denial: DenialReport): void {
+  process.stderr.write(`permission denied in a task thread: ${denial.access} to ${JSON.stringify(denial.resource)} (permissions.${denial.permission})\n`);
+}
+
 // ── the plugin's tasks, imported once per thread
 type Loaded = { ok: true; table: TaskTable } | { ok: false; error: PaddockError };
 
 async function prepare(): Promise<Loaded> {
-  // ┌─ SANDBOX CALL SITE ───────────────────────────────────────────────────────────────
-  // │ The plugin's permission gates and module policy are installed here, before any
-  // │ plugin code is imported, from `boot` (boot.extensions.permissions, .codeDir, .sandbox
-  // │ and boot.dataDir): the same boot record, and so the same permissions, as the
-  // │ plugin's own worker (workers/bootstrap.ts). Awaited; a failure must reject so that
-  // │ no task runs without its sandbox.
-  // └───────────────────────────────────────────────────────────────────────────────────
+  // The same permission gates and module policy as the plugin's own worker, from the same
+  // boot record, before any plugin code is imported. No sandbox, no tasks.
+  try {
+    await enterSandbox(sandboxFromBoot(boot as PluginBoot), { loader, loaderConfig, report: reportDenial, fillEnv: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: paddockError('PADDOCK_ERR_START_FAILED', { plugin, reason: `its task thread could not enter the sandbox: ${reason}` }, { cause: error }) };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = await import(boot.moduleUrl) as Record<string, unknown>;

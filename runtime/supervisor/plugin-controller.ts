@@ -28,6 +28,7 @@ import type { ResolvedLimits, ResolvedOptions } from '../options.js';
 import { packageMetaMismatch } from '../packages/package-meta.js';
 import type { InstallProgress } from '../packages/progress.js';
 import { resolvePluginUrl, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
+import { sandboxExtras } from '../permissions/sandbox-extras.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { verifyMeta } from '../verify-meta.js';
@@ -230,7 +231,24 @@ export class PluginController {
       moduleUrl: this.#report?.tasksModule ?? resolved.moduleUrl,
       options: this.#entry.options,
       dataDir: this.#dataDir(),
-      extensions: { ...this.#entry.extensions, codeDir: resolved.codeDir },
+      extensions: this.#bootExtensions(resolved),
+    };
+  }
+
+  /**
+   * What the plugin's code needs from the host besides its options, the same for its
+   * worker and its task threads: the entry's extension fields (permissions, …), what
+   * resolution added (npm:/jsr: imports), its code and module folders, and the parts of
+   * its sandbox only the host can work out (granted env values and commands, …).
+   */
+  #bootExtensions(resolved: ResolvedPlugin): Record<string, unknown> {
+    const grant = (this.#entry.extensions.permissions ?? NO_PERMISSIONS) as PermissionGrant;
+    return {
+      ...this.#entry.extensions,
+      ...resolved.extensions,
+      codeDir: resolved.codeDir,
+      ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
+      sandbox: sandboxExtras(grant, this.#entry.limits, resolved.codeDir),
     };
   }
 
@@ -318,12 +336,7 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: {
-            ...this.#entry.extensions,
-            ...resolved.extensions,
-            codeDir: resolved.codeDir,
-            ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
-          },
+          extensions: this.#bootExtensions(resolved),
         },
         onOutput: (stream, line, severity) => this.#services.onOutput(this.id, stream, line, severity),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),
