@@ -1,0 +1,22 @@
+/**
+ * Baseline for idle memory: a bare worker thread or a child process that does nothing
+ * but answer "how much heap do you use". As a worker it talks on parentPort; as a
+ * process it prints `ready`, then one JSON line per `memory` line on stdin.
+ */
+import { createInterface } from 'node:readline';
+import { parentPort } from 'node:worker_threads';
+
+const usage = () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', (message: { type?: string }) => {
+    if (message?.type === 'memory') port.postMessage({ type: 'memory', ...usage() });
+  });
+  port.postMessage({ type: 'ready' });
+} else {
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'memory') process.stdout.write(`${JSON.stringify(usage())}\n`);
+  });
+  process.stdout.write('ready\n');
+}
