@@ -8,8 +8,10 @@
  *   JSON-RPC stdio    child process ── a line on stdout ──▶ host answers on its stdin (Stash's way)
  *
  * Every variant is timed from the calling side, one call at a time, in interleaved
- * rounds. The host-side cost of the token check is measured on its own and set
- * against the round trip.
+ * rounds. Besides wall-clock latency, the CPU time per call (host and worker threads
+ * together, from process.cpuUsage) is reported: it barely moves with the machine's
+ * load, so it shows the work each variant does even on a busy machine. The host-side
+ * cost of the token check is measured on its own and set against the round trip.
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
@@ -91,7 +93,8 @@ const scenario: Scenario = {
   async run(ctx) {
     const rounds = ctx.quick ? 2 : 5;
     const calls = ctx.quick ? 1_000 : 4_000;
-    const warmup = ctx.quick ? 200 : 1_000;
+    // Paddock's call path (zod, checks) needs thousands of calls before the JIT settles; Comlink fewer.
+    const warmup = ctx.quick ? 2_000 : 8_000;
 
     const runtime = benchRuntime(ctx, {
       api: {
@@ -116,23 +119,33 @@ const scenario: Scenario = {
       stdio = await stdioPlugin();
       const stdioRun = stdio.run;
 
-      const inWorker = (worker: Worker, n: number) => async () =>
-        [...(await ask<RunReply>(worker, { type: 'run', n, payload: ECHO_PAYLOAD }, 'samples')).samples];
-      const inPlugin = (n: number) => async () =>
-        [...(await runtime.invoke(id, 'roundTrips', { n, payload: ECHO_PAYLOAD }) as Float64Array)];
+      // Each run returns its samples (ms) and the CPU time the whole process spent (µs):
+      // host and worker threads both count, and CPU time barely moves with the machine's load.
+      const timed = (run: () => Promise<number[]>) => async () => {
+        const cpu = process.cpuUsage();
+        const samples = await run();
+        const used = process.cpuUsage(cpu);
+        return { samples, cpuUs: used.user + used.system };
+      };
+      const inWorker = (worker: Worker, n: number) => timed(async () =>
+        [...(await ask<RunReply>(worker, { type: 'run', n, payload: ECHO_PAYLOAD }, 'samples')).samples]);
+      const inPlugin = (n: number) => timed(async () =>
+        [...(await runtime.invoke(id, 'roundTrips', { n, payload: ECHO_PAYLOAD }) as Float64Array)]);
       const variants = (n: number) => ({
         paddock: inPlugin(n),
         raw: inWorker(rawWorker, n),
         comlink: inWorker(comlinkWorker, n),
         http: inWorker(httpWorker, n),
-        stdio: () => stdioRun(n),
+        stdio: timed(() => stdioRun(n)),
       });
 
       ctx.progress(`warming up (${warmup} calls each)`);
       await interleave(1, variants(warmup));
       ctx.progress(`measuring: ${rounds} rounds × ${calls} calls × 5 variants`);
       const measured = await interleave(rounds, variants(calls));
-      const us = (name: keyof ReturnType<typeof variants>) => summarise(measured[name]!.flat().map((ms) => ms * 1000));
+      type Variant = keyof ReturnType<typeof variants>;
+      const us = (name: Variant) => summarise(measured[name]!.flatMap((run) => run.samples).map((ms) => ms * 1000));
+      const cpuPerCall = (name: Variant) => measured[name]!.reduce((sum, run) => sum + run.cpuUs, 0) / (rounds * calls);
       const paddock = us('paddock');
       const baselines = [
         { label: 'raw postMessage', s: us('raw') },
@@ -150,6 +163,10 @@ const scenario: Scenario = {
         rows.push(compare('round trip, median', 'µs', 'lower', paddock.median, { label: b.label, value: b.s.median }, medianTargets[b.label]));
       }
       for (const b of baselines) rows.push(compare('round trip, p99', 'µs', 'lower', paddock.p99, { label: b.label, value: b.s.p99 }));
+      // The stdio plugin's CPU is spent in another process, which process.cpuUsage() does not see.
+      for (const [label, name] of [['raw postMessage', 'raw'], ['bare Comlink', 'comlink'], ['HTTP+JSON 127.0.0.1', 'http']] as const) {
+        rows.push(compare('CPU per call, both threads', 'µs', 'lower', cpuPerCall('paddock'), { label, value: cpuPerCall(name) }));
+      }
 
       ctx.progress('measuring the token check');
       const tokenNs = tokenCheckNs(ctx.quick ? 200_000 : 2_000_000);

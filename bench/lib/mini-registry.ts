@@ -29,17 +29,13 @@ export function packFolder(folder: string, outDir: string): Packed {
 
 export interface MiniRegistry {
   url: string;
-  /** Requests served so far. */
-  readonly requests: number;
   close(): Promise<void>;
 }
 
 export async function startMiniRegistry(packages: Packed[]): Promise<MiniRegistry> {
-  let requests = 0;
   let base = '';
   const byName = new Map(packages.map((p) => [p.name, p]));
   const server: Server = createServer((request, response) => {
-    requests++;
     const path = decodeURIComponent((request.url ?? '/').split('?')[0]!).slice(1);
     const tarball = /^-\/tarballs\/(.+)\/-\/[^/]+\.tgz$/.exec(path);
     if (tarball) {
@@ -75,9 +71,6 @@ export async function startMiniRegistry(packages: Packed[]): Promise<MiniRegistr
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   return {
     url: base,
-    get requests() {
-      return requests;
-    },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
