@@ -4,7 +4,9 @@
  * let them idle, collect garbage on the host, and print one JSON line with the
  * process's RSS before and after and each one's heap.
  *
- *   node --expose-gc dist/bench/memory-child.js <paddock|worker|process> <count> <idleMs> <dataDir>
+ *   node --expose-gc dist/bench/memory-child.js <variant> <count> <idleMs> <dataDir>
+ *
+ * variant: paddock, worker, worker+zod, worker+hooks (see baselines/preload.ts) or process.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
@@ -28,8 +30,9 @@ export interface MemoryPoint {
 const [variant, countText, idleText, dataDir] = process.argv.slice(2);
 const count = Number(countText);
 const idleMs = Number(idleText);
-if (!['paddock', 'worker', 'process'].includes(variant ?? '') || !(count > 0) || !(idleMs >= 0) || !dataDir) {
-  throw new Error('usage: memory-child.js <paddock|worker|process> <count> <idleMs> <dataDir>');
+const VARIANTS = ['paddock', 'worker', 'worker+zod', 'worker+hooks', 'process'];
+if (!VARIANTS.includes(variant ?? '') || !(count > 0) || !(idleMs >= 0) || !dataDir) {
+  throw new Error(`usage: memory-child.js <${VARIANTS.join('|')}> <count> <idleMs> <dataDir>`);
 }
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -55,11 +58,12 @@ async function main(): Promise<MemoryPoint> {
     } finally {
       await runtime.close();
     }
-  } else if (variant === 'worker') {
+  } else if (variant!.startsWith('worker')) {
     const workers: Worker[] = [];
+    const preload = variant!.split('+')[1];
     try {
       point.rssBefore = settledRss();
-      for (let i = 0; i < count; i++) workers.push(await startWorker('baselines/idle.js'));
+      for (let i = 0; i < count; i++) workers.push(await startWorker('baselines/idle.js', { preload }));
       await delay(idleMs);
       point.rssAfter = settledRss();
       point.loaded = workers.length;

@@ -7,6 +7,8 @@
  *   Paddock          small-plugin.mjs loaded by a PluginRuntime (worker + its module hooks)
  *   bare Worker      a worker thread doing nothing (the floor of a thread)
  *   child process    a `node` process doing nothing (its own RSS, as a process per plugin costs)
+ *   at the middle point, where the memory goes: a bare worker that imports zod, and
+ *   one that registers Paddock's module hooks on a loader thread (module.register)
  */
 import { join } from 'node:path';
 import type { MemoryPoint } from './memory-child.js';
@@ -38,7 +40,9 @@ const scenario: Scenario = {
     let largest: MemoryPoint | undefined;
     for (const count of points) {
       const measured: Record<string, MemoryPoint> = {};
-      for (const variant of ['paddock', 'worker', 'process']) {
+      // At the middle point, two more bare workers show where a plugin worker's memory goes.
+      const middle = count === points[1];
+      for (const variant of ['paddock', 'worker', 'process', ...(middle ? ['worker+zod', 'worker+hooks'] : [])]) {
         ctx.progress(`${count} × ${variant}`);
         measured[variant] = await measurePoint(variant, count, idleMs, join(ctx.tempDir, `data-${variant}-${count}`));
         if (measured[variant].loaded !== count) throw new Error(`${variant}: ${measured[variant].loaded} of ${count} started`);
@@ -51,7 +55,13 @@ const scenario: Scenario = {
       const label = `${count} plugin${count > 1 ? 's' : ''}: RSS per plugin`;
       rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker', value: worker }, targets.atMost(12, '≤ 12 MB RSS')));
       rows.push(compare(label, 'MB', 'lower', paddock, { label: 'child process (its RSS)', value: child }));
-      rows.push(compare(`${count} plugin${count > 1 ? 's' : ''}: heap per plugin`, 'MB', 'lower', heap(measured.paddock!), { label: 'bare Worker', value: heap(measured.worker!) }));
+      if (middle) {
+        rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker importing zod', value: perThread(measured['worker+zod']!) }));
+        rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker + module hooks thread', value: perThread(measured['worker+hooks']!) }));
+      }
+      const heapLabel = `${count} plugin${count > 1 ? 's' : ''}: heap per plugin`;
+      rows.push(compare(heapLabel, 'MB', 'lower', heap(measured.paddock!), { label: 'bare Worker', value: heap(measured.worker!) }));
+      if (middle) rows.push(compare(heapLabel, 'MB', 'lower', heap(measured.paddock!), { label: 'bare Worker importing zod', value: heap(measured['worker+zod']!) }));
       largest = measured.paddock;
     }
     const max = points[points.length - 1]!;

@@ -8,7 +8,9 @@
  *   cached npm: plugin     npm:@bench/npm-plugin from a warm cache, frozen, registry stopped
  *   warm spare worker      small-plugin.mjs with spareWorkers: 1, after runtime.warmUp()
  *   baselines              a bare `new Worker` to its first message; a child `node` process to its first line
- *   worker boot            a plugin worker's bootstrap alone (spawn → booted), the part a warm spare saves
+ *   worker boot            a plugin worker's bootstrap alone (spawn → booted), the part a warm spare saves,
+ *                          next to a bare worker that loads zod, and one that registers Paddock's module
+ *                          hooks on a loader thread (module.register, Paddock's way on Node < 22.15)
  *
  * One sample of each variant per round, rounds interleaved; each plugin is unloaded
  * (untimed) before the next round.
@@ -18,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import type { PluginRuntime } from '../runtime/index.js';
 import { DEFAULT_LIMITS } from '../runtime/options.js';
 import { spawnPluginWorker, whenBooted } from '../runtime/transport/worker-transport.js';
+import type { Preload } from './baselines/preload.js';
 import { hasPackageLoading } from './lib/features.js';
 import { packFolder, startMiniRegistry } from './lib/mini-registry.js';
 import { benchRuntime } from './lib/paddock.js';
@@ -38,9 +41,9 @@ async function timeLoad(runtime: PluginRuntime, url: string, beforeTiming?: () =
   return ms;
 }
 
-async function bareWorker(): Promise<number> {
+async function bareWorker(preload?: Preload): Promise<number> {
   const start = performance.now();
-  const worker = new Worker(benchFile('baselines/first-message.js'));
+  const worker = new Worker(benchFile('baselines/first-message.js'), { workerData: { preload } });
   await nextMessage(worker, () => true, 30_000);
   const ms = performance.now() - start;
   await worker.terminate();
@@ -106,7 +109,9 @@ const scenario: Scenario = {
         ts: () => timeLoad(plain, './small-plugin.ts'),
         spare: () => timeLoad(spare, './small-plugin.mjs', () => spare.warmUp()),
         boot: bootstrapOnly,
-        worker: bareWorker,
+        worker: () => bareWorker(),
+        workerZod: () => bareWorker('zod'),
+        workerHooks: () => bareWorker('hooks'),
         process: childProcess,
         ...(cached ? { npm: () => timeLoad(cached, NPM_SPECIFIER) } : {}),
       };
@@ -125,6 +130,8 @@ const scenario: Scenario = {
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), undefined, targets.atMost(10, '≤ 10 ms')),
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), worker),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), worker),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker importing zod', value: med('workerZod') }),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker + module hooks thread', value: med('workerHooks') }),
       ];
       return {
         rows,
