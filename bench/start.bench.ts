@@ -96,7 +96,7 @@ const scenario: Scenario = {
     const rounds = ctx.quick ? 3 : 15;
     const plain = benchRuntime(ctx);
     const spare = benchRuntime(ctx, { spareWorkers: 1 });
-    const npmPresent = hasPackageLoading();
+    const npmPresent = await hasPackageLoading();
     let npm: PluginRuntime | undefined;
     try {
       if (npmPresent) {

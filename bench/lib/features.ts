@@ -6,16 +6,17 @@
 import { PluginRuntime, type RuntimeOptions } from '../../runtime/index.js';
 
 /** npm:/jsr: loading with a cache: the runtime accepts a `packages` option (registry, cacheDir, lockfile, frozen). */
-export function hasPackageLoading(): boolean {
+export async function hasPackageLoading(): Promise<boolean> {
+  let probe: PluginRuntime;
   try {
-    // Constructing a runtime starts nothing (no workers, no network) and closes cleanly.
-    const probe = new PluginRuntime({ logLevel: 'silent', packages: { frozen: false } } as RuntimeOptions);
-    void probe.close();
-    return true;
+    // Constructing a runtime starts nothing (no workers, no network).
+    probe = new PluginRuntime({ logLevel: 'silent', packages: { frozen: false } } as RuntimeOptions);
   } catch (error) {
     if ((error as { code?: string }).code === 'PADDOCK_ERR_OPTIONS_INVALID') return false;
     throw error;
   }
+  await probe.close();
+  return true;
 }
 
 /** The piscina task pool per plugin: `runtime.runTask(pluginId, task, params)`. */
