@@ -8,18 +8,19 @@
  *   npm run bench -- --quick           fewer iterations and plugins (< 1 min): bench/results/quick.*
  *   npm run bench -- --only start,memory
  *   npm run bench -- --out /tmp/bench  write the results somewhere else
+ *   npm run bench -- --render bench/results/latest.json   print and re-render a stored run
  *
  * Exits 1 when a scenario failed or produced no numbers. A Paddock value whose feature
  * is not in this build is reported as "n/a: feature not present", not as a failure.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { svgChart } from './lib/chart.js';
 import { markdownTable, textTable } from './lib/format.js';
-import { describeMachine, machineInfo } from './lib/machine.js';
+import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 import { statusOf } from './lib/status.js';
 import type { Scenario, ScenarioResult } from './lib/types.js';
 import events from './events.bench.js';
@@ -31,7 +32,7 @@ import underLoad from './under-load.bench.js';
 
 const SCENARIOS: readonly Scenario[] = [roundTrip, events, start, memory, taskPool, underLoad];
 
-const USAGE = `usage: npm run bench -- [--quick] [--only <id,…>] [--out <dir>]
+const USAGE = `usage: npm run bench -- [--quick] [--only <id,…>] [--out <dir>] | [--render <results.json>]
 scenarios: ${SCENARIOS.map((s) => `${s.id} (${s.number})`).join(', ')}`;
 
 async function runScenario(scenario: Scenario, quick: boolean): Promise<ScenarioResult> {
@@ -52,17 +53,46 @@ async function runScenario(scenario: Scenario, quick: boolean): Promise<Scenario
   }
 }
 
+interface BenchRun {
+  paddock: 'bench';
+  quick: boolean;
+  date: string;
+  machine: MachineInfo;
+  seconds: number;
+  scenarios: ScenarioResult[];
+}
+
+/** Print the table and write `<base>.md` and `<base>.svg` for a run. */
+function report(run: BenchRun, base: string): void {
+  const header = `Paddock benchmarks${run.quick ? ' (--quick)' : ''}, ${run.date}\n${describeMachine(run.machine)}`;
+  const notes = run.scenarios.flatMap((r) => [
+    ...(r.status === 'failed' || r.status === 'skipped' || r.status === 'partial' ? [`${r.number}: ${r.status}: ${r.reason ?? ''}`] : []),
+    ...r.notes.map((n) => `${r.number}: ${n}`),
+  ]);
+  console.log(`\n${header}\n\n${textTable(run.scenarios)}\n\n${notes.join('\n')}\n`);
+  writeFileSync(`${base}.md`, `${header.replace('\n', '  \n')}\n\n${markdownTable(run.scenarios)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  writeFileSync(`${base}.svg`, svgChart(run.scenarios, `${run.date.slice(0, 10)} · ${describeMachine(run.machine)}${run.quick ? ' · --quick' : ''}`));
+  process.stderr.write(`results: ${base}.json, .md, .svg\n`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string' },
+      render: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (values.render) {
+    // Re-render the table, Markdown and chart of a stored run (e.g. after a change of format), measuring nothing.
+    const run = JSON.parse(readFileSync(values.render, 'utf8')) as BenchRun;
+    report(run, values.render.replace(/\.json$/, ''));
     return 0;
   }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -83,21 +113,12 @@ async function main(): Promise<number> {
     results.push(await runScenario(scenario, quick));
   }
 
-  const header = `Paddock benchmarks${quick ? ' (--quick)' : ''}, ${started.toISOString()}\n${describeMachine(machine)}`;
-  const notes = results.flatMap((r) => [
-    ...(r.status === 'failed' || r.status === 'skipped' || r.status === 'partial' ? [`${r.number}: ${r.status}: ${r.reason ?? ''}`] : []),
-    ...r.notes.map((n) => `${r.number}: ${n}`),
-  ]);
-  console.log(`\n${header}\n\n${textTable(results)}\n\n${notes.join('\n')}\n`);
-
   const outDir = values.out ?? fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const name = quick ? 'quick' : 'latest';
-  const json = { paddock: 'bench', quick, date: started.toISOString(), machine, seconds: results.reduce((s, r) => s + r.seconds, 0), scenarios: results };
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), `${header.replace('\n', '  \n')}\n\n${markdownTable(results)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
-  writeFileSync(join(outDir, `${name}.svg`), svgChart(results, `${started.toISOString().slice(0, 10)} · ${describeMachine(machine)}${quick ? ' · --quick' : ''}`));
-  process.stderr.write(`results: ${join(outDir, `${name}.json`)}, ${name}.md, ${name}.svg\n`);
+  const run: BenchRun = { paddock: 'bench', quick, date: started.toISOString(), machine, seconds: results.reduce((s, r) => s + r.seconds, 0), scenarios: results };
+  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);
+  report(run, join(outDir, name));
 
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length) {

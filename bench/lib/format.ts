@@ -9,7 +9,7 @@ export function formatValue(value: number, unit: Unit): string {
       return `${fixed(value < 10 ? 1 : 0)} ns`;
     case 'µs':
     case 'ms':
-      return `${fixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${unit}`;
+      return `${fixed(value < 1 ? 3 : value < 10 ? 2 : value < 100 ? 1 : 0)} ${unit}`;
     case 'MB':
       return `${fixed(1)} MB`;
     case 'events/s':
@@ -32,7 +32,7 @@ export function formatRatio(row: Row): string {
   if (r === undefined) return '—';
   if (r < 0.01) return `${(r * 100).toFixed(2)} %`;
   const text = `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
-  if (row.better === 'lower' && r < 1) return `${text} (${(1 / r).toFixed(1)}× ${TIME_UNITS.has(row.unit) ? 'faster' : 'less'})`;
+  if (row.better === 'lower' && r < 0.95) return `${text} (${(1 / r).toFixed(1)}× ${TIME_UNITS.has(row.unit) ? 'faster' : 'less'})`;
   return text;
 }
 
