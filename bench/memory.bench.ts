@@ -1,5 +1,5 @@
 /**
- * Scenario 4: idle memory per plugin at 1, 10 and 100 loaded plugins (quick: 1, 5, 10).
+ * Scenario 4: idle memory per plugin at 1, 10 and 100 loaded plugins (quick: 1 and 5).
  * Each point runs in a fresh child process (bench/memory-child.ts) so points and
  * variants do not mix: RSS per plugin = (process RSS with the plugins idle − RSS
  * before) / count; heap = each instance's own V8 heap.
@@ -7,8 +7,8 @@
  *   Paddock          small-plugin.mjs loaded by a PluginRuntime (worker + its module hooks)
  *   bare Worker      a worker thread doing nothing (the floor of a thread)
  *   child process    a `node` process doing nothing (its own RSS, as a process per plugin costs)
- *   at the middle point, where the memory goes: a bare worker that imports zod, and
- *   one that registers Paddock's module hooks on a loader thread (module.register)
+ *   at 10 plugins (full run), where the memory goes: a bare worker that imports zod,
+ *   and one that registers Paddock's module hooks on a loader thread (module.register)
  */
 import { join } from 'node:path';
 import type { MemoryPoint } from './memory-child.js';
@@ -34,14 +34,14 @@ const scenario: Scenario = {
   title: 'Idle memory per plugin',
   file: 'bench/memory.bench.ts',
   async run(ctx) {
-    const points = ctx.quick ? [1, 5, 10] : [1, 10, 100];
+    const points = ctx.quick ? [1, 5] : [1, 10, 100];
     const idleMs = ctx.quick ? 200 : 1_000;
     const rows: Row[] = [];
     let largest: MemoryPoint | undefined;
     for (const count of points) {
       const measured: Record<string, MemoryPoint> = {};
-      // At the middle point, two more bare workers show where a plugin worker's memory goes.
-      const middle = count === points[1];
+      // At 10 plugins (full run only), two more bare workers show where a plugin worker's memory goes.
+      const middle = !ctx.quick && count === points[1];
       for (const variant of ['paddock', 'worker', 'process', ...(middle ? ['worker+zod', 'worker+hooks'] : [])]) {
         ctx.progress(`${count} × ${variant}`);
         measured[variant] = await measurePoint(variant, count, idleMs, join(ctx.tempDir, `data-${variant}-${count}`));

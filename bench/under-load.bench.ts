@@ -1,5 +1,5 @@
 /**
- * Scenario 6: under load. N healthy plugins (20; quick: 10) receive a steady event
+ * Scenario 6: under load. N healthy plugins (20; quick: 8) receive a steady event
  * stream (one event per 1 ms timer tick, carrying its send time) while one more
  * plugin on the same stream misbehaves; the healthy plugins' delivery latency is
  * compared with the same stream when all are healthy.
@@ -76,7 +76,7 @@ const scenario: Scenario = {
   title: 'Under load',
   file: 'bench/under-load.bench.ts',
   async run(ctx) {
-    const count = ctx.quick ? 10 : 20;
+    const count = ctx.quick ? 8 : 20;
     const ms = ctx.quick ? 1_000 : 1_500;
     const rounds = ctx.quick ? 1 : 5;
     // Crashes and blocked loops are the point here: their error lines would only be noise.
