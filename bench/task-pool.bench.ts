@@ -8,7 +8,7 @@
  * Both pools get the same size (the machine's cores, at most 4) and the same window of
  * tasks in flight; throughput = tasks / elapsed, median of interleaved rounds.
  *
- * The pool API used here is the one its issue describes (a pool per plugin, sized in
+ * The pool API used here is the one specified for it (a pool per plugin, sized in
  * the entry, tasks run by name); lib/features.ts detects it, and without it the
  * Paddock value is "n/a: feature not present" while piscina is still measured.
  */
