@@ -78,6 +78,8 @@ export class SpareWorkers {
           this.#failures = 0;
         },
         (error: unknown) => {
+          // close() terminates spares still booting: that is no boot failure.
+          if (this.#closed) return;
           this.#failures++;
           this.#spares.delete(spare);
           this.#logger.error({ err: error }, 'a spare plugin worker failed to boot');

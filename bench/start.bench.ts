@@ -1,0 +1,146 @@
+/**
+ * Scenario 3: plugin start to ready, i.e. `runtime.load()` until it resolves with the
+ * plugin running (worker up, module imported, class constructed, meta verified,
+ * validate() and configure() answered, subscriptions registered).
+ *
+ *   file: JS plugin        bench/fixtures/small-plugin.mjs
+ *   file: TS plugin        bench/fixtures/small-plugin.ts (transpiled at load)
+ *   cached npm: plugin     npm:@bench/npm-plugin from a warm cache, frozen, registry stopped
+ *   warm spare worker      small-plugin.mjs with spareWorkers: 1, after runtime.warmUp()
+ *   baselines              a bare `new Worker` to its first message; a child `node` process to its first line
+ *   worker boot            a plugin worker's bootstrap alone (spawn → booted), the part a warm spare saves,
+ *                          next to a bare worker that loads zod, and one that registers Paddock's module
+ *                          hooks on a loader thread (module.register, Paddock's way on Node < 22.15)
+ *
+ * One sample of each variant per round, rounds interleaved; each plugin is unloaded
+ * (untimed) before the next round.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { PluginRuntime } from '../runtime/index.js';
+import { DEFAULT_LIMITS } from '../runtime/options.js';
+import { spawnPluginWorker, whenBooted } from '../runtime/transport/worker-transport.js';
+import type { Preload } from './baselines/preload.js';
+import { hasPackageLoading } from './lib/features.js';
+import { packFolder, startMiniRegistry } from './lib/mini-registry.js';
+import { benchRuntime } from './lib/paddock.js';
+import { interleave, summarise } from './lib/stats.js';
+import { benchFile, fixturePath, nextMessage, spawnNode } from './lib/threads.js';
+import { compare, featureMissing, targets, type BenchContext, type RuntimeOptionsWithPackages, type Row, type Scenario } from './lib/types.js';
+
+const NPM_SPECIFIER = 'npm:@bench/npm-plugin@1.0.0';
+
+let loads = 0;
+async function timeLoad(runtime: PluginRuntime, url: string, beforeTiming?: () => Promise<void>): Promise<number> {
+  await beforeTiming?.();
+  const id = `start-${++loads}`;
+  const start = performance.now();
+  await runtime.load({ url, id });
+  const ms = performance.now() - start;
+  await runtime.unload(id);
+  return ms;
+}
+
+async function bareWorker(preload?: Preload): Promise<number> {
+  const start = performance.now();
+  const worker = new Worker(benchFile('baselines/first-message.js'), { workerData: { preload } });
+  await nextMessage(worker, () => true, 30_000);
+  const ms = performance.now() - start;
+  await worker.terminate();
+  return ms;
+}
+
+/** Where the start goes: a plugin worker's bootstrap alone (module hooks, SDK, protocol), no plugin yet. */
+async function bootstrapOnly(): Promise<number> {
+  const start = performance.now();
+  const worker = spawnPluginWorker(DEFAULT_LIMITS, 'bench:boot');
+  await whenBooted(worker);
+  const ms = performance.now() - start;
+  await worker.terminate();
+  return ms;
+}
+
+async function childProcess(): Promise<number> {
+  const start = performance.now();
+  const child = spawnNode(benchFile('baselines/first-message.js'));
+  await child.nextLine((line) => line === 'ready', 30_000);
+  const ms = performance.now() - start;
+  await child.stop();
+  return ms;
+}
+
+/** A runtime loading npm:@bench/npm-plugin from a cache filled once, with the registry gone. */
+async function cachedNpmRuntime(ctx: BenchContext): Promise<PluginRuntime> {
+  const packed = packFolder(fixturePath('npm-plugin'), ctx.tempDir);
+  const registry = await startMiniRegistry([packed]);
+  const packages = { registry: registry.url, cacheDir: join(ctx.tempDir, 'npm-cache'), lockfile: join(ctx.tempDir, 'paddock.lock') };
+  try {
+    const filler = benchRuntime(ctx, { packages } as RuntimeOptionsWithPackages);
+    try {
+      await filler.load({ url: NPM_SPECIFIER, id: 'fill-cache' });
+    } finally {
+      await filler.close();
+    }
+  } finally {
+    await registry.close();
+  }
+  return benchRuntime(ctx, { packages: { ...packages, frozen: true } } as RuntimeOptionsWithPackages);
+}
+
+const scenario: Scenario = {
+  number: 3,
+  id: 'start',
+  title: 'Plugin start to ready',
+  file: 'bench/start.bench.ts',
+  async run(ctx) {
+    const rounds = ctx.quick ? 3 : 15;
+    const plain = benchRuntime(ctx);
+    const spare = benchRuntime(ctx, { spareWorkers: 1 });
+    const npmPresent = await hasPackageLoading();
+    let npm: PluginRuntime | undefined;
+    try {
+      if (npmPresent) {
+        ctx.progress('filling the package cache from a loopback registry');
+        npm = await cachedNpmRuntime(ctx);
+      }
+      const cached = npm;
+      const variants: Record<string, () => Promise<number>> = {
+        js: () => timeLoad(plain, './small-plugin.mjs'),
+        ts: () => timeLoad(plain, './small-plugin.ts'),
+        spare: () => timeLoad(spare, './small-plugin.mjs', () => spare.warmUp()),
+        boot: bootstrapOnly,
+        worker: () => bareWorker(),
+        workerZod: () => bareWorker('zod'),
+        workerHooks: () => bareWorker('hooks'),
+        process: childProcess,
+        ...(cached ? { npm: () => timeLoad(cached, NPM_SPECIFIER) } : {}),
+      };
+      ctx.progress('warm-up round');
+      await interleave(1, variants);
+      ctx.progress(`${rounds} rounds × ${Object.keys(variants).length} variants`);
+      const samples = await interleave(rounds, variants);
+      const med = (name: string) => summarise(samples[name]!).median;
+      const worker = { label: 'bare new Worker → first message', value: med('worker') };
+      const child = { label: 'child process → first line', value: med('process') };
+      const rows: Row[] = [
+        compare('file: JS plugin, median', 'ms', 'lower', med('js'), worker, targets.ratioAtMost(1.5, '≤ 1.5× bare Worker')),
+        compare('file: JS plugin, median', 'ms', 'lower', med('js'), child),
+        compare('file: TS plugin, median', 'ms', 'lower', med('ts'), worker),
+        compare('cached npm: plugin, median', 'ms', 'lower', cached ? med('npm') : featureMissing('npm: loading with a cache'), worker),
+        compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), undefined, targets.atMost(10, '≤ 10 ms')),
+        compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), worker),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), worker),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker importing zod', value: med('workerZod') }),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker + module hooks thread', value: med('workerHooks') }),
+      ];
+      return {
+        rows,
+        notes: [`start: median of ${rounds} interleaved rounds after one warm-up round; ready = runtime.load() resolved (imported, constructed, meta verified, validate and configure answered).`],
+      };
+    } finally {
+      await Promise.all([plain.close(), spare.close(), npm?.close()]);
+    }
+  },
+};
+
+export default scenario;
