@@ -9,4 +9,4 @@ export { connect } from './connect.js';
 export { permissions, type PermissionDescriptor, type PermissionStatus, type PermissionName, type GrantedPermissions, type GrantedPermission } from './permissions.js';
 export * from './types.js';
 export * from './errors.js';
-export { z } from 'zod';
+export { z } from './zod.js';

@@ -20,9 +20,8 @@
  * so nothing depends on Comlink's global transfer handlers.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { z } from 'zod';
 import type { SerializedError } from '../sdk/internal/serialize-error.js';
-import { PERMISSION_NAMES, type DenialReport } from './sandbox-data.js';
+import type { DenialReport } from './sandbox-data.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -121,13 +120,6 @@ export interface HostEndpoint {
 
 export const HOST_ENDPOINT_METHODS = ['call', 'subscribe', 'unsubscribe', 'denied'] as const;
 
-/** A denial report as the host accepts it from a plugin. */
-export const denialReportSchema = z.object({
-  permission: z.enum(PERMISSION_NAMES),
-  access: z.string().max(100),
-  resource: z.string().max(4096),
-}).strict();
-
 /** Slots of the heartbeat buffer. */
 export const HEARTBEAT_SLOTS = { beat: 0, externalMb: 1 } as const;
 export const HEARTBEAT_BYTES = 8;
@@ -147,12 +139,6 @@ export type ChildProcessMessage =
   | { t: 'beat'; m: number }
   | { t: 'msg'; c: ChannelName; d: unknown };
 
-export const childProcessMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('booted'), protocol: z.number() }),
-  z.object({ t: z.literal('beat'), m: z.number().nonnegative() }),
-  z.object({ t: z.literal('msg'), c: z.enum(CHANNELS), d: z.unknown() }),
-]);
-
 /** Host → worker on `events`: names and payloads interleaved, to keep one array per batch. */
 export interface EventBatch {
   /** Sequence number, echoed by the ack. */
@@ -165,31 +151,3 @@ export interface EventBatch {
 
 /** Worker → host on `events`: the sequence number of a batch fully dispatched. */
 export type EventAck = number;
-
-/**
- * A Comlink request arriving from a plugin on the `api` port. Only APPLY on one of
- * the listed methods with raw (non-proxy) arguments gets through: GET/SET/CONSTRUCT
- * would let a plugin walk or modify the host's objects (`__proto__`, `constructor`),
- * and a HANDLER argument would smuggle a proxy to a plugin port into the host.
- */
-export const apiRequestSchema = z.object({
-  id: z.string().min(1).max(200),
-  type: z.literal('APPLY'),
-  path: z.tuple([z.enum(HOST_ENDPOINT_METHODS)]),
-  argumentList: z.array(z.object({ type: z.literal('RAW'), value: z.unknown() })).max(3),
-});
-
-/** A Comlink reply arriving from a plugin on the `control` port. */
-export const controlReplySchema = z.object({
-  id: z.string().min(1).max(200),
-  type: z.enum(['RAW', 'HANDLER']),
-  name: z.literal('throw').optional(),
-  value: z.unknown(),
-}).refine((m) => m.type === 'RAW' || m.name === 'throw', { message: 'only raw values and thrown errors may be returned' });
-
-export const resultSchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.unknown() }),
-]);
-
-export const eventAckSchema = z.number().int().nonnegative();

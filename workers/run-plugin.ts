@@ -8,6 +8,9 @@
  *   control ◀── Comlink(PluginControl) ─ host      (plugin-control.ts)
  */
 import type { MessagePort } from 'node:worker_threads';
+// Loaded at boot, not when the plugin imports `paddock/sdk`: a warm spare has it ready,
+// and the plugin's import of it is a cache hit (the loader maps it to this very file).
+import '../sdk/index.js';
 import { expose, wrap } from 'comlink';
 import { reportPluginError } from '../sdk/client.js';
 import { EventStream } from '../sdk/internal/event-stream.js';

@@ -14,7 +14,6 @@
  * The host settles a task once it has its result and all the messages it announced,
  * so every progress report reaches the caller before the result.
  */
-import { z } from 'zod';
 import type { SerializedError } from '../sdk/internal/serialize-error.js';
 import type { PluginBoot } from './protocol.js';
 
@@ -55,17 +54,3 @@ export type TaskMessage =
 
 export const PROGRESS_MESSAGE_MAX = 1_000;
 export const OUTPUT_LINE_MAX = 8_192;
-
-/** Messages from a pool thread are checked: the thread runs plugin code. */
-export const taskMessageSchema = z.discriminatedUnion('t', [
-  z.object({ paddockTask: z.number().int().nonnegative(), t: z.literal('progress'), v: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_MAX).optional() }).strict(),
-  z.object({ paddockTask: z.number().int().nonnegative(), t: z.literal('output'), s: z.enum(['stdout', 'stderr']), l: z.string().max(OUTPUT_LINE_MAX + 100) }).strict(),
-]);
-
-export const taskResponseSchema = z.object({
-  result: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown() }),
-    z.object({ ok: z.literal(false), error: z.unknown() }),
-  ]),
-  posted: z.number().int().nonnegative(),
-});

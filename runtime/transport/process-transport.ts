@@ -25,13 +25,11 @@ import {
   CHANNELS,
   HEARTBEAT_SLOTS,
   PROTOCOL_VERSION,
-  apiRequestSchema,
-  childProcessMessageSchema,
-  controlReplySchema,
   type ChannelName,
   type HostProcessMessage,
   type PluginControl,
 } from '../../workers/protocol.js';
+import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
 import type { PermissionGrant, SandboxExtras } from '../../workers/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';

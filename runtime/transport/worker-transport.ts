@@ -15,12 +15,11 @@ import {
   HEARTBEAT_BYTES,
   HEARTBEAT_SLOTS,
   PROTOCOL_VERSION,
-  apiRequestSchema,
-  controlReplySchema,
   type InitMessage,
   type PluginControl,
   type WorkerMessage,
 } from '../../workers/protocol.js';
+import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 

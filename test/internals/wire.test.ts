@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findUncloneable } from '../../sdk/internal/cloneable.js';
 import { LogStore } from '../../runtime/logging/log-store.js';
-import { apiRequestSchema } from '../../workers/protocol.js';
+import { apiRequestSchema } from '../../runtime/transport/wire-schemas.js';
 
 test('findUncloneable names the first value that would not survive a copy', () => {
   assert.equal(findUncloneable({ a: [1, 'x', null, new Date(), new Map([[1, { b: 2 }]]), new Uint8Array(2)] }), undefined);
