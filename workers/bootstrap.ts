@@ -11,6 +11,7 @@
 import { parentPort } from 'node:worker_threads';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
+import { wrapWebGlobals } from './gates/web-globals.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
 import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from './protocol.js';
 
@@ -19,6 +20,8 @@ const port = parentPort;
 
 const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
+// Costly on Node ≥ 22 (it loads undici): done at boot, so a warm spare has it ready.
+wrapWebGlobals();
 
 // Captured now: plugin code may replace the globals later.
 const AtomicsAdd = Atomics.add;

@@ -13,6 +13,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import tty from 'node:tty';
 import { Patcher, type GateContext, type Teardown } from './context.js';
+import { useUrlCheck } from './web-globals.js';
 import {
   ArrayIsArray,
   ObjectGetOwnPropertyNames,
@@ -259,27 +260,10 @@ export function gateNet(ctx: GateContext): Teardown {
     if (defaultPort === undefined) return;
     policy.net(url.hostname, url.port === '' ? defaultPort : +url.port);
   };
-  const globals = globalThis as unknown as Record<string, unknown>;
-  if (typeof globals.fetch === 'function') {
-    const fetch = globals.fetch as AnyFunction;
-    patch.set(globalThis, 'fetch', function (this: unknown, ...args: unknown[]) {
-      try {
-        checkUrl(args[0]);
-      } catch (error) {
-        return PromiseReject(error);
-      }
-      return ReflectApply(fetch, this, args);
-    });
-  }
-  for (const key of ['WebSocket', 'EventSource']) {
-    const original = globals[key];
-    if (typeof original !== 'function') continue;
-    patch.set(globalThis, key, new SafeProxy(original, {
-      construct(cls, args, newTarget) {
-        checkUrl(args[0]);
-        return ReflectConstruct(cls, args, newTarget);
-      },
-    }));
-  }
-  return patch.teardown();
+  const stopChecking = useUrlCheck(checkUrl);
+  const teardown = patch.teardown();
+  return () => {
+    stopChecking();
+    teardown();
+  };
 }
