@@ -10,8 +10,7 @@
  *   npm run bench -- --out /tmp/bench  write the results somewhere else
  *   npm run bench -- --render bench/results/latest.json   print and re-render a stored run
  *
- * Exits 1 when a scenario failed or produced no numbers. A Paddock value whose feature
- * is not in this build is reported as "n/a: feature not present", not as a failure.
+ * Exits 1 when a scenario failed or produced no numbers.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +65,7 @@ interface BenchRun {
 function report(run: BenchRun, base: string): void {
   const header = `Paddock benchmarks${run.quick ? ' (--quick)' : ''}, ${run.date}\n${describeMachine(run.machine)}`;
   const notes = run.scenarios.flatMap((r) => [
-    ...(r.status === 'failed' || r.status === 'skipped' || r.status === 'partial' ? [`${r.number}: ${r.status}: ${r.reason ?? ''}`] : []),
+    ...(r.status === 'failed' ? [`${r.number}: ${r.status}: ${r.reason ?? ''}`] : []),
     ...r.notes.map((n) => `${r.number}: ${n}`),
   ]);
   console.log(`\n${header}\n\n${textTable(run.scenarios)}\n\n${notes.join('\n')}\n`);

@@ -21,12 +21,11 @@ import type { PluginRuntime } from '../runtime/index.js';
 import { DEFAULT_LIMITS } from '../runtime/options.js';
 import { spawnPluginWorker, whenBooted } from '../runtime/transport/worker-transport.js';
 import type { Preload } from './baselines/preload.js';
-import { hasPackageLoading } from './lib/features.js';
 import { packFolder, startMiniRegistry } from './lib/mini-registry.js';
 import { benchRuntime } from './lib/paddock.js';
 import { interleave, summarise } from './lib/stats.js';
 import { benchFile, fixturePath, nextMessage, spawnNode } from './lib/threads.js';
-import { compare, featureMissing, targets, type BenchContext, type RuntimeOptionsWithPackages, type Row, type Scenario } from './lib/types.js';
+import { compare, targets, type BenchContext, type Row, type Scenario } from './lib/types.js';
 
 const NPM_SPECIFIER = 'npm:@bench/npm-plugin@1.0.0';
 
@@ -75,7 +74,7 @@ async function cachedNpmRuntime(ctx: BenchContext): Promise<PluginRuntime> {
   const registry = await startMiniRegistry([packed]);
   const packages = { registry: registry.url, cacheDir: join(ctx.tempDir, 'npm-cache'), lockfile: join(ctx.tempDir, 'paddock.lock') };
   try {
-    const filler = benchRuntime(ctx, { packages } as RuntimeOptionsWithPackages);
+    const filler = benchRuntime(ctx, { packages });
     try {
       await filler.load({ url: NPM_SPECIFIER, id: 'fill-cache' });
     } finally {
@@ -84,7 +83,7 @@ async function cachedNpmRuntime(ctx: BenchContext): Promise<PluginRuntime> {
   } finally {
     await registry.close();
   }
-  return benchRuntime(ctx, { packages: { ...packages, frozen: true } } as RuntimeOptionsWithPackages);
+  return benchRuntime(ctx, { packages: { ...packages, frozen: true } });
 }
 
 const scenario: Scenario = {
@@ -96,13 +95,10 @@ const scenario: Scenario = {
     const rounds = ctx.quick ? 3 : 15;
     const plain = benchRuntime(ctx);
     const spare = benchRuntime(ctx, { spareWorkers: 1 });
-    const npmPresent = await hasPackageLoading();
     let npm: PluginRuntime | undefined;
     try {
-      if (npmPresent) {
-        ctx.progress('filling the package cache from a loopback registry');
-        npm = await cachedNpmRuntime(ctx);
-      }
+      ctx.progress('filling the package cache from a loopback registry');
+      npm = await cachedNpmRuntime(ctx);
       const cached = npm;
       const variants: Record<string, () => Promise<number>> = {
         js: () => timeLoad(plain, './small-plugin.mjs'),
@@ -113,7 +109,7 @@ const scenario: Scenario = {
         workerZod: () => bareWorker('zod'),
         workerHooks: () => bareWorker('hooks'),
         process: childProcess,
-        ...(cached ? { npm: () => timeLoad(cached, NPM_SPECIFIER) } : {}),
+        npm: () => timeLoad(cached, NPM_SPECIFIER),
       };
       ctx.progress('warm-up round');
       await interleave(1, variants);
@@ -126,7 +122,7 @@ const scenario: Scenario = {
         compare('file: JS plugin, median', 'ms', 'lower', med('js'), worker, targets.ratioAtMost(1.5, '≤ 1.5× bare Worker')),
         compare('file: JS plugin, median', 'ms', 'lower', med('js'), child),
         compare('file: TS plugin, median', 'ms', 'lower', med('ts'), worker),
-        compare('cached npm: plugin, median', 'ms', 'lower', cached ? med('npm') : featureMissing('npm: loading with a cache'), worker),
+        compare('cached npm: plugin, median', 'ms', 'lower', med('npm'), worker),
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), undefined, targets.atMost(10, '≤ 10 ms')),
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), worker),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), worker),

@@ -7,19 +7,13 @@
  *
  * Both pools get the same size (the machine's cores, at most 4) and the same window of
  * tasks in flight; throughput = tasks / elapsed, median of interleaved rounds.
- *
- * The pool API used here is the one specified for it (a pool per plugin, sized in
- * the entry, tasks run by name); lib/features.ts detects it, and without it the
- * Paddock value is "n/a: feature not present" while piscina is still measured.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { PluginRuntime } from '../runtime/index.js';
-import { hasTaskPool } from './lib/features.js';
 import { benchRuntime } from './lib/paddock.js';
 import { interleave, median } from './lib/stats.js';
 import { benchFile } from './lib/threads.js';
-import { compare, featureMissing, targets, type Scenario } from './lib/types.js';
+import { compare, targets, type Scenario } from './lib/types.js';
 
 type RunTask = (task: { n: number }) => Promise<unknown>;
 
@@ -38,10 +32,6 @@ async function throughput(run: RunTask, total: number, window: number, n: number
   return total / ((performance.now() - start) / 1000);
 }
 
-interface TaskRuntime extends PluginRuntime {
-  runTask(pluginId: string, task: string, params: unknown): Promise<unknown>;
-}
-
 const scenario: Scenario = {
   number: 5,
   id: 'task-pool',
@@ -54,26 +44,25 @@ const scenario: Scenario = {
     const window = threads * 8;
     const n = 20_000;
     const piscina = new Piscina({ filename: benchFile('baselines/spin-task.js').href, minThreads: threads, maxThreads: threads });
-    const pooled = hasTaskPool();
-    const runtime = pooled ? benchRuntime(ctx) as TaskRuntime : undefined;
+    const runtime = benchRuntime(ctx);
     try {
-      const runners: Record<string, RunTask> = { piscina: (task) => piscina.run(task) };
-      if (runtime) {
-        await runtime.load({ url: './task-plugin.mjs', id: 'tasks', pool: { size: threads } } as Parameters<PluginRuntime['load']>[0]);
-        runners.paddock = (task) => runtime.runTask('tasks', 'spin', task);
-      }
+      await runtime.load({ url: './task-plugin.mjs', id: 'tasks', pool: { size: threads } });
+      const runners: Record<string, RunTask> = {
+        piscina: (task) => piscina.run(task),
+        paddock: (task) => runtime.runTask('tasks', 'spin', task),
+      };
       const variants = (count: number) => Object.fromEntries(Object.entries(runners).map(([name, run]) => [name, () => throughput(run, count, window, n)]));
       ctx.progress(`warm-up, then ${rounds} rounds × ${total} tasks (${Object.keys(runners).join(', ')})`);
       await interleave(1, variants(200));
       const measured = await interleave(rounds, variants(total));
-      const paddock = runtime ? median(measured.paddock!) : featureMissing('task pool per plugin');
+      const paddock = median(measured.paddock!);
       return {
         rows: [compare('tasks/s, same task', 'tasks/s', 'higher', paddock, { label: 'bare piscina', value: median(measured.piscina!) }, targets.ratioAtLeast(0.9, '≥ 0.9× bare piscina'))],
         notes: [`task pool: ${total} tasks of spin(${n}) per round, ${window} in flight, pools of ${threads} threads, median of ${rounds} interleaved rounds.`],
       };
     } finally {
       await piscina.destroy();
-      await runtime?.close();
+      await runtime.close();
     }
   },
 };

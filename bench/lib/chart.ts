@@ -3,12 +3,11 @@
  * each baseline's below it, scaled within the panel. Hand-written SVG, no browser needed.
  */
 import { formatValue } from './format.js';
-import { isNotAvailable, type ScenarioResult, type Unit } from './types.js';
+import type { ScenarioResult, Unit } from './types.js';
 
 interface Bar {
   label: string;
-  value: number | undefined;
-  note?: string;
+  value: number;
   paddock: boolean;
 }
 
@@ -43,9 +42,7 @@ function panels(results: readonly ScenarioResult[]): Panel[] {
         current = {
           title: `${result.number} · ${result.title}: ${row.measure} (${row.unit}, ${better})`,
           unit: row.unit,
-          bars: [isNotAvailable(row.paddock)
-            ? { label: 'Paddock', value: undefined, note: row.paddock.na, paddock: true }
-            : { label: 'Paddock', value: row.paddock, paddock: true }],
+          bars: [{ label: 'Paddock', value: row.paddock, paddock: true }],
         };
         out.push(current);
       }
@@ -62,16 +59,12 @@ export function svgChart(results: readonly ScenarioResult[], subtitle: string): 
   for (const panel of list) {
     parts.push(`<text x="10" y="${y + 14}" class="title">${escapeXml(panel.title)}</text>`);
     y += TITLE_HEIGHT + 4;
-    const max = Math.max(...panel.bars.map((b) => b.value ?? 0), Number.MIN_VALUE);
+    const max = Math.max(...panel.bars.map((b) => b.value), Number.MIN_VALUE);
     for (const bar of panel.bars) {
       parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 12}" class="label" text-anchor="end">${escapeXml(bar.label)}</text>`);
-      if (bar.value === undefined) {
-        parts.push(`<text x="${LABEL_WIDTH}" y="${y + 12}" class="na">${escapeXml(bar.note ?? 'n/a')}</text>`);
-      } else {
-        const width = Math.max(1, Math.round((bar.value / max) * BAR_AREA));
-        parts.push(`<rect x="${LABEL_WIDTH}" y="${y}" width="${width}" height="${BAR_HEIGHT}" class="${bar.paddock ? 'paddock' : 'baseline'}"/>`);
-        parts.push(`<text x="${LABEL_WIDTH + width + 6}" y="${y + 12}" class="value">${escapeXml(formatValue(bar.value, panel.unit))}</text>`);
-      }
+      const width = Math.max(1, Math.round((bar.value / max) * BAR_AREA));
+      parts.push(`<rect x="${LABEL_WIDTH}" y="${y}" width="${width}" height="${BAR_HEIGHT}" class="${bar.paddock ? 'paddock' : 'baseline'}"/>`);
+      parts.push(`<text x="${LABEL_WIDTH + width + 6}" y="${y + 12}" class="value">${escapeXml(formatValue(bar.value, panel.unit))}</text>`);
       y += BAR_HEIGHT + BAR_GAP;
     }
     y += PANEL_GAP;
@@ -79,7 +72,7 @@ export function svgChart(results: readonly ScenarioResult[], subtitle: string): 
   const height = y + 10;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif">`,
-    '<style>.title{font-size:13px;font-weight:bold;fill:#222}.label{font-size:12px;fill:#333}.value{font-size:11px;fill:#333}.na{font-size:11px;fill:#999;font-style:italic}.paddock{fill:#1b7f79}.baseline{fill:#a7a9ac}</style>',
+    '<style>.title{font-size:13px;font-weight:bold;fill:#222}.label{font-size:12px;fill:#333}.value{font-size:11px;fill:#333}.paddock{fill:#1b7f79}.baseline{fill:#a7a9ac}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     '<text x="10" y="22" font-size="16" font-weight="bold" fill="#111">Paddock benchmarks (npm run bench)</text>',
     `<text x="10" y="40" font-size="11" fill="#555">${escapeXml(subtitle)}</text>`,

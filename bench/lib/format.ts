@@ -1,5 +1,5 @@
 /** Numbers, ratios and the results table as text (stdout) and Markdown (README). */
-import { isNotAvailable, type Row, type ScenarioResult, type Unit } from './types.js';
+import type { Row, ScenarioResult, Unit } from './types.js';
 
 export function formatValue(value: number, unit: Unit): string {
   if (!Number.isFinite(value)) return String(value);
@@ -57,7 +57,7 @@ export function tableCells(results: readonly ScenarioResult[]): string[][] {
       const key = `${row.measure}|${JSON.stringify(row.paddock)}`;
       const first = key !== previous;
       previous = key;
-      const paddock = isNotAvailable(row.paddock) ? row.paddock.na : formatValue(row.paddock, row.unit);
+      const paddock = formatValue(row.paddock, row.unit);
       out.push([
         i === 0 ? String(result.number) : '',
         i === 0 ? result.title : '',

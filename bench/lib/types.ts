@@ -9,15 +9,10 @@ export type Unit = 'ns' | 'µs' | 'ms' | 'MB' | 'events/s' | 'deliveries/s' | 't
 /** Whether a smaller or a larger value is the better one (decides how a ratio reads). */
 export type Better = 'lower' | 'higher';
 
-/** A value Paddock could not produce because the feature is not in this build. */
-export interface NotAvailable {
-  na: string;
-}
-
 export interface Target {
   /** The design target as the table prints it, e.g. "≤ 1.1× bare Comlink". */
   text: string;
-  /** Whether the measured value meets it; undefined when Paddock has no value. */
+  /** Whether the measured value meets it. */
   pass?: boolean;
 }
 
@@ -26,14 +21,14 @@ export interface Row {
   measure: string;
   unit: Unit;
   better: Better;
-  paddock: number | NotAvailable;
+  paddock: number;
   baseline?: { label: string; value: number };
   /** paddock / baseline. */
   ratio?: number;
   target?: Target;
 }
 
-export type ScenarioStatus = 'ok' | 'partial' | 'skipped' | 'failed';
+export type ScenarioStatus = 'ok' | 'failed';
 
 export interface ScenarioResult {
   number: number;
@@ -73,10 +68,6 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<ScenarioOutput>;
 }
 
-export function isNotAvailable(value: number | NotAvailable): value is NotAvailable {
-  return typeof value === 'object';
-}
-
 /**
  * A row comparing `paddock` with `baseline`; the ratio is computed, the target
  * evaluated by `check(paddock, ratio)`.
@@ -85,16 +76,16 @@ export function compare(
   measure: string,
   unit: Unit,
   better: Better,
-  paddock: number | NotAvailable,
+  paddock: number,
   baseline?: { label: string; value: number },
   target?: { text: string; check: (value: number, ratio: number | undefined) => boolean },
 ): Row {
   const row: Row = { measure, unit, better, paddock };
   if (baseline) row.baseline = baseline;
-  if (!isNotAvailable(paddock) && baseline && baseline.value > 0) row.ratio = paddock / baseline.value;
+  if (baseline && baseline.value > 0) row.ratio = paddock / baseline.value;
   if (target) {
     row.target = { text: target.text };
-    if (!isNotAvailable(paddock)) row.target.pass = target.check(paddock, row.ratio);
+    row.target.pass = target.check(paddock, row.ratio);
   }
   return row;
 }
@@ -106,17 +97,4 @@ export const targets = {
   atMost: (max: number, text: string) => ({ text, check: (value: number) => value <= max }),
   atLeast: (min: number, text: string) => ({ text, check: (value: number) => value >= min }),
   holds: (pass: boolean, text: string) => ({ text, check: () => pass }),
-};
-
-/** The reason printed for a Paddock value whose feature is not in this build. */
-export function featureMissing(feature: string): NotAvailable {
-  return { na: `n/a: feature not present (${feature})` };
-}
-
-/**
- * Runtime options with the `packages` option of npm:/jsr: loading, which this build
- * may not have (see lib/features.ts); a build without it rejects the option.
- */
-export type RuntimeOptionsWithPackages = import('../../runtime/index.js').RuntimeOptions & {
-  packages?: { registry?: string; cacheDir?: string; lockfile?: string | false; frozen?: boolean };
 };
