@@ -24,6 +24,8 @@ await runtime.loadConfig({
 }, { baseDir: fileURLToPath(new URL('../../../examples/embedding/', import.meta.url)) });
 
 runtime.emit('user_joined', { name: 'Ada' });
+// Events and calls travel on separate channels: wait until the plugin has handled the event.
+await runtime.drain();
 console.log(await runtime.invoke('greeter-plugin', 'greet', { name: 'Grace' }));
 await runtime.reconfigure('greeter-plugin', { greeting: 'Welcome' });
 console.log(await runtime.invoke('greeter-plugin', 'greet', { name: 'Linus' }));
