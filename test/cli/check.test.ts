@@ -8,17 +8,41 @@ test('paddock check prints meta, actions, scopes and events of a good plugin and
   const { code } = await run.exited;
   assert.equal(code, 0, run.stderr());
   assert.equal(run.stdout(), [
-    'plugin      examples/plugins/status-alerter.js',
-    'id          status-alerter',
-    'result      ok: loaded, verified, validated, configured and stopped cleanly',
-    'meta        status-alerter 1.0.0, host API ^1.0.0 (this host offers 1.0.0)',
-    'repository  https://example.invalid/paddock/examples/plugins/status-alerter',
-    'actions     (none)',
-    'scopes      log, read, publish, lifecycle, control',
-    'listens to  process_status_changed',
-    'logged      (nothing)',
+    'plugin       examples/plugins/status-alerter.js',
+    'id           status-alerter',
+    'result       ok: loaded, verified, validated, configured and stopped cleanly',
+    'meta         status-alerter 1.0.0, host API ^1.0.0 (this host offers 1.0.0)',
+    'repository   https://example.invalid/paddock/examples/plugins/status-alerter',
+    'actions      (none)',
+    'scopes       log, read, publish, lifecycle, control',
+    'listens to   process_status_changed',
+    'permissions  worker isolation',
+    '             read    nothing, besides its code folder and its data folder',
+    '             write   nothing, besides its data folder',
+    '             net     nothing',
+    '             env     nothing',
+    '             run     nothing',
+    '             ffi     nothing',
+    '             sys     nothing',
+    '             import  nothing, besides its code folder',
+    'logged       (nothing)',
     '',
   ].join('\n'));
+});
+
+test('paddock check prints the permissions a plugin would get, and refuses malformed ones with their path', async () => {
+  const run = runNode(cliPath, ['check', 'examples/plugins/status-alerter.js', '--isolation', 'process',
+    '--permissions', '{"env": ["HOME"], "net": ["127.0.0.1:8080"], "read": ["./docs"]}', '--json']);
+  assert.equal((await run.exited).code, 0, run.stderr());
+  const report = JSON.parse(run.stdout()) as { isolation: string; permissions: Record<string, unknown> };
+  assert.equal(report.isolation, 'process');
+  assert.deepEqual(report.permissions.env, ['HOME']);
+  assert.deepEqual(report.permissions.net, ['127.0.0.1:8080']);
+  assert.match(String((report.permissions.read as string[])[0]), /\/docs$/);
+  assert.deepEqual(report.permissions.write, []);
+  const bad = runNode(cliPath, ['check', 'examples/plugins/status-alerter.js', '--permissions', '{"rea": true}']);
+  assert.equal((await bad.exited).code, 3);
+  assert.match(bad.stderr(), /permissions: unknown key "rea"/);
 });
 
 test('paddock check --json lists actions with their params', async () => {
@@ -43,7 +67,7 @@ test('paddock check: a plugin that fails verification exits 1 with a one-line re
   const run = runNode(cliPath, ['check', './old-api.js'], folder.dir);
   assert.equal((await run.exited).code, 1);
   assert.equal(run.stderr(), 'paddock check: plugin "old-api" requires host API "^0.9.0" but this host provides 1.0.0\n');
-  assert.match(run.stdout(), /^result {6}FAILED: plugin "old-api" requires host API "\^0\.9\.0" but this host provides 1\.0\.0$/m);
+  assert.match(run.stdout(), /^result {7}FAILED: plugin "old-api" requires host API "\^0\.9\.0" but this host provides 1\.0\.0$/m);
 });
 
 test('paddock check: options the plugin refuses in validate() fail the check', async () => {

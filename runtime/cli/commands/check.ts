@@ -11,21 +11,26 @@ import { ConfigError } from '../../../sdk/errors.js';
 import { ProcessHost } from '../../../examples/process-host/host.js';
 import { createHostLogger } from '../../../examples/process-host/logger.js';
 import { oneLine } from '../../../examples/process-host/run.js';
+import { formatPermissions } from '../../permissions/format.js';
 import type { PluginInfo } from '../../supervisor/plugin-controller.js';
 import { parseCommandArgs } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
-const usage = `Usage: paddock check <url> [--options <json>] [--scope <name>]... [--json]
+const usage = `Usage: paddock check <url> [--options <json>] [--scope <name>]... [--permissions <json>]
+                     [--isolation worker|process] [--json]
 
 Load a plugin (a path, a file: URL, npm: or jsr:) in a sandboxed worker against the
 process host API, verify it (meta, host API version, validate(), configure()), stop
-it (cleanup() runs) and print its meta, actions, tasks, scopes, events and any error.
+it (cleanup() runs) and print its meta, actions, tasks, scopes, events, the
+permissions it gets, and any error.
 
 Options:
-  --options <json>  the plugin's options, e.g. '{"threshold": 80}'
-  --scope <name>    a scope to grant besides the defaults (repeatable): control, terminate, ipc
-  --json            print the report as JSON
+  --options <json>      the plugin's options, e.g. '{"threshold": 80}'
+  --scope <name>        a scope to grant besides the defaults (repeatable): control, terminate, ipc
+  --permissions <json>  the permissions its entry asks for, e.g. '{"read": ["./data"], "net": ["api.example.com:443"]}'
+  --isolation <tier>    worker (default) or process
+  --json                print the report as JSON
 
 Exit codes: 0 the plugin passed; 1 it failed (the reason is one line on stderr);
 2 bad usage; 3 bad options or scopes.
@@ -33,6 +38,7 @@ Exit codes: 0 the plugin passed; 1 it failed (the reason is one line on stderr);
 Examples:
   paddock check examples/plugins/status-alerter.js --scope control
   paddock check ./my-plugin.ts --options '{"threshold": 80}'
+  paddock check ./my-plugin.ts --permissions '{"env": ["HOME"], "net": ["127.0.0.1:8080"]}'
 `;
 
 export interface CheckReport {
@@ -47,22 +53,34 @@ export interface CheckReport {
   collector?: PluginInfo['collector'];
   scopes: string[];
   subscriptions: string[];
+  /** What the plugin gets: its entry's permissions within the host's ceiling. */
+  permissions?: PluginInfo['permissions'];
+  isolation?: PluginInfo['isolation'];
   logged: Array<{ severity: string; message: string }>;
 }
 
-function parseOptions(text: string | undefined): Record<string, unknown> | undefined {
+function parseObject(flag: string, text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--options is not JSON: ${(error as Error).message}`, EXIT.usage);
+    throw new CliError(`${flag} is not JSON: ${(error as Error).message}`, EXIT.usage);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('--options must be a JSON object', EXIT.usage);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`${flag} must be a JSON object`, EXIT.usage);
   return value as Record<string, unknown>;
 }
 
-export async function checkPlugin(url: string, options: Record<string, unknown> | undefined, scopes: string[]): Promise<CheckReport> {
+export interface CheckRequest {
+  options?: Record<string, unknown> | undefined;
+  scopes: string[];
+  /** The entry's permissions, unchecked: the runtime validates them like a config's. */
+  permissions?: Record<string, unknown> | undefined;
+  isolation?: string | undefined;
+}
+
+export async function checkPlugin(url: string, request: CheckRequest): Promise<CheckReport> {
+  const { options, scopes, permissions, isolation } = request;
   const dataDir = mkdtempSync(join(tmpdir(), 'paddock-check-'));
   const host = new ProcessHost({ plugins: [], processes: [] }, process.cwd(), {
     logger: createHostLogger({ level: 'silent' }),
@@ -73,7 +91,13 @@ export async function checkPlugin(url: string, options: Record<string, unknown> 
   let error: Error | undefined;
   let info: PluginInfo | undefined;
   try {
-    info = await host.runtime.load({ url, ...(options ? { options } : {}), ...(scopes.length ? { scopes } : {}) });
+    info = await host.runtime.load({
+      url,
+      ...(options ? { options } : {}),
+      ...(scopes.length ? { scopes } : {}),
+      ...(permissions ? { permissions: permissions as never } : {}),
+      ...(isolation ? { isolation: isolation as never } : {}),
+    });
   } catch (caught) {
     error = caught as Error;
     info = host.runtime.list()[0];
@@ -97,6 +121,10 @@ export async function checkPlugin(url: string, options: Record<string, unknown> 
   if (info) report.id = info.id;
   if (info?.meta) report.meta = info.meta;
   if (info?.collector) report.collector = info.collector;
+  if (info) {
+    report.permissions = info.permissions;
+    report.isolation = info.isolation;
+  }
   if (error) {
     const code = (error as { code?: unknown }).code;
     report.error = { message: oneLine(error), ...(typeof code === 'string' ? { code } : {}) };
@@ -130,7 +158,9 @@ export function formatReport(report: CheckReport): string {
       : []),
     ['scopes', [report.scopes.join(', ') || '(none)']],
     ['listens to', [report.subscriptions.join(', ') || '(no events)']],
-    // Permissions (read, write, net, env, run, …) get their section here once entries carry them.
+    ...(report.permissions
+      ? [['permissions', [`${report.isolation ?? 'worker'} isolation`, ...formatPermissions(report.permissions).split('\n')]]] as Array<[string, string[]]>
+      : []),
     ['logged', report.logged.length ? report.logged.slice(0, 20).map((l) => `${l.severity}: ${l.message}`) : ['(nothing)']],
   ];
   const width = Math.max(...sections.map(([label]) => label.length));
@@ -148,10 +178,17 @@ export const checkCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       options: { type: 'string' },
       scope: { type: 'string', multiple: true, default: [] },
+      permissions: { type: 'string' },
+      isolation: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     if (positionals.length !== 1) throw new CliError('expected one plugin url (see --help)', EXIT.usage);
-    const report = await checkPlugin(positionals[0]!, parseOptions(values.options as string | undefined), values.scope as string[]);
+    const report = await checkPlugin(positionals[0]!, {
+      options: parseObject('--options', values.options as string | undefined),
+      scopes: values.scope as string[],
+      permissions: parseObject('--permissions', values.permissions as string | undefined),
+      isolation: values.isolation as string | undefined,
+    });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     if (!report.ok) throw new CliError(report.error!.message, EXIT.failed);
     return EXIT.ok;
