@@ -111,8 +111,8 @@ test('paddock check lists a plugin\'s tasks and what it collects', async () => {
   });
   const [primes, monitor] = await Promise.all([check('examples/plugins/primes.ts'), check('examples/plugins/heap-monitor.ts')]);
   assert.equal(primes.code, 0, primes.stderr);
-  assert.match(primes.stdout, /^actions     isPrime\{ n \} - Whether a number is prime/m);
-  assert.match(primes.stdout, /^tasks       countPrimes\{ below \} - Count the primes below a number/m);
+  assert.match(primes.stdout, /^actions      isPrime\{ n \} - Whether a number is prime/m);
+  assert.match(primes.stdout, /^tasks        countPrimes\{ below \} - Count the primes below a number/m);
   assert.equal(monitor.code, 0, monitor.stderr);
-  assert.match(monitor.stdout, /^collects    monitor, every 10 s unless the entry sets collector\.interval$/m);
+  assert.match(monitor.stdout, /^collects     monitor, every 10 s unless the entry sets collector\.interval$/m);
 });
