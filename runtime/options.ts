@@ -14,7 +14,7 @@ import { formatIssues } from './config/format-issues.js';
 import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
 import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
 import { permissionsSchema } from './permissions/schema.js';
-import type { PermissionGrant } from '../workers/sandbox-data.js';
+import type { PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
 export interface ResolvedLimits {
   maxOldGenerationSizeMb: number | undefined;

@@ -48,7 +48,7 @@ import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
 import { ProcessTransport } from './transport/process-transport.js';
-import type { DenialReport, PermissionGrant } from '../workers/sandbox-data.js';
+import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
 export interface EventSource {
   /** Id of the plugin that published the event; absent when the host emitted it. */

@@ -9,9 +9,9 @@
  *   tokens on from its own `refreshApiToken` override.
  */
 import { paddockError, type PaddockError } from './errors.js';
-import { assertArgumentsCloneable } from './internal/cloneable.js';
+import { assertArgumentsCloneable } from './kernel/cloneable.js';
 import type { EventSink } from './internal/event-stream.js';
-import { deserializeError } from './internal/serialize-error.js';
+import { deserializeError } from './kernel/serialize-error.js';
 import { getWorkerLink, type WorkerLink } from './internal/worker-link.js';
 import {
   RESERVED_EVENT_PREFIX,

@@ -180,7 +180,7 @@ export const errorCodes = {
   PADDOCK_ERR_TASK_TIMEOUT: define(TimeoutError, (p: { plugin: string; task: string; ms: number }) =>
     `plugin ${quote(p.plugin)}: task ${quote(p.task)} did not finish within ${p.ms} ms and was cancelled`),
   PADDOCK_ERR_NOT_A_COLLECTOR: define(PluginStateError, (p: { plugin: string }) =>
-    `plugin ${quote(p.plugin)} is not a collector (extend InfoPlugin or MonitorPlugin from paddock/sdk)`),
+    `plugin ${quote(p.plugin)} is not a collector (extend InfoPlugin or MonitorPlugin from paddock-runtime/sdk)`),
   PADDOCK_ERR_COLLECT_TIMEOUT: define(TimeoutError, (p: { plugin: string; ms: number }) =>
     `plugin ${quote(p.plugin)}: collect() did not finish within ${p.ms} ms; the collection was abandoned`),
   PADDOCK_ERR_COLLECT_NOT_JSON: define(PluginCodeError, (p: { plugin: string; path: string; kind: string }) =>

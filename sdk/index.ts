@@ -1,5 +1,5 @@
 /**
- * `paddock/sdk`: what plugin authors import. Nothing here reaches into the host.
+ * `paddock-runtime/sdk`: what plugin authors import. Nothing here reaches into the host.
  */
 export { PluginImplementation, defineAction, type Action, type ActionDefinition } from './plugin.js';
 export { defineTask, type Task, type TaskContext, type TaskDefinition } from './tasks.js';

@@ -1,7 +1,7 @@
 /**
  * A plugin's view of its own permissions, like `Deno.permissions`:
  *
- *   import { permissions } from 'paddock/sdk';
+ *   import { permissions } from 'paddock-runtime/sdk';
  *   const { state } = await permissions.query({ name: 'read', path: '/etc/hosts' });   // 'granted' | 'denied'
  *   permissions.querySync({ name: 'net', host: 'api.example.com:443' });
  *   permissions.granted();   // { read: [...], write: [...], …, codeDir, dataDir }

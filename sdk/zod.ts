@@ -1,6 +1,6 @@
 /**
  * `z` for plugin authors, loaded the first time a plugin touches it. zod costs a plugin
- * thread about 55 ms and 6 MB to load; most plugins import `paddock/sdk` but many never
+ * thread about 55 ms and 6 MB to load; most plugins import `paddock-runtime/sdk` but many never
  * validate anything, and an ESM re-export would make every one of them pay.
  *
  * The proxy forwards everything to zod's `z` (its CommonJS build, loaded synchronously);

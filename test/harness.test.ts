@@ -1,7 +1,7 @@
 import { isPaddockError } from '../runtime/index.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startPlugin } from 'paddock/sdk/testing';
+import { startPlugin } from 'paddock-runtime/sdk/testing';
 
 test('greets people who join', async () => {
   await using plugin = await startPlugin({

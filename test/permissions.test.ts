@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { formatPermissions, isPaddockError } from '../runtime/index.js';
-import { startPlugin } from '../sdk/testing.js';
+import { startPlugin } from '../runtime/testing/harness.js';
 import { fixture, repoRoot, tempDir, testRuntime, waitFor } from './helpers.js';
 
 const PROBE = './permissions-probe.mjs';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isPaddockError, type PaddockError } from '../runtime/index.js';
-import { startPlugin } from '../sdk/testing.js';
+import { startPlugin } from '../runtime/testing/harness.js';
 import { fixture, testRuntime, waitFor, type TestRuntime } from './helpers.js';
 
 let t: TestRuntime;

@@ -13,7 +13,7 @@ import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { wrapWebGlobals } from './gates/web-globals.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
-import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from './protocol.js';
+import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from '../sdk/kernel/protocol.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;

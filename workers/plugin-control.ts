@@ -5,13 +5,13 @@
  * with the original as `cause`, so the host can tell it from a runtime error.
  */
 import { paddockError, type PaddockError } from '../sdk/errors.js';
-import { assertCloneable } from '../sdk/internal/cloneable.js';
-import { serializeError } from '../sdk/internal/serialize-error.js';
+import { assertCloneable } from '../sdk/kernel/cloneable.js';
+import { serializeError } from '../sdk/kernel/serialize-error.js';
 import type { WorkerLink } from '../sdk/internal/worker-link.js';
 import type { Action, ActionDefinition } from '../sdk/plugin.js';
 import { describeSchema, formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
-import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from './protocol.js';
+import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from '../sdk/kernel/protocol.js';
 import { describeTasks, loadTaskTable, type TaskTable } from './task-definitions.js';
 
 const EXPORT_NAMES = ['PupPlugin', 'Plugin', 'default'] as const;

@@ -7,11 +7,11 @@
  *
  * When the host goes away (the IPC channel closes), the plugin process ends.
  */
-import { ChannelPort } from './channel-port.js';
+import { ChannelPort } from '../sdk/kernel/channel-port.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
-import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from './protocol.js';
+import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from '../sdk/kernel/protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/process-child.js must be started by Paddock with an IPC channel');
 const send = process.send.bind(process) as (message: ChildProcessMessage) => boolean;

@@ -8,21 +8,21 @@
  *   control ◀── Comlink(PluginControl) ─ host      (plugin-control.ts)
  */
 import type { MessagePort } from 'node:worker_threads';
-// Loaded at boot, not when the plugin imports `paddock/sdk`: a warm spare has it ready,
+// Loaded at boot, not when the plugin imports `paddock-runtime/sdk`: a warm spare has it ready,
 // and the plugin's import of it is a cache hit (the loader maps it to this very file).
 import '../sdk/index.js';
 import { expose, wrap } from 'comlink';
 import { reportPluginError } from '../sdk/client.js';
 import { EventStream } from '../sdk/internal/event-stream.js';
-import { portEndpoint } from '../sdk/internal/port-endpoint.js';
+import { portEndpoint } from '../sdk/kernel/port-endpoint.js';
 import { attachWorkerLink, type WorkerLink } from '../sdk/internal/worker-link.js';
 import type { PermissionDescriptor } from '../sdk/permissions.js';
 import type { LoaderConfig } from './loader/hooks.js';
 import type { InstalledLoader } from './loader/install.js';
 import { applyPackageImports } from './loader/package-imports.js';
 import { createPluginControl } from './plugin-control.js';
-import type { HostEndpoint, PluginBoot } from './protocol.js';
-import type { DenialReport } from './sandbox-data.js';
+import type { HostEndpoint, PluginBoot } from '../sdk/kernel/protocol.js';
+import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
 import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 
 /** Anything with MessagePort's on/off/postMessage/start (a MessagePort or a ChannelPort). */

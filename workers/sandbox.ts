@@ -7,12 +7,12 @@
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { installGates } from './gates/install.js';
-import { realPath } from './gates/paths.js';
-import { isPermissionGrant, type Policy } from './gates/policy.js';
+import { realPath } from '../sdk/kernel/paths.js';
+import { isPermissionGrant, type Policy } from '../sdk/kernel/policy.js';
 import type { InstalledLoader } from './loader/install.js';
 import type { LoaderConfig } from './loader/hooks.js';
-import type { PluginBoot } from './protocol.js';
-import { NO_PERMISSIONS, type DenialReport, type Grant, type PermissionGrant, type SandboxData, type SandboxExtras } from './sandbox-data.js';
+import type { PluginBoot } from '../sdk/kernel/protocol.js';
+import { NO_PERMISSIONS, type DenialReport, type Grant, type PermissionGrant, type SandboxData, type SandboxExtras } from '../sdk/kernel/sandbox-data.js';
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];

@@ -5,7 +5,7 @@
  * them for the host) and by the pool threads (to run them).
  */
 import type { Task, TaskDefinition } from '../sdk/tasks.js';
-import type { TaskInfo } from './protocol.js';
+import type { TaskInfo } from '../sdk/kernel/protocol.js';
 import { describeSchema } from './describe-schema.js';
 
 export interface TaskTable {

@@ -11,14 +11,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { paddockError, PaddockError } from '../sdk/errors.js';
-import { assertCloneable } from '../sdk/internal/cloneable.js';
-import { serializeError } from '../sdk/internal/serialize-error.js';
+import { assertCloneable } from '../sdk/kernel/cloneable.js';
+import { serializeError } from '../sdk/kernel/serialize-error.js';
 import type { TaskContext } from '../sdk/tasks.js';
 import { formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
-import type { PluginBoot } from './protocol.js';
-import type { DenialReport } from './sandbox-data.js';
+import type { PluginBoot } from '../sdk/kernel/protocol.js';
+import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
 import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { loadTaskTable, type TaskTable } from './task-definitions.js';
@@ -31,7 +31,7 @@ import {
   type TaskRequest,
   type TaskResponse,
   type TaskWorkerData,
-} from './task-protocol.js';
+} from '../sdk/kernel/task-protocol.js';
 
 const data = workerData as TaskWorkerData | undefined;
 if (data?.paddockTaskWorker !== 1 || !parentPort) throw new Error('workers/task-worker.js must run in a Paddock task pool thread');

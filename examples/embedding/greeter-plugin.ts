@@ -1,4 +1,4 @@
-import { PluginImplementation, defineAction, z, type PluginConfiguration } from 'paddock/sdk';
+import { PluginImplementation, defineAction, z, type PluginConfiguration } from 'paddock-runtime/sdk';
 
 interface Options {
   greeting: string;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PluginRuntime, defineMethod, z } from 'paddock';
+import { PluginRuntime, defineMethod, z } from 'paddock-runtime';
 
 const runtime = new PluginRuntime({
   apiVersion: '1.2.0',

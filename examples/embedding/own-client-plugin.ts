@@ -1,4 +1,4 @@
-import { PluginImplementation, PaddockClient, type PluginConfiguration } from 'paddock/sdk';
+import { PluginImplementation, PaddockClient, type PluginConfiguration } from 'paddock-runtime/sdk';
 
 export class PupPlugin extends PluginImplementation {
   override meta = { name: 'own-client', version: '1.0.0', api: '1', repository: 'https://example.com/own-client' };

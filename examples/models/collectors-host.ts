@@ -4,7 +4,7 @@
  * `npm run build && node dist/examples/models/collectors-host.js`.
  */
 import { fileURLToPath } from 'node:url';
-import { PluginRuntime } from 'paddock';
+import { PluginRuntime } from 'paddock-runtime';
 
 const runtime = new PluginRuntime({ logLevel: 'warn' });
 const firstInfo = new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
  * Run it with `npm run build && node dist/examples/models/tasks-host.js`.
  */
 import { fileURLToPath } from 'node:url';
-import { PluginRuntime, isPaddockError } from 'paddock';
+import { PluginRuntime, isPaddockError } from 'paddock-runtime';
 
 const runtime = new PluginRuntime({ logLevel: 'warn' });
 await runtime.load(

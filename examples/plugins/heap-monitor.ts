@@ -4,7 +4,7 @@
  * in use and how busy its event loop was since the last collection.
  */
 import { performance } from 'node:perf_hooks';
-import { MonitorPlugin } from 'paddock/sdk';
+import { MonitorPlugin } from 'paddock-runtime/sdk';
 
 export class PupPlugin extends MonitorPlugin {
   override meta = { name: 'heap-monitor', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/paddock/examples/plugins/heap-monitor' };

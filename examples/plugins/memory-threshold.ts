@@ -4,7 +4,7 @@
  * use and logs whether it is above `options.threshold` (percent). It logs when the
  * answer changes, not every second.
  */
-import { PluginImplementation, type PluginConfiguration } from 'paddock/sdk';
+import { PluginImplementation, type PluginConfiguration } from 'paddock-runtime/sdk';
 
 interface Options {
   /** Percent of system memory in use above which memory is "high". */

@@ -3,7 +3,7 @@
  * its events and actions while `countPrimes` runs in the plugin's task pool (piscina
  * threads with the same limits), reports its progress, and stops when cancelled.
  */
-import { PluginImplementation, defineAction, defineTask, z } from 'paddock/sdk';
+import { PluginImplementation, defineAction, defineTask, z } from 'paddock-runtime/sdk';
 
 export class PupPlugin extends PluginImplementation {
   override meta = { name: 'primes', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/paddock/examples/plugins/primes' };

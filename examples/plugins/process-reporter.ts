@@ -3,7 +3,7 @@
  * through configure() (no restart). `summary` describes the processes in one line,
  * `recentLogs` returns the last lines a process printed.
  */
-import { PluginImplementation, defineAction, z, type PluginConfiguration } from 'paddock/sdk';
+import { PluginImplementation, defineAction, z, type PluginConfiguration } from 'paddock-runtime/sdk';
 
 interface Options {
   /** Prefix of each summary. */

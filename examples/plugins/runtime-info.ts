@@ -3,7 +3,7 @@
  * plugin starts and keeps the result; `runtime.refreshInfo()` collects it again.
  */
 import { arch, availableParallelism, platform } from 'node:os';
-import { InfoPlugin } from 'paddock/sdk';
+import { InfoPlugin } from 'paddock-runtime/sdk';
 
 export class PupPlugin extends InfoPlugin {
   override meta = { name: 'runtime-info', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/paddock/examples/plugins/runtime-info' };

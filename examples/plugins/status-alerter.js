@@ -4,7 +4,7 @@
  * `options.maxRestarts` times per process. Starting a process needs the "control"
  * scope, granted in the plugin's config entry.
  */
-import { PluginImplementation } from 'paddock/sdk';
+import { PluginImplementation } from 'paddock-runtime/sdk';
 
 const ERRORED = 400; // ApiProcessState.ERRORED
 

@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runProcessHost, oneLine } from './run.js';
+import { runProcessHost, oneLine } from '../../runtime/pup/run.js';
 import { exampleTour } from './tour.js';
 
 const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../examples/process-host/paddock.config.jsonc', import.meta.url));

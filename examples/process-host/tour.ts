@@ -3,7 +3,7 @@
  * reporter plugin, changes its options at run time (configure(), no restart), and
  * invokes it again, so the output shows actions and configure() at work.
  */
-import type { ProcessHost } from './host.js';
+import type { ProcessHost } from '../../runtime/pup/host.js';
 
 const REPORTER = 'process-reporter';
 

@@ -5,12 +5,12 @@
  * that the result can cross the thread. Failures come back as `Result` errors.
  */
 import { PaddockError, paddockError } from '../../sdk/errors.js';
-import { findUncloneable } from '../../sdk/internal/cloneable.js';
-import { serializeError } from '../../sdk/internal/serialize-error.js';
+import { findUncloneable } from '../../sdk/kernel/cloneable.js';
+import { serializeError } from '../../sdk/kernel/serialize-error.js';
 import { RESERVED_EVENT_PREFIX } from '../../sdk/types.js';
-import type { HostEndpoint, Result } from '../../workers/protocol.js';
+import type { HostEndpoint, Result } from '../../sdk/kernel/protocol.js';
 import { denialReportSchema } from '../transport/wire-schemas.js';
-import type { DenialReport } from '../../workers/sandbox-data.js';
+import type { DenialReport } from '../../sdk/kernel/sandbox-data.js';
 import { formatIssuesInline } from '../config/format-issues.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { AnyMethod, EventDefinition, MethodContext } from './define.js';

@@ -13,7 +13,7 @@
  */
 import type { Logger } from 'pino';
 import { isPaddockError, paddockError, type PaddockError } from '../../sdk/errors.js';
-import type { CollectorInfo } from '../../workers/protocol.js';
+import type { CollectorInfo } from '../../sdk/kernel/protocol.js';
 import type { CollectorConfig } from '../config/entry-models.js';
 import type { ResolvedLimits } from '../options.js';
 import { checkCollectorResult } from './json-result.js';

@@ -12,7 +12,7 @@
  * When the worker dies, the batches in flight go back to the front of the queue and are
  * delivered to the restarted plugin (at-least-once across restarts).
  */
-import type { EventBatch } from '../../workers/protocol.js';
+import type { EventBatch } from '../../sdk/kernel/protocol.js';
 import type { EventChannel } from '../transport/types.js';
 
 export const BATCH_MAX_EVENTS = 1024;

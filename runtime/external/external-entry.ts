@@ -5,7 +5,7 @@
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
-import type { TaskInfo } from '../../workers/protocol.js';
+import type { TaskInfo } from '../../sdk/kernel/protocol.js';
 import type { ExternalTask } from '../config/entry-models.js';
 import { slugify, type ResolvedPlugin } from '../resolve/resolve-url.js';
 import type { PluginEntryResolved } from '../supervisor/plugin-controller.js';

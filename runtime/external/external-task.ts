@@ -15,7 +15,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import type { LogSeverity } from '../../sdk/types.js';
-import type { HostEndpoint } from '../../workers/protocol.js';
+import type { HostEndpoint } from '../../sdk/kernel/protocol.js';
 import type { ExternalTask } from '../config/entry-models.js';
 import type { TaskProgress, TaskRunOptions } from '../tasks/task-types.js';
 import { describeProcessEnd, killGroup, processEnv, spawnPluginProcess } from './exec-command.js';

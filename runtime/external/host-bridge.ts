@@ -4,7 +4,7 @@
  * scope and argument checks included: runtime/api/host-endpoint.ts); its Results
  * become JSON-RPC answers. Host errors keep their PADDOCK_ERR_… code in `error.data`.
  */
-import type { HostEndpoint, Result } from '../../workers/protocol.js';
+import type { HostEndpoint, Result } from '../../sdk/kernel/protocol.js';
 import { formatIssuesInline } from '../config/format-issues.js';
 import { callParamsSchema, RPC_ERRORS, RpcError, subscribeParamsSchema } from './jsonrpc.js';
 

@@ -8,8 +8,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Remote } from 'comlink';
 import { paddockError } from '../../sdk/errors.js';
-import { serializeError } from '../../sdk/internal/serialize-error.js';
-import type { PluginControl, Result } from '../../workers/protocol.js';
+import { serializeError } from '../../sdk/kernel/serialize-error.js';
+import type { PluginControl, Result } from '../../sdk/kernel/protocol.js';
 import type { EventChannel, PluginTransport, TransportOptions } from '../transport/types.js';
 import { externalTaskInfos, type ExternalEntry } from './external-entry.js';
 

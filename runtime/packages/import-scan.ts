@@ -13,7 +13,7 @@ import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { init, parse } from 'es-module-lexer';
 import { transpileTypeScript } from '../../workers/loader/hooks.js';
-import { isProvidedByRuntime } from '../../workers/loader/provided-specifiers.js';
+import { isProvidedByRuntime } from '../../sdk/kernel/provided-specifiers.js';
 import { isPackageSpecifier } from './specifier.js';
 
 export interface FoundImport {

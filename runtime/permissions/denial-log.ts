@@ -5,7 +5,7 @@
  * count is logged once the second is over.
  */
 import type { Logger } from 'pino';
-import type { DenialReport } from '../../workers/sandbox-data.js';
+import type { DenialReport } from '../../sdk/kernel/sandbox-data.js';
 
 interface Window {
   start: number;

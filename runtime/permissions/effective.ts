@@ -4,9 +4,9 @@
  * what was cut away, for the log. Nothing is granted that either side does not grant.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { isWithin, realPath } from '../../workers/gates/paths.js';
-import { parseNetAddress } from '../../workers/gates/policy.js';
-import { PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../workers/sandbox-data.js';
+import { isWithin, realPath } from '../../sdk/kernel/paths.js';
+import { parseNetAddress } from '../../sdk/kernel/policy.js';
+import { PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../sdk/kernel/sandbox-data.js';
 import type { Permissions } from './schema.js';
 
 export const ALL_PERMISSIONS: PermissionGrant = Object.freeze({

@@ -11,7 +11,7 @@
  *   sys     everything
  *   import  nothing, besides its code folder
  */
-import { PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../workers/sandbox-data.js';
+import { PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../sdk/kernel/sandbox-data.js';
 
 export interface FormatContext {
   codeDir?: string;

@@ -8,7 +8,7 @@
  * those, and the process starts with only the granted variables); it does not follow
  * symbolic links when it compares paths, so the grants are passed as real paths.
  */
-import type { PermissionGrant } from '../../workers/sandbox-data.js';
+import type { PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
 
 export interface NodeVersion {

@@ -7,9 +7,9 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { realPath } from '../../workers/gates/paths.js';
-import { providedAliases } from '../../workers/loader/provided-specifiers.js';
-import type { PermissionGrant, SandboxExtras } from '../../workers/sandbox-data.js';
+import { realPath } from '../../sdk/kernel/paths.js';
+import { providedAliases } from '../../sdk/kernel/provided-specifiers.js';
+import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
 
 /** Values of the granted variables, from `env` (the host's environment). */

@@ -11,7 +11,7 @@
  * - sys: kinds of system information (hostname, osRelease, …, threads)
  */
 import { z } from 'zod';
-import { SYS_KINDS } from '../../workers/sandbox-data.js';
+import { SYS_KINDS } from '../../sdk/kernel/sandbox-data.js';
 
 const MAX_ENTRIES = 1_000;
 

@@ -4,8 +4,8 @@
  * would leave them pending forever).
  */
 import { paddockError, PaddockError } from '../../sdk/errors.js';
-import { deserializeError } from '../../sdk/internal/serialize-error.js';
-import type { Result } from '../../workers/protocol.js';
+import { deserializeError } from '../../sdk/kernel/serialize-error.js';
+import type { Result } from '../../sdk/kernel/protocol.js';
 
 interface Pending {
   call: string;

@@ -16,9 +16,9 @@
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
-import { assertCloneable } from '../../sdk/internal/cloneable.js';
-import { deserializeError } from '../../sdk/internal/serialize-error.js';
-import { CANCEL_REASONS, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../workers/task-protocol.js';
+import { assertCloneable } from '../../sdk/kernel/cloneable.js';
+import { deserializeError } from '../../sdk/kernel/serialize-error.js';
+import { CANCEL_REASONS, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../sdk/kernel/task-protocol.js';
 import { taskMessageSchema, taskResponseSchema } from './task-schemas.js';
 import type { WorkerResourceLimits } from '../transport/worker-transport.js';
 import type { TaskProgress, TaskRunOptions } from './task-types.js';

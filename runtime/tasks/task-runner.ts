@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { paddockError } from '../../sdk/errors.js';
 import type { LogSeverity } from '../../sdk/types.js';
-import type { HostEndpoint } from '../../workers/protocol.js';
+import type { HostEndpoint } from '../../sdk/kernel/protocol.js';
 import type { PoolConfig } from '../config/entry-models.js';
 import { externalEntry, type ExternalEntry } from '../external/external-entry.js';
 import { runExternalTask } from '../external/external-task.js';

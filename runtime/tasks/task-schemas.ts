@@ -3,7 +3,7 @@
  * threads never load zod for them.
  */
 import { z } from 'zod';
-import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX } from '../../workers/task-protocol.js';
+import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX } from '../../sdk/kernel/task-protocol.js';
 
 /** Messages from a pool thread are checked: the thread runs plugin code. */
 export const taskMessageSchema = z.discriminatedUnion('t', [

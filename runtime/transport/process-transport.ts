@@ -19,8 +19,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expose, wrap, type Remote } from 'comlink';
-import { portEndpoint } from '../../sdk/internal/port-endpoint.js';
-import { ChannelPort } from '../../workers/channel-port.js';
+import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
+import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import {
   CHANNELS,
   HEARTBEAT_SLOTS,
@@ -28,15 +28,16 @@ import {
   type ChannelName,
   type HostProcessMessage,
   type PluginControl,
-} from '../../workers/protocol.js';
+} from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
-import type { PermissionGrant, SandboxExtras } from '../../workers/sandbox-data.js';
+import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
 export const PROCESS_ENTRY = fileURLToPath(new URL('../../workers/process-child.js', import.meta.url));
-const RUNTIME_DIST = fileURLToPath(new URL('../../', import.meta.url));
+// The child reads the plugin side only: workers/ here, sdk/ and its packages via moduleDirs.
+const WORKERS_DIST = fileURLToPath(new URL('../../workers/', import.meta.url));
 const MAX_LINE = 8_192;
 /** Node itself, its code and stacks, on top of the heap and external limits (host-measured backstop). */
 const PROCESS_BASELINE_MB = 160;
@@ -67,7 +68,7 @@ export class ProcessTransport implements PluginTransport {
       ...permissionFlags(grant, {
         codeDir: String(extensions.codeDir),
         dataDir: boot.dataDir,
-        runtimeDirs: [RUNTIME_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
+        runtimeDirs: [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
       }),
       ...limitFlags(options.limits),
       '--enable-source-maps',

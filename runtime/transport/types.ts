@@ -5,7 +5,7 @@
  * scopes, events and restarts work the same whatever runs the plugin.
  */
 import type { Remote } from 'comlink';
-import type { EventBatch, HostEndpoint, PluginBoot, PluginControl } from '../../workers/protocol.js';
+import type { EventBatch, HostEndpoint, PluginBoot, PluginControl } from '../../sdk/kernel/protocol.js';
 import type { LogSeverity } from '../../sdk/types.js';
 import type { ResolvedLimits } from '../options.js';
 

@@ -4,8 +4,8 @@
  * thread about 55 ms and 6 MB to load).
  */
 import { z } from 'zod';
-import { PERMISSION_NAMES } from '../../workers/sandbox-data.js';
-import { CHANNELS, HOST_ENDPOINT_METHODS } from '../../workers/protocol.js';
+import { PERMISSION_NAMES } from '../../sdk/kernel/sandbox-data.js';
+import { CHANNELS, HOST_ENDPOINT_METHODS } from '../../sdk/kernel/protocol.js';
 
 /** A denial report as the host accepts it from a plugin. */
 export const denialReportSchema = z.object({

@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
-import { portEndpoint } from '../../sdk/internal/port-endpoint.js';
+import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import {
   HEARTBEAT_BYTES,
   HEARTBEAT_SLOTS,
@@ -18,7 +18,7 @@ import {
   type InitMessage,
   type PluginControl,
   type WorkerMessage,
-} from '../../workers/protocol.js';
+} from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';

@@ -10,9 +10,9 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Remote } from 'comlink';
-import type { EventBatch, HostEndpoint } from '../../workers/protocol.js';
+import type { EventBatch, HostEndpoint } from '../kernel/protocol.js';
 import { DROPPED_EVENT, type DroppedNotice } from '../types.js';
-import { deserializeError } from './serialize-error.js';
+import { deserializeError } from '../kernel/serialize-error.js';
 
 export interface EventSink {
   deliver(event: string, data: unknown): void;

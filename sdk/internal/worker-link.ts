@@ -3,7 +3,7 @@
  * any plugin code runs. Kept out of the SDK's public exports.
  */
 import type { Remote } from 'comlink';
-import type { HostEndpoint } from '../../workers/protocol.js';
+import type { HostEndpoint } from '../kernel/protocol.js';
 import { paddockError } from '../errors.js';
 import type { PermissionOracle } from '../permissions.js';
 import type { EventStream } from './event-stream.js';

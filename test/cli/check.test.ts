@@ -58,7 +58,7 @@ test('paddock check --json lists actions with their params', async () => {
 test('paddock check: a plugin that fails verification exits 1 with a one-line reason', async (t) => {
   const folder = folderWith({
     'old-api.js': `
-      import { PluginImplementation } from 'paddock/sdk';
+      import { PluginImplementation } from 'paddock-runtime/sdk';
       export class PupPlugin extends PluginImplementation {
         meta = { name: 'old-api', version: '0.1.0', api: '^0.9.0', repository: 'https://example.invalid/old' };
       }`,

@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PermissionsInput } from '../../runtime/permissions/schema.js';
-import type { PermissionName } from '../../workers/sandbox-data.js';
+import type { PermissionName } from '../../sdk/kernel/sandbox-data.js';
 import type { EscapeEnvironment } from './environment.js';
 
 export interface Outcome {

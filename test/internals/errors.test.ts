@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { errorCodes, retiredCodes, paddockError, PaddockError } from '../../sdk/errors.js';
-import { deserializeError, serializeError } from '../../sdk/internal/serialize-error.js';
+import { deserializeError, serializeError } from '../../sdk/kernel/serialize-error.js';
 import { fixture } from '../helpers.js';
 
 const docs = readFileSync(fixture('../../docs/errors.md'), 'utf8');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import { test } from 'node:test';
 import { EventBus } from '../../runtime/events/event-bus.js';
-import type { EventBatch } from '../../workers/protocol.js';
+import type { EventBatch } from '../../sdk/kernel/protocol.js';
 
 const quiet = { onDropped: () => {}, onUncloneable: () => {} };
 

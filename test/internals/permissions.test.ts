@@ -9,7 +9,7 @@ import { limitFlags, permissionFlags } from '../../runtime/permissions/node-flag
 import { netEntryProblem } from '../../runtime/permissions/schema.js';
 import { dependencyDirs, grantedEnv } from '../../runtime/permissions/sandbox-extras.js';
 import { DEFAULT_LIMITS } from '../../runtime/options.js';
-import { NO_PERMISSIONS } from '../../workers/sandbox-data.js';
+import { NO_PERMISSIONS } from '../../sdk/kernel/sandbox-data.js';
 import { tempDir } from '../helpers.js';
 
 let base: string;

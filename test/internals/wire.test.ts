@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findUncloneable } from '../../sdk/internal/cloneable.js';
+import { findUncloneable } from '../../sdk/kernel/cloneable.js';
 import { LogStore } from '../../runtime/logging/log-store.js';
 import { apiRequestSchema } from '../../runtime/transport/wire-schemas.js';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ProcessHost } from '../../examples/process-host/host.js';
-import { createHostLogger } from '../../examples/process-host/logger.js';
+import { ProcessHost } from '../../runtime/pup/host.js';
+import { createHostLogger } from '../../runtime/pup/logger.js';
 import { isPaddockError } from '../../runtime/index.js';
 import { folderWith } from './helpers.js';
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ApiProcessState } from '../../workers/shims/pup/api-definitions.js';
+import { ApiProcessState } from '../../sdk/kernel/pup-api-definitions.js';
 import { folderWith, nodeCmd, startHost, waitUntil } from './helpers.js';
 
 const recorder = `
-import { PluginImplementation } from 'paddock/sdk';
+import { PluginImplementation } from 'paddock-runtime/sdk';
 const EVENTS = ['log', 'init', 'watchdog', 'application_state', 'process_status_changed', 'process_watch', 'process_scheduled'];
 export class Plugin extends PluginImplementation {
   meta = { name: 'recorder', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/recorder' };

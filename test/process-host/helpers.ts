@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcessHost } from '../../examples/process-host/host.js';
-import { createHostLogger } from '../../examples/process-host/logger.js';
-import { processHostConfigSchema, type ProcessHostConfig } from '../../examples/process-host/config.js';
+import { ProcessHost } from '../../runtime/pup/host.js';
+import { createHostLogger } from '../../runtime/pup/logger.js';
+import { processHostConfigSchema, type ProcessHostConfig } from '../../runtime/pup/config.js';
 import type { RuntimeOptions } from '../../runtime/index.js';
 import { LogCapture, repoRoot, tempDir } from '../helpers.js';
 

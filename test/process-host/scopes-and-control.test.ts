@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiProcessState } from '../../workers/shims/pup/api-definitions.js';
+import { ApiProcessState } from '../../sdk/kernel/pup-api-definitions.js';
 import { folderWith, nodeCmd, startHost, waitUntil } from './helpers.js';
 
 // A Pup plugin with actions the test drives; it records the status changes it hears.
@@ -109,7 +109,7 @@ test('stopProcess needs the control scope; with it the process stops and subscri
 test('a Paddock SDK plugin gets PADDOCK_ERR_SCOPE_DENIED for a method outside its scopes', async (t) => {
   const folder = folderWith({
     'terminator.js': `
-      import { PluginImplementation } from 'paddock/sdk';
+      import { PluginImplementation } from 'paddock-runtime/sdk';
       export class Plugin extends PluginImplementation {
         meta = { name: 'terminator', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/t' };
         actions = {

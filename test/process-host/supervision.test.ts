@@ -1,7 +1,7 @@
 /** The process host supervising real child processes: restart policies, block, restart, shutdown. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiProcessState } from '../../workers/shims/pup/api-definitions.js';
+import { ApiProcessState } from '../../sdk/kernel/pup-api-definitions.js';
 import { folderWith, nodeCmd, startHost, waitUntil } from './helpers.js';
 
 const failing = nodeCmd('console.log("up"); setTimeout(() => process.exit(3), 50)');
@@ -63,7 +63,7 @@ test('a process stopped on purpose stays down; "never" leaves a failed one down;
 test('stop() announces terminating, stops every process, then the plugins (cleanup runs)', async (t) => {
   const folder = folderWith({
     'listener.js': `
-      import { PluginImplementation } from 'paddock/sdk';
+      import { PluginImplementation } from 'paddock-runtime/sdk';
       export class Plugin extends PluginImplementation {
         meta = { name: 'listener', version: '1.0.0', api: '^1.0.0', repository: 'https://example.invalid/l' };
         constructor(...args) {

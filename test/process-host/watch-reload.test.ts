@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { watchPluginSources } from '../../examples/process-host/plugin-reloader.js';
+import { watchPluginSources } from '../../runtime/pup/plugin-reloader.js';
 import { folderWith, startHost, waitUntil } from './helpers.js';
 
 const version = (n: number) => `
-import { PluginImplementation, PaddockClient } from 'paddock/sdk';
+import { PluginImplementation, PaddockClient } from 'paddock-runtime/sdk';
 export class PupPlugin extends PluginImplementation {
   meta = { name: 'hot', version: '1.0.${n}', api: '^1.0.0', repository: 'https://example.invalid/hot' };
   constructor(...args) {

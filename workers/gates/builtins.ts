@@ -5,8 +5,8 @@
  * gateable function by function and are refused whole; a builtin this table does not
  * know (one a future Node adds) is refused until it is classified.
  */
-import type { Policy } from './policy.js';
-import { ObjectHasOwn, SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith } from './primordials.js';
+import type { Policy } from '../../sdk/kernel/policy.js';
+import { ObjectHasOwn, SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith } from '../../sdk/kernel/primordials.js';
 
 /** Loadable by any plugin (capabilities inside them are gated elsewhere). */
 const ALLOWED = new SafeSet([

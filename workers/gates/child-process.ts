@@ -11,7 +11,7 @@
  */
 import childProcess from 'node:child_process';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { ArrayIsArray, ObjectGetOwnPropertyNames, ReflectApply } from './primordials.js';
+import { ArrayIsArray, ObjectGetOwnPropertyNames, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 const SAFE = ['ChildProcess', 'spawn', 'exec', 'execFile', 'fork'];
 

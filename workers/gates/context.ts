@@ -5,8 +5,8 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { LoaderConfig } from '../loader/hooks.js';
-import type { DenialReport, SandboxData } from '../sandbox-data.js';
-import type { Policy } from './policy.js';
+import type { DenialReport, SandboxData } from '../../sdk/kernel/sandbox-data.js';
+import type { Policy } from '../../sdk/kernel/policy.js';
 import {
   MapPrototypeDelete,
   MapPrototypeGet,
@@ -18,7 +18,7 @@ import {
   SafeSet,
   SetPrototypeAdd,
   SetPrototypeHas,
-} from './primordials.js';
+} from '../../sdk/kernel/primordials.js';
 
 export type Teardown = () => void;
 

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import { createRequire } from 'node:module';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { ObjectGetOwnPropertyNames, ReflectApply, ReflectConstruct, SafeProxy, StringPrototypeIncludes } from './primordials.js';
+import { ObjectGetOwnPropertyNames, ReflectApply, ReflectConstruct, SafeProxy, StringPrototypeIncludes } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

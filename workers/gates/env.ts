@@ -6,7 +6,7 @@
  */
 import workerThreads from 'node:worker_threads';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { ObjectKeys, ReflectApply } from './primordials.js';
+import { ObjectKeys, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 export function fillEnvironment(values: Record<string, string>): void {
   const names = ObjectKeys(values);

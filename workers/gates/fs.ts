@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { Patcher, lastCallback, lastCallbackIndex, type GateContext, type Teardown } from './context.js';
-import { invalidPath } from './paths.js';
+import { invalidPath } from '../../sdk/kernel/paths.js';
 import {
   isUint8Array,
   ObjectGetOwnPropertyNames,
@@ -22,7 +22,7 @@ import {
   StringPrototypeIncludes,
   WeakSetPrototypeAdd,
   WeakSetPrototypeHas,
-} from './primordials.js';
+} from '../../sdk/kernel/primordials.js';
 
 /** r/w: a path read/written; l: the entry itself, not where a link leads; R/W: a path or a descriptor; fd/fdw: a descriptor read/written. */
 type Spec = 'r' | 'w' | 'rl' | 'wl' | 'rwl' | 'R' | 'W' | 'fd' | 'fdw' | '-';

@@ -7,7 +7,7 @@
  */
 import { syncBuiltinESMExports } from 'node:module';
 import type { LoaderConfig } from '../loader/hooks.js';
-import type { DenialReport, SandboxData } from '../sandbox-data.js';
+import type { DenialReport, SandboxData } from '../../sdk/kernel/sandbox-data.js';
 import { gateChildProcess } from './child-process.js';
 import { createGateContext, type Teardown } from './context.js';
 import { gateDiagnostics } from './diagnostics.js';
@@ -15,7 +15,7 @@ import { fillEnvironment, gateEnv } from './env.js';
 import { gateFs } from './fs.js';
 import { gateModules } from './modules.js';
 import { gateNet } from './net.js';
-import { Policy } from './policy.js';
+import { Policy } from '../../sdk/kernel/policy.js';
 import { gateProcess } from './process.js';
 import { gateSys } from './sys.js';
 import { gateWorkers } from './workers.js';

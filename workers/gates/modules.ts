@@ -10,8 +10,8 @@
 import * as nodeModule from 'node:module';
 import { checkBuiltin } from './builtins.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { realPath } from './paths.js';
-import { pathDirname, pathResolve, processCwd, ReflectApply, StringPrototypeStartsWith } from './primordials.js';
+import { realPath } from '../../sdk/kernel/paths.js';
+import { pathDirname, pathResolve, processCwd, ReflectApply, StringPrototypeStartsWith } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

@@ -22,7 +22,7 @@ import {
   ReflectConstruct,
   SafeProxy,
   SafeURL,
-} from './primordials.js';
+} from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

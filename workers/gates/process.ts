@@ -9,7 +9,7 @@
 import { format } from 'node:util';
 import { checkBuiltin } from './builtins.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, processPid, ReflectApply } from './primordials.js';
+import { ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, processPid, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

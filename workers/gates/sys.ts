@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { ObjectGetOwnPropertyNames, ReflectApply } from './primordials.js';
+import { ObjectGetOwnPropertyNames, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

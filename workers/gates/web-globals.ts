@@ -8,7 +8,7 @@
  * already), and the plugin's URL check is plugged in when its sandbox is entered.
  * Until then every URL is refused: no plugin code runs before that anyway.
  */
-import { PromiseReject, ReflectApply, ReflectConstruct, SafeProxy } from './primordials.js';
+import { PromiseReject, ReflectApply, ReflectConstruct, SafeProxy } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type UrlCheck = (input: unknown) => void;

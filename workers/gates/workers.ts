@@ -10,9 +10,9 @@
  */
 import workerThreads from 'node:worker_threads';
 import { paddockError } from '../../sdk/errors.js';
-import type { DenialReport } from '../sandbox-data.js';
+import type { DenialReport } from '../../sdk/kernel/sandbox-data.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
-import { absolutePath, pathArgument } from './paths.js';
+import { absolutePath, pathArgument } from '../../sdk/kernel/paths.js';
 import {
   ArrayIsArray,
   fileURLToPath,
@@ -23,7 +23,7 @@ import {
   ReflectConstruct,
   SafeProxy,
   StringPrototypeStartsWith,
-} from './primordials.js';
+} from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

@@ -5,7 +5,7 @@
  * whatever its `next` returned, promise or not, and never awaits it.
  *
  * What it does:
- * - maps `paddock/sdk` (and the other aliases the bootstrap passes) to the runtime's own
+ * - maps `paddock-runtime/sdk` (and the other aliases the bootstrap passes) to the runtime's own
  *   copy, so a plugin and the bootstrap share one SDK instance in the worker;
  * - transpiles `.ts`/`.mts`/`.cts` files (types stripped, no type check) with an inline
  *   source map, so stack traces point at the TypeScript line;
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkModuleLoad, checkModuleResolve } from './module-policy.js';
 import { resolvePackageImport } from './package-imports.js';
-import { findAlias } from './provided-specifiers.js';
+import { findAlias } from '../../sdk/kernel/provided-specifiers.js';
 
 export interface LoaderConfig {
   /** Specifier → URL of the module to use instead (see findAlias for jsr:/npm: versions). */

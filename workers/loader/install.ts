@@ -9,8 +9,8 @@
  */
 import * as nodeModule from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
-import type { Policy } from '../gates/policy.js';
-import type { DenialReport, SandboxData } from '../sandbox-data.js';
+import type { Policy } from '../../sdk/kernel/policy.js';
+import type { DenialReport, SandboxData } from '../../sdk/kernel/sandbox-data.js';
 import { createHooks, type LoaderConfig } from './hooks.js';
 import { activateModulePolicy } from './module-policy.js';
 import { usePackageImportsPort } from './package-imports.js';

@@ -11,8 +11,8 @@
  */
 import * as nodeModule from 'node:module';
 import { checkBuiltin } from '../gates/builtins.js';
-import type { Policy } from '../gates/policy.js';
-import { absolutePath, hrefToPath, realPath } from '../gates/paths.js';
+import type { Policy } from '../../sdk/kernel/policy.js';
+import { absolutePath, hrefToPath, realPath } from '../../sdk/kernel/paths.js';
 import {
   pathToFileURL,
   processCwd,
@@ -21,7 +21,7 @@ import {
   StringPrototypeSlice,
   StringPrototypeStartsWith,
   URLPrototypeGetHref,
-} from '../gates/primordials.js';
+} from '../../sdk/kernel/primordials.js';
 
 const isBuiltin = nodeModule.isBuiltin;
 

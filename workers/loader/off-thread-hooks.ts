@@ -5,7 +5,7 @@
  * worker, which reports them to the host.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { Policy } from '../gates/policy.js';
+import { Policy } from '../../sdk/kernel/policy.js';
 import { createHooks, type LoadContext, type LoaderConfig, type LoadResult, type NextLoad, type NextResolve, type ResolveContext, type ResolveResult } from './hooks.js';
 import type { LoaderMessage } from './install.js';
 import { activateModulePolicy } from './module-policy.js';

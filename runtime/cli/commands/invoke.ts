@@ -6,10 +6,10 @@
  * line on stderr and a non-zero exit.
  */
 import { ConfigError } from '../../../sdk/errors.js';
-import { processHostConfigSchema } from '../../../examples/process-host/config.js';
-import { ProcessHost } from '../../../examples/process-host/host.js';
-import { createHostLogger } from '../../../examples/process-host/logger.js';
-import { oneLine } from '../../../examples/process-host/run.js';
+import { processHostConfigSchema } from '../../pup/config.js';
+import { ProcessHost } from '../../pup/host.js';
+import { createHostLogger } from '../../pup/logger.js';
+import { oneLine } from '../../pup/run.js';
 import type { PluginEntry } from '../../config/schema.js';
 import { readConfigFile } from '../../config/load.js';
 import { defaultExternalId } from '../../external/index.js';

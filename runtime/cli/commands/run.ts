@@ -5,7 +5,7 @@
  * with --pretty. Ctrl-C (or SIGTERM, or --duration) stops it cleanly.
  */
 import { ConfigError } from '../../../sdk/errors.js';
-import { oneLine, runProcessHost } from '../../../examples/process-host/run.js';
+import { oneLine, runProcessHost } from '../../pup/run.js';
 import { parseCommandArgs, parseSeconds } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';

@@ -1,6 +1,6 @@
 // Shared by the escape plugins: a plugin class whose `attack` action runs one escape
 // attempt against the target the test describes, and returns what it got.
-import { PluginImplementation } from 'paddock/sdk';
+import { PluginImplementation } from 'paddock-runtime/sdk';
 
 export function vector(name, attack) {
   return class extends PluginImplementation {

@@ -13,7 +13,7 @@
  */
 import { PaddockClient, type EventListener } from '../../../sdk/client.js';
 import { isPaddockError } from '../../../sdk/errors.js';
-import type { ApiApplicationState, ApiIpcData, ApiLogItem, ApiProcessData, ApiTelemetryData } from './api-definitions.js';
+import type { ApiApplicationState, ApiIpcData, ApiLogItem, ApiProcessData, ApiTelemetryData } from '../../../sdk/kernel/pup-api-definitions.js';
 import { RouteError, routeRequest } from './routes.js';
 
 export interface ApiResponse<T> {

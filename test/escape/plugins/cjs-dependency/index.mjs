@@ -1,6 +1,6 @@
 // A plugin whose npm dependency (CommonJS) reads a file with its own require('fs').
 // Self-contained: its folder is all it may read.
-import { PluginImplementation } from 'paddock/sdk';
+import { PluginImplementation } from 'paddock-runtime/sdk';
 import utility from 'innocent-utility';
 
 export class PupPlugin extends PluginImplementation {

@@ -14,8 +14,8 @@
  * blocked process does not start, a stopped one does not stop, nothing happens while
  * the host shuts down); an unknown process id is an error that lists the known ones.
  */
-import { defineMethod, z, type ApiOf, type MethodContext } from 'paddock';
-import type { ApiIpcData, ApiProcessData } from '../../workers/shims/pup/api-definitions.js';
+import { defineMethod, z, type ApiOf, type MethodContext } from '../index.js';
+import type { ApiIpcData, ApiProcessData } from '../../sdk/kernel/pup-api-definitions.js';
 import type { HostState } from './app-state.js';
 import type { ProcessSupervisor } from './processes/supervisor.js';
 

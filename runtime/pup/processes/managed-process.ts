@@ -14,13 +14,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LogSeverity } from 'paddock';
+import type { LogSeverity } from '../../index.js';
 import {
   ApiProcessState,
   type ApiProcessData,
   type ApiProcessInformation,
   type ApiProcessStateChangedEvent,
-} from '../../../workers/shims/pup/api-definitions.js';
+} from '../../../sdk/kernel/pup-api-definitions.js';
 import type { ProcessConfig } from '../config.js';
 
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;

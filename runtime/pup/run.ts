@@ -3,7 +3,7 @@
  * SIGTERM, `--duration`, or a plugin's terminate(). Shared by `npm start` (main.ts)
  * and `paddock run`. A second Ctrl-C kills the processes and exits at once.
  */
-import type { LoadReport } from 'paddock';
+import type { LoadReport } from '../index.js';
 import type { Logger } from 'pino';
 import { ProcessHost, type ProcessHostOptions } from './host.js';
 import { createHostLogger } from './logger.js';

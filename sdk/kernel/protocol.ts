@@ -20,7 +20,7 @@
  * so nothing depends on Comlink's global transfer handlers.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { SerializedError } from '../sdk/internal/serialize-error.js';
+import type { SerializedError } from './serialize-error.js';
 import type { DenialReport } from './sandbox-data.js';
 
 export const PROTOCOL_VERSION = 1;

@@ -10,8 +10,8 @@
  *   run); past `restartLimit` restarts the process is EXHAUSTED.
  */
 import { resolve } from 'node:path';
-import type { LogSeverity } from 'paddock';
-import { ApiProcessState, type ApiProcessData } from '../../../workers/shims/pup/api-definitions.js';
+import type { LogSeverity } from '../../index.js';
+import { ApiProcessState, type ApiProcessData } from '../../../sdk/kernel/pup-api-definitions.js';
 import type { ProcessConfig } from '../config.js';
 import { watchPaths } from '../file-watch.js';
 import { ManagedProcess } from './managed-process.js';

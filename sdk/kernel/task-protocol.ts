@@ -14,7 +14,7 @@
  * The host settles a task once it has its result and all the messages it announced,
  * so every progress report reaches the caller before the result.
  */
-import type { SerializedError } from '../sdk/internal/serialize-error.js';
+import type { SerializedError } from './serialize-error.js';
 import type { PluginBoot } from './protocol.js';
 
 /** What a pool thread knows of its plugin: the boot record minus the API link. */

@@ -7,9 +7,9 @@
  * Written in the primordials style (see primordials.ts): plugin code runs in the
  * same realm and must not be able to change an answer by patching built-ins.
  */
-import { paddockError } from '../../sdk/errors.js';
-import type { PermissionDescriptor } from '../../sdk/permissions.js';
-import type { DenialReport, Grant, PermissionGrant, PermissionName, SandboxData } from '../sandbox-data.js';
+import { paddockError } from '../errors.js';
+import type { PermissionDescriptor } from '../permissions.js';
+import type { DenialReport, Grant, PermissionGrant, PermissionName, SandboxData } from './sandbox-data.js';
 import { absolutePath, invalidPath, isSpecialPath, isWithin, pathArgument, realPath, trimTrailingSeparator } from './paths.js';
 import {
   ArrayIsArray,

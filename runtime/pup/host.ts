@@ -21,9 +21,9 @@ import {
   type LoadReport,
   type LogSeverity,
   type RuntimeOptions,
-} from 'paddock';
+} from '../index.js';
 import type { Logger } from 'pino';
-import type { ApiIpcData } from '../../workers/shims/pup/api-definitions.js';
+import type { ApiIpcData } from '../../sdk/kernel/pup-api-definitions.js';
 import { PROCESS_HOST_API_VERSION, processHostApi } from './api.js';
 import { applicationState, type HostState } from './app-state.js';
 import { processHostConfigSchema, type ProcessHostConfig } from './config.js';

@@ -2,7 +2,7 @@
  * The events the process host emits, with Pup's names and data. All need the `read`
  * scope, which every plugin has by default.
  */
-import type { EventDefinition } from 'paddock';
+import type { EventDefinition } from '../index.js';
 
 export const PROCESS_HOST_EVENTS = {
   log: { scope: 'read', description: 'A line of the host log (host, processes and plugins), as ApiLogItem' },

@@ -1,8 +1,8 @@
 /**
- * `paddock/sdk/testing`: run your plugin in a real worker against a host API and events
+ * `paddock-runtime/sdk/testing`: run your plugin in a real worker against a host API and events
  * your test defines, in a few lines.
  *
- *   const plugin = await startPlugin({ plugin: new URL('../src/plugin.ts', import.meta.url), options: { threshold: 80 } });
+ *   const plugin = await startPlugin({ plugin: new URL('../../src/plugin.ts', import.meta.url), options: { threshold: 80 } });
  *   await plugin.emit('application_state', { systemMemory: { free: 1, total: 10 } });
  *   assert.ok(plugin.logged.some((l) => l.message.includes('above')));
  *   await plugin.close();
@@ -14,15 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EventDefinition, HostApiDefinition } from '../runtime/api/define.js';
-import type { Limits } from '../runtime/config/schema.js';
-import type { Isolation, PermissionsInput } from '../runtime/permissions/schema.js';
-import { createLogger } from '../runtime/logging/logger.js';
-import type { RuntimeOptions } from '../runtime/options.js';
-import { PluginRuntime } from '../runtime/plugin-runtime.js';
-import type { PluginInfo } from '../runtime/supervisor/plugin-controller.js';
-import type { TaskRunOptions } from '../runtime/tasks/task-types.js';
-import type { LogSeverity } from './types.js';
+import type { EventDefinition, HostApiDefinition } from '../api/define.js';
+import type { Limits } from '../config/schema.js';
+import type { Isolation, PermissionsInput } from '../permissions/schema.js';
+import { createLogger } from '../logging/logger.js';
+import type { RuntimeOptions } from '../options.js';
+import { PluginRuntime } from '../plugin-runtime.js';
+import type { PluginInfo } from '../supervisor/plugin-controller.js';
+import type { TaskRunOptions } from '../tasks/task-types.js';
+import type { LogSeverity } from '../../sdk/types.js';
 
 export interface HarnessOptions {
   /** The plugin: a file path, a file: URL (string or URL), or an npm:/jsr: specifier. */

@@ -3,7 +3,7 @@
  * to supervise, the way Pup's `pup.json` holds both. One zod schema; every mistake is
  * reported with its path (`processes[1].cmd`).
  */
-import { configSchema, z } from 'paddock';
+import { configSchema, z } from '../index.js';
 
 export const RESTART_POLICIES = ['always', 'error', 'never'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { freemem, loadavg, release, totalmem, uptime } from 'node:os';
-import type { ApiApplicationState, ApiProcessInformation, ApiSystemMemory } from '../../workers/shims/pup/api-definitions.js';
+import type { ApiApplicationState, ApiProcessInformation, ApiSystemMemory } from '../../sdk/kernel/pup-api-definitions.js';
 
 export interface HostState extends ApiApplicationState {
   /** CPU time used by the host process, in microseconds. */

@@ -7,8 +7,8 @@
 
 /** Specifier → module, relative to workers/. */
 const PROVIDED_MODULES: Readonly<Record<string, string>> = {
-  'paddock/sdk': '../sdk/index.js',
-  'npm:paddock/sdk': '../sdk/index.js',
+  'paddock-runtime/sdk': '../sdk/index.js',
+  'npm:paddock-runtime/sdk': '../sdk/index.js',
   // Pup plugins run unmodified: their jsr:@pup/… imports (any version) resolve to these.
   'jsr:@pup/plugin': './shims/pup/plugin.js',
   'jsr:@pup/api-client': './shims/pup/api-client.js',
@@ -32,7 +32,7 @@ export function findAlias(aliases: ReadonlyMap<string, string>, specifier: strin
 
 /** The loader aliases: each provided specifier → the file: URL of its module. */
 export function providedAliases(): Record<string, string> {
-  const workers = new URL('../', import.meta.url);
+  const workers = new URL('../../workers/', import.meta.url);
   return Object.fromEntries(Object.entries(PROVIDED_MODULES).map(([specifier, path]) => [specifier, new URL(path, workers).href]));
 }
 
