@@ -13,6 +13,8 @@ import { describeSchema, formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
 import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from '../sdk/kernel/protocol.js';
 import { describeTasks, loadTaskTable, type TaskTable } from './task-definitions.js';
+// The very module `jsr:@pup/plugin` resolves to (same file URL), so instanceof tells a Pup plugin.
+import { PluginImplementation } from './shims/pup/plugin.js';
 
 const EXPORT_NAMES = ['PupPlugin', 'Plugin', 'default'] as const;
 
@@ -148,6 +150,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
         subscriptions: link.events.subscribedEvents(),
         exportName,
         hooks: { validate: typeof instance.validate === 'function', configure: typeof instance.configure === 'function' },
+        metaRule: instance instanceof PluginImplementation ? 'pup' : 'paddock',
       };
       if (tasks && tasks.tasks.size > 0) {
         report.tasks = describeTasks(tasks);

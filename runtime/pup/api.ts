@@ -9,19 +9,26 @@
  * | `control`   | startProcess, stopProcess, restartProcess, blockProcess, unblockProcess |
  * | `terminate` | terminate                                                            |
  * | `ipc`       | ipc                                                                  |
+ * | `control`   | telemetry (it sets what a process reports)                            |
+ *
+ * In the Pup profile a plugin entry without `scopes` gets PUP_DEFAULT_SCOPES, the
+ * access Pup gives every plugin; an entry's `scopes` narrow it (`[]`: read only).
  *
  * A process action answers true when it was carried out and false when it was not (a
  * blocked process does not start, a stopped one does not stop, nothing happens while
  * the host shuts down); an unknown process id is an error that lists the known ones.
  */
 import { defineMethod, z, type ApiOf, type MethodContext } from '../index.js';
-import type { ApiIpcData, ApiProcessData } from '../../sdk/kernel/pup-api-definitions.js';
+import type { ApiIpcData, ApiProcessData, ApiTelemetryData } from '../../sdk/kernel/pup-api-definitions.js';
 import type { HostState } from './app-state.js';
 import type { ProcessSupervisor } from './processes/supervisor.js';
 
 export const PROCESS_HOST_API_VERSION = '1.0.0';
 
 export const PROCESS_HOST_SCOPES = ['read', 'control', 'terminate', 'ipc'] as const;
+
+/** What a Pup plugin may do in Pup: everything its API offers. */
+export const PUP_DEFAULT_SCOPES = ['control', 'terminate', 'ipc'] as const;
 
 export interface HostServices {
   processes: ProcessSupervisor;
@@ -30,6 +37,8 @@ export interface HostServices {
   terminate(reason: string): void;
   /** Deliver an ipc message (event `ipc`, and a line on the stdin of a target process). */
   ipc(data: ApiIpcData): boolean;
+  /** Record a process's telemetry and emit `process_telemetry`; false when `sender` is no process. */
+  telemetry(data: ApiTelemetryData): boolean;
 }
 
 const processId = z.string().min(1).max(64).describe('a process id, or "all"');
@@ -40,6 +49,13 @@ const ipcData = z.object({
   eventData: z.unknown().optional(),
   sender: z.string().max(200).optional(),
 }).strict();
+
+const telemetryData = z.object({
+  sender: z.string().min(1).max(200).describe('the id of the process the telemetry is about'),
+  memory: z.object({ heapTotal: z.number(), heapUsed: z.number(), rss: z.number(), external: z.number().optional() }).loose(),
+  sent: z.string().max(100),
+  cwd: z.string().max(4096),
+}).loose();
 
 const by = (ctx: MethodContext) => `requested by plugin ${JSON.stringify(ctx.plugin.id)}`;
 
@@ -101,6 +117,12 @@ export function processHostApi(host: HostServices) {
       description: 'Send { target, event, eventData } to other plugins (event ipc) and to the target process (stdin)',
       params: z.tuple([ipcData]),
       handler: (ctx, data): boolean => host.ipc({ target: data.target, event: data.event, eventData: data.eventData, sender: ctx.plugin.id }),
+    }),
+    telemetry: defineMethod({
+      scope: 'control',
+      description: "Telemetry of a process (Pup's /telemetry): shown in its status and emitted as process_telemetry",
+      params: z.tuple([telemetryData]),
+      handler: (_ctx, data): boolean => host.telemetry(data as ApiTelemetryData),
     }),
   };
 }

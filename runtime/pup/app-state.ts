@@ -15,8 +15,9 @@ export interface HostState extends ApiApplicationState {
   versions: { node: string; v8: string; paddock: string };
 }
 
+// Deno's systemMemoryInfo (what Pup reports) reads `free` from MemFree, not MemAvailable.
 const MEMINFO_FIELDS: Record<string, keyof ApiSystemMemory> = {
-  MemAvailable: 'available', Buffers: 'buffers', Cached: 'cached', SwapTotal: 'swapTotal', SwapFree: 'swapFree',
+  MemFree: 'free', MemAvailable: 'available', Buffers: 'buffers', Cached: 'cached', SwapTotal: 'swapTotal', SwapFree: 'swapFree',
 };
 
 /** System memory in bytes. On Linux the details come from /proc/meminfo; elsewhere they are 0. */

@@ -23,11 +23,12 @@ import {
   type RuntimeOptions,
 } from '../index.js';
 import type { Logger } from 'pino';
-import type { ApiIpcData } from '../../sdk/kernel/pup-api-definitions.js';
-import { PROCESS_HOST_API_VERSION, processHostApi } from './api.js';
+import type { ApiIpcData, ApiTelemetryData } from '../../sdk/kernel/pup-api-definitions.js';
+import { PROCESS_HOST_API_VERSION, processHostApi, PUP_DEFAULT_SCOPES } from './api.js';
 import { applicationState, type HostState } from './app-state.js';
-import { processHostConfigSchema, type ProcessHostConfig } from './config.js';
+import { processHostConfigSchema, stopTimeoutMsOf, unimplementedKeys, type ProcessHostConfig } from './config.js';
 import { PROCESS_HOST_EVENTS } from './events.js';
+import { DEFAULT_STOP_TIMEOUT_MS } from './processes/managed-process.js';
 import { ProcessSupervisor } from './processes/supervisor.js';
 
 const PINO_LEVEL: Record<LogSeverity, 'debug' | 'info' | 'warn' | 'error'> = { debug: 'debug', info: 'info', log: 'info', warn: 'warn', error: 'error' };
@@ -84,6 +85,10 @@ export class ProcessHost {
       emit: (event, data) => this.runtime.emit(event, data),
       log: (severity, text, processId) => this.log(severity, 'process', text, processId),
       output: (processId, stream, line) => this.#output(processId, stream, line),
+      timing: (process) => ({
+        stopTimeoutMs: stopTimeoutMsOf(process, config, DEFAULT_STOP_TIMEOUT_MS),
+        graceMs: (process.terminateGracePeriod ?? config.terminateGracePeriod ?? 0) * 1000,
+      }),
     });
     this.runtime = new PluginRuntime({
       ...options.runtime,
@@ -93,6 +98,7 @@ export class ProcessHost {
         state: () => this.state(),
         terminate: (reason) => this.requestTermination(reason),
         ipc: (data) => this.#ipc(data),
+        telemetry: (data) => this.#telemetry(data),
       }),
       events: PROCESS_HOST_EVENTS,
       logger: this.logger,
@@ -107,8 +113,13 @@ export class ProcessHost {
   /** Load the plugins (a failing one is reported and the others go on), then start the processes. */
   async start(): Promise<LoadReport> {
     const enabled = this.config.plugins.filter((p) => p.enabled !== false).length;
-    this.log('info', 'host', `starting: ${enabled} plugin(s), ${this.config.processes.length} process(es)`);
-    const report = await this.runtime.loadConfig({ plugins: this.config.plugins }, { baseDir: this.baseDir }).catch((error: unknown) => {
+    const name = this.config.name === undefined ? '' : ` ${this.config.name}`;
+    this.log('info', 'host', `starting${name}: ${enabled} plugin(s), ${this.config.processes.length} process(es)`);
+    const ignored = unimplementedKeys(this.config);
+    if (ignored.length) this.log('warn', 'host', `${this.#source}: accepted but not implemented by this host (see docs/pup.md): ${ignored.join(', ')}`);
+    // Pup gives every plugin its whole API; an entry's own `scopes` narrow that.
+    const plugins = this.config.plugins.map((entry) => (entry.scopes === undefined ? { ...entry, scopes: [...PUP_DEFAULT_SCOPES] } : entry));
+    const report = await this.runtime.loadConfig({ plugins }, { baseDir: this.baseDir }).catch((error: unknown) => {
       // Entries the runtime refuses as a whole (unknown scope, duplicate id) are config mistakes: name the file.
       if (isPaddockError(error, 'PADDOCK_ERR_CONFIG_INVALID')) {
         throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: this.#source, problems: String(error.details.problems) }, { cause: error });
@@ -186,6 +197,16 @@ export class ProcessHost {
 
   #emitLog(severity: LogSeverity, category: string, text: string, processId: string | undefined): void {
     this.runtime.emit('log', { timeStamp: Date.now(), severity, category, text, processId: processId ?? 'host' });
+  }
+
+  /** Pup's telemetry: kept in the sender process's status and emitted; false when no process has that id. */
+  #telemetry(data: ApiTelemetryData): boolean {
+    const id = data.sender?.trim().toLowerCase();
+    const target = this.processes.list().findLast((p) => p.id.toLowerCase() === id);
+    if (!target) return false;
+    target.setTelemetry(data);
+    this.runtime.emit('process_telemetry', data);
+    return true;
   }
 
   #ipc(data: ApiIpcData): boolean {

@@ -332,7 +332,8 @@ export class PluginController {
           url: this.#entry.url,
           moduleUrl: resolved.moduleUrl,
           options: this.#entry.options,
-          apiUrl: `paddock://${this.id}`,
+          // Pup's `host:port` form, so `http://${apiUrl}` is a URL; the host never listens there.
+          apiUrl: 'paddock.invalid:1',
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
@@ -361,7 +362,7 @@ export class PluginController {
       const control = transport.control;
       const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
       this.#ensureCurrent(generation);
-      this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion);
+      this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion, report.metaRule);
       this.#checkPackageMeta(resolved, this.#meta);
       this.#report = report;
       await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate(), { lifecycle: true });

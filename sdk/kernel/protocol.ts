@@ -95,6 +95,8 @@ export interface StartReport {
   exportName: string;
   /** Which optional hooks the plugin implements. */
   hooks: { validate: boolean; configure: boolean };
+  /** `pup`: the plugin extends the jsr:@pup/plugin shim, so Pup's meta rule applies (runtime/verify-meta.ts). */
+  metaRule?: 'pup' | 'paddock';
 }
 
 /** What the worker exposes to the host over `control`. */

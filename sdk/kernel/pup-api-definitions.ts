@@ -4,8 +4,9 @@
  * expect. Mostly types, erased at load; `ApiProcessState` is a real enum because Pup
  * plugins compare statuses with it at run time.
  *
- * The example process host (examples/process-host/) builds its answers and events from
- * these same declarations.
+ * The Pup profile (runtime/pup/) builds its answers and events from these same
+ * declarations. Dates are ISO strings, as Pup's JSON (REST answers and WebSocket
+ * events) delivers them to a plugin.
  */
 
 /** A process's status code, numbered as in Pup. */
@@ -33,12 +34,17 @@ export interface ApiProcessInformation {
   code?: number;
   signal?: string;
   pid?: number;
-  started?: Date;
-  exited?: Date;
+  /** ISO date. */
+  started?: string;
+  /** ISO date. */
+  exited?: string;
   blocked?: boolean;
   restarts?: number;
-  updated: Date;
+  /** ISO date. */
+  updated: string;
   pendingRestartReason?: string;
+  /** The last telemetry the process sent (Pup's /telemetry), until it starts again. */
+  telemetry?: ApiTelemetryData;
   type: 'cluster' | 'process' | 'worker';
 }
 
@@ -55,11 +61,15 @@ export interface ApiProcessConfiguration {
   worker?: string[];
   env?: Record<string, string>;
   cwd?: string;
+  path?: string;
   cluster?: ApiClusterConfiguration;
   pidFile?: string;
   watch?: string[];
   autostart?: boolean;
   cron?: string;
+  terminate?: string;
+  terminateTimeout?: number;
+  terminateGracePeriod?: number;
   timeout?: number;
   overrun?: boolean;
   logger?: unknown;
@@ -72,6 +82,20 @@ export interface ApiProcessConfiguration {
 export interface ApiProcessData {
   status: ApiProcessInformation;
   config: ApiProcessConfiguration;
+}
+
+/** Data of `process_scheduled` (next cron start) and `process_scheduled_terminate` (next cron stop). */
+export interface ApiProcessScheduledEvent {
+  /** ISO date of the next run; absent when the pattern has no further run. */
+  next?: string;
+  status: ApiProcessInformation;
+}
+
+/** Data of `process_watch`. */
+export interface ApiProcessWatchEvent {
+  /** ISO date. */
+  at: string;
+  status: ApiProcessInformation;
 }
 
 /** Data of the `process_status_changed` event. */
@@ -91,6 +115,7 @@ export interface ApiMemoryUsage {
 /** System memory in bytes (Deno.SystemMemoryInfo in Pup). */
 export interface ApiSystemMemory {
   total: number;
+  /** MemFree on Linux (unused memory; page cache not counted), as Deno reports it. */
   free: number;
   /** Memory available to new applications without swapping (page cache counted as available). */
   available: number;

@@ -34,7 +34,7 @@ export class PupPlugin extends PluginImplementation {
   }
 
   private async attempt<T>(fn: () => Promise<T>) {
-    try { return { ok: await fn() } } catch (e) { const error = e as Error & { status?: number; code?: string }; return { error: { message: error.message, status: error.status, code: error.code } } }
+    try { return { ok: await fn() } } catch (e) { const error = e as Error & { status?: number; code?: string }; return { error: { name: error.name, message: error.message, status: error.status, code: error.code } } }
   }
 
   public actions = {
@@ -76,7 +76,7 @@ test('getState, getProcesses and getLogs answer { data } in the shapes of @pup/a
   assert.equal(data.processes.length, 1);
   assert.equal(data.processes[0].id, 'echo');
   assert.equal(data.processes[0].status, await host.runtime.invoke('probe', 'running'), 'the ApiProcessState enum is real at run time');
-  assert.ok(data.processes[0].updated instanceof Date, 'dates cross the thread as Dates');
+  assert.equal(new Date(data.processes[0].updated).toISOString(), data.processes[0].updated, 'dates arrive as ISO strings, as in Pup\'s JSON');
 
   const processes = await host.runtime.invoke('probe', 'rawGet', { path: '/processes' }) as { ok: { data: Array<{ status: { id: string }; config: { id: string } }> } };
   assert.deepEqual(processes.ok.data.map((p) => [p.status.id, p.config.id]), [['echo', 'echo']], 'client.get(path) reaches the same method');
@@ -88,25 +88,33 @@ test('getState, getProcesses and getLogs answer { data } in the shapes of @pup/a
   assert.deepEqual(Object.keys(printed).sort(), ['category', 'processId', 'severity', 'text', 'timeStamp']);
   assert.equal(printed.category, 'stdout');
 
+  // Pup's client tries a failed request 4 times (200, 400, 800 ms apart), then throws RestAPIConnectionError.
+  const began = Date.now();
   const unknown = await host.runtime.invoke('probe', 'rawGet', { path: '/cluster' }) as { error: { status: number; message: string } };
-  assert.deepEqual(unknown.error, { status: 404, message: "GET /cluster is not part of Pup's plugin API", code: undefined });
+  assert.ok(Date.now() - began >= 1400, 'three retries, with backoff, before giving up');
+  assert.deepEqual(unknown.error, {
+    name: 'RestAPIConnectionError', status: 404, code: undefined,
+    message: "Could not connect to server, retries exhausted. Response data: 'GET /cluster is not part of Pup's plugin API'",
+  });
   const badLog = await host.runtime.invoke('probe', 'badLog') as { error: { status: number; message: string } };
   assert.equal(badLog.error.status, 400);
-  assert.match(badLog.error.message, /invalid severity "loud"/);
+  assert.equal(badLog.error.message, "Could not connect to server, retries exhausted. Response data: 'Invalid severity.'");
 });
 
-test('sendIpc needs the ipc scope and reaches the other plugins (with the sender) and the target process', async (t) => {
+test('sendIpc needs the ipc scope (a Pup plugin has it unless its scopes narrow it) and reaches the other plugins (with the sender) and the target process', async (t) => {
   const folder = folderWith({ 'probe.ts': probe });
   t.after(folder.remove);
   const { host, logs, close } = await startHost(folder.dir, {
     processes: [{ id: 'echo', cmd: echo, autostart: true }],
-    plugins: [{ url: './probe.ts', id: 'sender', scopes: ['ipc'] }, { url: './probe.ts', id: 'listener' }],
+    plugins: [{ url: './probe.ts', id: 'sender' }, { url: './probe.ts', id: 'listener', scopes: [] }],
   });
   t.after(close);
   await waitUntil(() => logs.has('echo ready'), 'the process to listen');
 
   const denied = await host.runtime.invoke('listener', 'ipc', { target: 'echo', event: 'x', eventData: 1 }) as { error: { status: number; code: string } };
   assert.equal(denied.error.status, 403);
+  const incomplete = await host.runtime.invoke('sender', 'ipc', { target: 'echo', event: 'x' }) as { error: { status: number; message: string } };
+  assert.deepEqual([incomplete.error.status, incomplete.error.message], [500, "Could not connect to server, retries exhausted. Response data: 'Missing event data'"], "checked as Pup's /ipc checks");
   assert.equal(denied.error.code, 'PADDOCK_ERR_SCOPE_DENIED');
 
   const sent = await host.runtime.invoke('sender', 'ipc', { target: 'echo', event: 'reload', eventData: { hard: true }, sender: 'spoofed' });

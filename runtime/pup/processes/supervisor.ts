@@ -1,34 +1,45 @@
 /**
- * The processes of the host: start them (autostart), restart them by policy, watch
- * their files, and carry out what plugins ask (start, stop, restart, block, unblock —
- * one process or `all`).
+ * The processes of the host: start them (autostart, `cron`), stop them (`terminate`
+ * cron), restart them by policy, watch their files, and carry out what plugins ask
+ * (start, stop, restart, block, unblock — one process or `all`).
+ *
+ * Schedules (croner, the cron library Pup is built on): `cron` starts the process on
+ * each tick and `terminate` stops it; after setting each up and after each tick,
+ * `process_scheduled` / `process_scheduled_terminate` announce the next run, and the
+ * restart count starts afresh, as in Pup.
  *
  * Restart policy, after a process exits by itself (a stop on purpose is never undone):
  *   always → restart; error → restart after a non-zero exit; never → leave it.
- *   The default is always with `autostart`, never without. A restart waits
- *   `restartDelayMs` (announced by a `process_scheduled` event with the time it will
- *   run); past `restartLimit` restarts the process is EXHAUSTED.
+ *   The default is always with `autostart` or `watch`, never otherwise. A restart waits
+ *   `restartDelayMs` (default 10000, 500 for a watched process); past `restartLimit`
+ *   restarts the process is EXHAUSTED.
  */
 import { resolve } from 'node:path';
+import { Cron } from 'croner';
 import type { LogSeverity } from '../../index.js';
-import { ApiProcessState, type ApiProcessData } from '../../../sdk/kernel/pup-api-definitions.js';
+import { ApiProcessState, type ApiProcessData, type ApiProcessScheduledEvent } from '../../../sdk/kernel/pup-api-definitions.js';
 import type { ProcessConfig } from '../config.js';
 import { watchPaths } from '../file-watch.js';
-import { ManagedProcess } from './managed-process.js';
+import { ManagedProcess, type ProcessTiming } from './managed-process.js';
 
 export const DEFAULT_RESTART_DELAY_MS = 10_000;
+/** Pup restarts a watched process sooner. */
+export const WATCHED_RESTART_DELAY_MS = 500;
 
 export interface SupervisorHooks {
-  /** Deliver a host event (process_status_changed, process_scheduled, process_watch). */
+  /** Deliver a host event (process_status_changed, process_scheduled, process_watch, …). */
   emit(event: string, data: unknown): void;
   log(severity: LogSeverity, text: string, processId: string): void;
   output(processId: string, stream: 'stdout' | 'stderr', line: string): void;
+  /** The stop timing of a process (from its entry and the config's defaults). */
+  timing?(config: ProcessConfig): ProcessTiming;
 }
 
 export class ProcessSupervisor {
   readonly #processes = new Map<string, ManagedProcess>();
   readonly #restartTimers = new Map<string, NodeJS.Timeout>();
   readonly #stopWatching: Array<() => void> = [];
+  readonly #jobs: Cron[] = [];
   readonly #hooks: SupervisorHooks;
   #closing = false;
 
@@ -40,7 +51,7 @@ export class ProcessSupervisor {
         output: hooks.output,
         log: (severity, id, text) => hooks.log(severity, text, id),
         exited: (process, onPurpose) => this.#onExit(process, onPurpose),
-      }));
+      }, hooks.timing?.(config)));
     }
   }
 
@@ -67,11 +78,12 @@ export class ProcessSupervisor {
     return [process];
   }
 
-  /** Announce every process, start the autostart ones, watch their files. */
+  /** Announce every process, set up the schedules, start the autostart ones, watch their files. */
   async init(): Promise<void> {
     for (const process of this.list()) {
       this.#hooks.emit('process_status_changed', { old: null, new: process.state, status: process.status() });
     }
+    for (const process of this.list()) this.#schedule(process);
     for (const process of this.list()) if (process.config.autostart) process.start('autostart');
     for (const process of this.list()) await this.#watch(process);
   }
@@ -116,9 +128,10 @@ export class ProcessSupervisor {
     return this.#some(id, (p) => p.unblock(reason));
   }
 
-  /** Stop every process and stop restarting them. */
+  /** Stop every process and stop restarting and scheduling them. */
   async stopAll(reason: string): Promise<void> {
     this.#closing = true;
+    for (const job of this.#jobs.splice(0)) job.stop();
     for (const stop of this.#stopWatching.splice(0)) stop();
     for (const p of this.list()) this.#cancelRestart(p);
     await Promise.all(this.list().map((p) => p.stop(reason)));
@@ -126,6 +139,7 @@ export class ProcessSupervisor {
 
   /** Kill every process at once (the host is exiting without a clean stop). */
   killAll(): void {
+    for (const job of this.#jobs.splice(0)) job.stop();
     for (const p of this.list()) p.kill();
   }
 
@@ -139,6 +153,44 @@ export class ProcessSupervisor {
     this.#restartTimers.delete(process.id);
   }
 
+  /** Pup's `cron` (start) and `terminate` (stop) schedules of one process. */
+  #schedule(process: ManagedProcess): void {
+    const { cron, terminate } = process.config;
+    if (cron) {
+      this.#cron(process, cron, 'process_scheduled', 'run', () => {
+        this.#cancelRestart(process);
+        process.start('cron pattern');
+      });
+    }
+    if (terminate) this.#cron(process, terminate, 'process_scheduled_terminate', 'terminate', () => void process.stop('cron termination'));
+  }
+
+  #cron(process: ManagedProcess, pattern: string, event: string, what: string, tick: () => void): void {
+    const announce = (job: Cron) => {
+      const next = job.nextRun();
+      const data: ApiProcessScheduledEvent = { status: process.status() };
+      if (next) data.next = next.toISOString();
+      this.#hooks.log('info', `scheduled to ${what} at ${next ? next.toISOString() : '(never again)'} ('${pattern}')`, process.id);
+      this.#hooks.emit(event, data);
+    };
+    let job: Cron;
+    try {
+      // unref: a schedule alone does not keep the host alive; the host's own ticker does.
+      job = new Cron(pattern, { unref: true }, () => {
+        if (this.#closing) return;
+        tick();
+        announce(job);
+        process.resetRestarts();
+      });
+    } catch (error) {
+      // As in Pup: a bad pattern is logged and the process simply runs unscheduled.
+      this.#hooks.log('error', `cannot schedule '${pattern}' (${what}): ${(error as Error).message}`, process.id);
+      return;
+    }
+    this.#jobs.push(job);
+    announce(job);
+  }
+
   #onExit(process: ManagedProcess, onPurpose: boolean): void {
     if (this.#closing) return;
     const pending = process.pendingRestartReason;
@@ -149,16 +201,15 @@ export class ProcessSupervisor {
     }
     if (onPurpose) return;
     const { config } = process;
-    const policy = config.restart ?? (config.autostart ? 'always' : 'never');
+    const policy = config.restart ?? (config.autostart || config.watch?.length ? 'always' : 'never');
     if (policy === 'never' || (policy === 'error' && process.state !== ApiProcessState.ERRORED)) return;
     if (config.restartLimit !== undefined && process.restarts >= config.restartLimit) {
       this.#hooks.log('warn', `exhausted: ${process.restarts} restarts (restartLimit ${config.restartLimit}), not restarting`, process.id);
       process.exhaust();
       return;
     }
-    const delay = config.restartDelayMs ?? DEFAULT_RESTART_DELAY_MS;
+    const delay = config.restartDelayMs ?? (config.watch?.length ? WATCHED_RESTART_DELAY_MS : DEFAULT_RESTART_DELAY_MS);
     this.#hooks.log('info', `restarting in ${delay} ms (restart: ${policy})`, process.id);
-    this.#hooks.emit('process_scheduled', { next: new Date(Date.now() + delay), status: process.status() });
     this.#restartTimers.set(process.id, setTimeout(() => {
       this.#restartTimers.delete(process.id);
       process.start('restart', { restart: true });
@@ -172,7 +223,8 @@ export class ProcessSupervisor {
       changed: (path) => {
         if (this.#closing) return;
         this.#hooks.log('info', `${path} changed, restarting`, process.id);
-        this.#hooks.emit('process_watch', { at: new Date(), status: process.status() });
+        this.#hooks.emit('process_watch', { at: new Date().toISOString(), status: process.status() });
+        process.resetRestarts();
         this.restart(process.id, 'watched file changed');
       },
       failed: (path, error) => this.#hooks.log('warn', `cannot watch ${path}: ${error.message}`, process.id),

@@ -6,10 +6,14 @@
  *          ◀─ { data?, error? } ◀─ result (or a thrown RestAPIError) ◀──────┘
  *   host events ─▶ PaddockClient listeners ─▶ the handlers given to on(event)
  *
- * Differences from Pup's client, all invisible to a plugin that follows Pup's docs:
- * no retries and no per-request timeout of its own (nothing travels over a network;
- * each call has the runtime's callTimeoutMs), and `close()` drops the event handlers
- * without closing anything else, as in Pup.
+ * As Pup's client does, a failed request is tried again three times (after 200, 400
+ * and 800 ms) and then fails with a RestAPIConnectionError carrying Pup's message
+ * ("Could not connect to server, retries exhausted. Response data: '…'"); `status`,
+ * `responseData`, `code` and `cause` tell what the host answered. A refusal the host
+ * answers with `{ error }` and status 200 (a blocked process does not start) is a
+ * response, not a failure. Differences: no per-request timeout of its own (each call
+ * has the runtime's callTimeoutMs), and `close()` drops the event handlers without
+ * closing anything else.
  */
 import { PaddockClient, type EventListener } from '../../../sdk/client.js';
 import { isPaddockError } from '../../../sdk/errors.js';
@@ -37,13 +41,33 @@ export class RestAPIError extends Error {
   }
 }
 
-/** Pup throws this when it cannot reach its server; kept so `instanceof` checks compile and run. */
+/** What a request throws once its retries are exhausted, as with Pup's client. */
 export class RestAPIConnectionError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The status of the last answer (Paddock; Pup puts it only in the message). */
+  status?: number;
+  responseData?: unknown;
+  /** The Paddock error code (PADDOCK_ERR_…) of the last failure, when the runtime raised it. */
+  code?: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'RestAPIConnectionError';
   }
 }
+
+function exhausted(last: RestAPIError): RestAPIConnectionError {
+  const data = last.responseData as { error?: unknown } | undefined;
+  const message = data?.error
+    ? `Could not connect to server, retries exhausted. Response data: '${String(data.error)}'`
+    : `Could not connect to server, retries exhausted. Response status: '${last.status}'`;
+  const error = new RestAPIConnectionError(message, { cause: last });
+  error.status = last.status;
+  error.responseData = last.responseData;
+  if (last.code) error.code = last.code;
+  return error;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // Statuses Pup's REST server would answer for the same refusals.
 const STATUS_OF_CODE: Record<string, number> = {
@@ -112,8 +136,22 @@ export class RestClient {
     return this.fetch<T>(path, { method: 'DELETE', ...options });
   }
 
-  /** One request of Pup's REST API, answered by the host over the worker's link. */
-  async fetch<T>(path: string, options: RequestInit): Promise<ApiResponse<T>> {
+  /**
+   * One request of Pup's REST API, answered by the host over the worker's link; a
+   * failure is tried again `maxRetries` times with exponential backoff, as in Pup.
+   */
+  async fetch<T>(path: string, options: RequestInit, maxRetries = 3, initialRetryDelay = 200): Promise<ApiResponse<T>> {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await this.#once<T>(path, options);
+      } catch (error) {
+        if (retries >= maxRetries) throw exhausted(error as RestAPIError);
+        await sleep(initialRetryDelay * 2 ** retries);
+      }
+    }
+  }
+
+  async #once<T>(path: string, options: RequestInit): Promise<ApiResponse<T>> {
     let value: unknown;
     let request;
     try {
@@ -122,9 +160,11 @@ export class RestClient {
     } catch (error) {
       throw toRestError(error);
     }
+    if (request.reply === 'required' && value !== true) throw new RestAPIError('Request failed: Internal Server Error', 500, { error: 'Invalid data' });
     if (request.reply === 'data') return { data: value as T };
     if (request.reply === 'action' && value !== true) {
-      return { error: `the host could not carry out ${options.method ?? 'GET'} ${path} (a blocked process does not start, a stopped one does not stop)` };
+      // Pup's words, with status 200: the client hands the body back as the answer.
+      return { error: 'Action could not be carried out, check the arguments.' };
     }
     return {};
   }

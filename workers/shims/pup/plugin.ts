@@ -5,8 +5,9 @@
  * member a plugin may declare as a field of its own.
  *
  * The runtime drives it like any Paddock plugin: construct with (config, apiUrl,
- * apiToken), verify `meta`, `refreshApiToken(token)` before each token expires (when
- * the plugin defines it, as Pup plugins do), `cleanup()` on stop.
+ * apiToken), verify `meta`, `refreshApiToken(token)` before each token expires,
+ * `cleanup()` on stop. A plugin extending this class is held to Pup's meta rule (no
+ * field still "unset"), not Paddock's semver rule: the worker reports that it is one.
  */
 
 /** What the plugin's constructor receives first. Paddock adds `id` and `dataDir`. */
@@ -27,11 +28,16 @@ export interface PluginMetadata {
 }
 
 export class PluginImplementation {
-  /** Left empty, so a plugin that does not set all four fields is refused by name. */
-  meta: PluginMetadata = { name: '', version: '', api: '', repository: '' };
+  /** "unset" as in Pup, so a plugin that does not set all four fields is refused by name. */
+  meta: PluginMetadata = { name: 'unset', version: 'unset', api: 'unset', repository: 'unset' };
 
   constructor(_config: PluginConfiguration, _apiUrl: string, _apiToken: string) {
     // Pup's base class keeps nothing either: plugins store what they need themselves.
+  }
+
+  /** A new token for the plugin's API client; plugins override it and may call super. */
+  async refreshApiToken(_apiToken: string): Promise<void> {
+    // Nothing to update here: the token lives in the plugin's own PupRestClient.
   }
 
   /** Called on shutdown; resolve true when there was something to clean. */

@@ -11,16 +11,25 @@
  *   POST /terminate                      terminate()               {}
  *   POST /log       {severity, plugin, message}   log(severity, message)   {}
  *   GET  /logs?processId&startTimeStamp&endTimeStamp&severity&nRows   logs(query)   { data }
- *   POST /ipc       ApiIpcData           ipc(data)                 {}
- *   POST /telemetry ApiTelemetryData     telemetry(data)           {}
+ *   POST /ipc       ApiIpcData           ipc(data)                 {}   (500 "Invalid data" when refused)
+ *   POST /telemetry ApiTelemetryData     telemetry(data)           {}   (500 "Invalid data": no such process)
+ *
+ * Bodies are checked the way Pup's REST server checks them, with its statuses and
+ * messages: /log needs severity, plugin and message (400 "Missing severity, plugin, or
+ * message.") and one of log, info, warn, error (400 "Invalid severity."); /ipc needs
+ * target, event and eventData (500 "Missing target", "Missing event", "Missing event data").
  */
 
 /** A request mapped to a host method, and how to turn its result into Pup's response body. */
 export interface HostRequest {
   method: string;
   args: unknown[];
-  /** `data`: the result is the response's data; `action`: a boolean "carried out"; `none`: nothing. */
-  reply: 'data' | 'action' | 'none';
+  /**
+   * `data`: the result is the response's data; `action`: a boolean "carried out" (false
+   * gives `{ error }` with status 200, as Pup answers); `required`: false is a 500
+   * "Invalid data"; `none`: nothing.
+   */
+  reply: 'data' | 'action' | 'required' | 'none';
 }
 
 /** A request that cannot be mapped; `status` is the HTTP status Pup would have answered. */
@@ -33,7 +42,8 @@ export class RouteError extends Error {
 }
 
 const PROCESS_ACTIONS = new Set(['start', 'stop', 'restart', 'block', 'unblock']);
-const LOG_SEVERITIES = new Set(['debug', 'info', 'log', 'warn', 'error']);
+// Pup's REST server takes these four (no debug).
+const LOG_SEVERITIES = new Set(['log', 'info', 'warn', 'error']);
 
 function parseBody(body: unknown): unknown {
   if (body === undefined || body === null) return undefined;
@@ -41,7 +51,7 @@ function parseBody(body: unknown): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch (error) {
-    throw new RouteError(`the request body is not JSON: ${(error as Error).message}`, 400);
+    throw new RouteError((error as Error).message, 500);
   }
 }
 
@@ -83,15 +93,20 @@ export function routeRequest(httpMethod: string, path: string, body: unknown): H
     return { method: `${parts[2]}Process`, args: [parts[1]], reply: 'action' };
   }
   if (route === 'POST /log') {
-    const log = parseBody(body) as { severity?: unknown; message?: unknown } | undefined;
-    if (!log || typeof log.severity !== 'string' || typeof log.message !== 'string') {
-      throw new RouteError('missing severity, plugin, or message', 400);
-    }
-    const severity = log.severity.toLowerCase();
-    if (!LOG_SEVERITIES.has(severity)) throw new RouteError(`invalid severity ${JSON.stringify(log.severity)} (use log, info, warn or error)`, 400);
-    return { method: 'log', args: [severity, log.message], reply: 'none' };
+    const log = parseBody(body) as { severity?: unknown; plugin?: unknown; message?: unknown } | undefined;
+    if (!log) throw new RouteError('Log data is required.', 400);
+    if (!log.severity || !log.plugin || !log.message) throw new RouteError('Missing severity, plugin, or message.', 400);
+    const severity = String(log.severity).toLowerCase();
+    if (!LOG_SEVERITIES.has(severity)) throw new RouteError('Invalid severity.', 400);
+    return { method: 'log', args: [severity, String(log.message)], reply: 'none' };
   }
-  if (route === 'POST /ipc') return { method: 'ipc', args: [parseBody(body)], reply: 'none' };
-  if (route === 'POST /telemetry') return { method: 'telemetry', args: [parseBody(body)], reply: 'none' };
+  if (route === 'POST /ipc') {
+    const ipc = parseBody(body) as { target?: unknown; event?: unknown; eventData?: unknown } | undefined;
+    if (!ipc?.target) throw new RouteError('Missing target', 500);
+    if (!ipc.event) throw new RouteError('Missing event', 500);
+    if (!ipc.eventData) throw new RouteError('Missing event data', 500);
+    return { method: 'ipc', args: [ipc], reply: 'required' };
+  }
+  if (route === 'POST /telemetry') return { method: 'telemetry', args: [parseBody(body)], reply: 'required' };
   throw new RouteError(`${route} is not part of Pup's plugin API`, 404);
 }
