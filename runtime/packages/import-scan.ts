@@ -13,6 +13,7 @@ import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { init, parse } from 'es-module-lexer';
 import { transpileTypeScript } from '../../workers/loader/hooks.js';
+import { resolveImportMap, type ImportMap } from '../../sdk/kernel/import-map.js';
 import { isProvidedByRuntime } from '../../sdk/kernel/provided-specifiers.js';
 import { isPackageSpecifier } from './specifier.js';
 
@@ -65,7 +66,7 @@ function lex(source: string, file: string): Array<string | undefined> {
   }
 }
 
-export async function scanPackageImports(entryUrl: string): Promise<ScanResult> {
+export async function scanPackageImports(entryUrl: string, importMap?: ImportMap): Promise<ScanResult> {
   const result: ScanResult = { imports: [], skipped: [] };
   if (!entryUrl.startsWith('file:')) return result;
   await init;
@@ -86,8 +87,10 @@ export async function scanPackageImports(entryUrl: string): Promise<ScanResult> 
       result.skipped.push({ file, reason: (error as Error).message });
       continue;
     }
-    for (const specifier of specifiers) {
-      if (!specifier || isProvidedByRuntime(specifier)) continue;
+    for (const written of specifiers) {
+      if (!written || isProvidedByRuntime(written)) continue;
+      const specifier = resolveImportMap(importMap, written, pathToFileURL(file).href) ?? written;
+      if (isProvidedByRuntime(specifier)) continue;
       if (isPackageSpecifier(specifier)) {
         result.imports.push({ specifier, file });
         continue;

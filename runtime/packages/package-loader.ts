@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import type { PackageImportMap } from '../../workers/loader/package-imports.js';
 import { slugify, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
+import { loadImportMap } from './import-map.js';
 import { scanPackageImports } from './import-scan.js';
 import { Installer, type InstalledPackage } from './installer.js';
 import { Lockfile, LOCKFILE_NAME } from './lockfile.js';
@@ -127,7 +128,11 @@ export class PackageLoader implements SchemeResolver {
    * (`extensions.packageDirs`). Returns `resolved` unchanged when there are none.
    */
   async prepareImports(resolved: ResolvedPlugin, context: ResolveContext, options: Pick<InstallOptions, 'repair'> = {}): Promise<ResolvedPlugin> {
-    const scan = await scanPackageImports(resolved.moduleUrl);
+    // A local plugin's folder may carry an import map (deno.json, package.json); an
+    // installed package resolves its dependencies from its install instead.
+    const importMap = resolved.package === undefined && resolved.moduleUrl.startsWith('file:') ? await loadImportMap(resolved.codeDir) : undefined;
+    if (importMap) resolved = { ...resolved, extensions: { ...resolved.extensions, importMap } };
+    const scan = await scanPackageImports(resolved.moduleUrl, importMap);
     for (const { file, reason } of scan.skipped) this.#logger.debug(`not scanned for npm:/jsr: imports: ${file}: ${reason}`);
     if (!scan.imports.length) return resolved;
     const bySpecifier = new Map<string, string>();

@@ -13,6 +13,14 @@ const PROVIDED_MODULES: Readonly<Record<string, string>> = {
   'jsr:@pup/plugin': './shims/pup/plugin.js',
   'jsr:@pup/api-client': './shims/pup/api-client.js',
   'jsr:@pup/api-definitions': './shims/pup/api-definitions.js',
+  // The same packages under the names JSR's npm layer gives them (npm:@jsr/pup__plugin, or
+  // bare once a package.json or an installed package depends on them).
+  '@jsr/pup__plugin': './shims/pup/plugin.js',
+  'npm:@jsr/pup__plugin': './shims/pup/plugin.js',
+  '@jsr/pup__api-client': './shims/pup/api-client.js',
+  'npm:@jsr/pup__api-client': './shims/pup/api-client.js',
+  '@jsr/pup__api-definitions': './shims/pup/api-definitions.js',
+  'npm:@jsr/pup__api-definitions': './shims/pup/api-definitions.js',
 };
 
 // `jsr:@scope/name@range`, `jsr:/@scope/name`, `npm:name@range`: a package name with an optional version.

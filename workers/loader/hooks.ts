@@ -9,6 +9,8 @@
  *   copy, so a plugin and the bootstrap share one SDK instance in the worker;
  * - transpiles `.ts`/`.mts`/`.cts` files (types stripped, no type check) with an inline
  *   source map, so stack traces point at the TypeScript line;
+ * - maps bare specifiers through the plugin's import map (deno.json / package.json,
+ *   sdk/kernel/import-map.ts) to a provided module, an installed npm:/jsr: package or a file;
  * - lets a TypeScript file import `./x.js` when only `./x.ts` exists (tsc's convention);
  * - refuses modules the plugin may not load (module-policy.ts), before anything else.
  */
@@ -16,7 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkModuleLoad, checkModuleResolve } from './module-policy.js';
-import { resolvePackageImport } from './package-imports.js';
+import { currentImportMap, resolvePackageImport } from './package-imports.js';
+import { resolveImportMap } from '../../sdk/kernel/import-map.js';
 import { findAlias } from '../../sdk/kernel/provided-specifiers.js';
 
 export interface LoaderConfig {
@@ -72,6 +75,13 @@ export function createHooks(config: LoaderConfig) {
     checkModuleResolve(specifier, context.parentURL);
     const alias = findAlias(aliases, specifier);
     if (alias !== undefined) return { url: alias, shortCircuit: true };
+    // The plugin's own modules only: packages resolve their dependencies from their install, as in Deno.
+    const mapped = context.parentURL?.includes('/node_modules/') ? undefined : resolveImportMap(currentImportMap(), specifier, context.parentURL);
+    if (mapped !== undefined) {
+      const mappedAlias = findAlias(aliases, mapped);
+      if (mappedAlias !== undefined) return { url: mappedAlias, shortCircuit: true };
+      return resolvePackageImport(mapped, context, next) ?? next(mapped, context);
+    }
     const fromPackage = resolvePackageImport(specifier, context, next); // npm:/jsr: in plugin source
     if (fromPackage !== undefined) return fromPackage;
     const parent = context.parentURL;

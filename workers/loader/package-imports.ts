@@ -20,9 +20,14 @@
  *
  * The plugin module is imported only after the map is in place (the bootstrap exposes
  * the plugin control once applyPackageImports resolves).
+ *
+ * The plugin's import map (deno.json / package.json, sdk/kernel/import-map.ts) travels
+ * the same way: bare specifiers map to npm:/jsr: specifiers (then resolved as above)
+ * or to files.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { NextResolve, ResolveContext, ResolveResult } from './hooks.js';
+import { checkImportMap, type ImportMap } from '../../sdk/kernel/import-map.js';
 
 export interface PackageImport {
   /** Bare specifier to resolve instead (`@jsr/scope__name/sub`). */
@@ -35,6 +40,12 @@ export type PackageImportMap = Record<string, PackageImport>;
 
 const PACKAGE_SCHEME = /^(npm|jsr):/i;
 const imports = new Map<string, PackageImport>();
+let importMap: ImportMap | undefined;
+
+/** The plugin's import map, once the host sent one. */
+export function currentImportMap(): ImportMap | undefined {
+  return importMap;
+}
 
 function isPackageImport(value: unknown): value is PackageImport {
   const v = value as PackageImport;
@@ -42,8 +53,10 @@ function isPackageImport(value: unknown): value is PackageImport {
     && typeof v.parentURL === 'string' && v.parentURL.startsWith('file:');
 }
 
-/** Add entries to the map of the thread the hooks run in; malformed entries are refused. */
-export function addPackageImports(map: unknown): void {
+/** Add entries to the map of the thread the hooks run in (and set the import map); malformed entries are refused. */
+export function addPackageImports(map: unknown, plugImportMap?: unknown): void {
+  if (plugImportMap !== undefined) importMap = checkImportMap(plugImportMap);
+  if (map === undefined) return;
   if (typeof map !== 'object' || map === null) throw new TypeError('package imports must be an object');
   for (const [specifier, target] of Object.entries(map)) {
     if (!PACKAGE_SCHEME.test(specifier) || !isPackageImport(target)) {
@@ -67,9 +80,9 @@ export function resolvePackageImport(specifier: string, context: ResolveContext,
 
 /** Loader thread (Node 20): take maps from the worker's main thread and acknowledge each. */
 export function listenForPackageImports(port: MessagePort): void {
-  port.on('message', (message: { id: number; imports: unknown }) => {
+  port.on('message', (message: { id: number; imports: unknown; importMap?: unknown }) => {
     try {
-      addPackageImports(message.imports);
+      addPackageImports(message.imports, message.importMap);
       port.postMessage({ id: message.id, ok: true });
     } catch (error) {
       port.postMessage({ id: message.id, ok: false, error: (error as Error).message });
@@ -92,12 +105,13 @@ export function usePackageImportsPort(port: MessagePort): void {
  * a failure is written to stderr (the host logs it under the plugin's name) and the
  * plugin's import then fails with a clear "was not installed" error.
  */
-export async function applyPackageImports(map: unknown): Promise<void> {
-  if (map === undefined || (typeof map === 'object' && map !== null && Object.keys(map).length === 0)) return;
+export async function applyPackageImports(map: unknown, plugImportMap?: unknown): Promise<void> {
+  const noImports = map === undefined || (typeof map === 'object' && map !== null && Object.keys(map).length === 0);
+  if (noImports && plugImportMap === undefined) return;
   try {
     const port = loaderPort;
     if (!port) {
-      addPackageImports(map);
+      addPackageImports(map, plugImportMap);
       return;
     }
     const id = ++nextId;
@@ -111,7 +125,7 @@ export async function applyPackageImports(map: unknown): Promise<void> {
       };
       port.on('message', onMessage);
       port.ref();
-      port.postMessage({ id, imports: map });
+      port.postMessage({ id, imports: map, importMap: plugImportMap });
     });
   } catch (error) {
     process.stderr.write(`paddock: the plugin's npm:/jsr: imports could not be set up: ${(error as Error).message}\n`);
