@@ -124,7 +124,7 @@ test('paddock run: an unknown scope is a config error naming the file and the en
 test('paddock run: a plugin that fails verification is contained, and the run exits 1 with a one-line reason', async (t) => {
   const folder = folderWith({
     'memory-example.ts': pupMemoryPlugin,
-    'no-meta.ts': pupMemoryPlugin.replace('version: "1.0.0",', 'version: "one",'),
+    'no-meta.ts': pupMemoryPlugin.replace('version: "1.0.0",', 'version: "unset",'),
     'run.json': config({
       plugins: [
         { url: './memory-example.ts', id: 'memory-example', options: { threshold: '101' } },
@@ -141,7 +141,7 @@ test('paddock run: a plugin that fails verification is contained, and the run ex
   run.child.kill('SIGTERM');
   const { code } = await run.exited;
   assert.equal(code, 1);
-  assert.equal(run.stderr(), 'paddock run: 1 plugin(s) did not start: plugins[1] (no-meta): plugin "no-meta" has invalid meta: meta.version "one" is not a semver version\n');
+  assert.equal(run.stderr(), 'paddock run: 1 plugin(s) did not start: plugins[1] (no-meta): plugin "no-meta" has invalid meta: meta.version is still "unset" (Pup\'s rule: set every field)\n');
 });
 
 test('paddock run: bad usage exits 2', async () => {

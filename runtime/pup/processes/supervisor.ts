@@ -176,7 +176,8 @@ export class ProcessSupervisor {
     let job: Cron;
     try {
       // unref: a schedule alone does not keep the host alive; the host's own ticker does.
-      job = new Cron(pattern, { unref: true }, () => {
+      // sloppyRanges: the croner Pup is built on took "0/5" (stepping from a number), and Pup's examples use it.
+      job = new Cron(pattern, { unref: true, sloppyRanges: true }, () => {
         if (this.#closing) return;
         tick();
         announce(job);

@@ -1,0 +1,2 @@
+// A periodic task: does its work and exits; the cron pattern starts it again.
+console.log(`task ran at ${new Date().toISOString()}`);

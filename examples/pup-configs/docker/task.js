@@ -1,0 +1,1 @@
+console.log(`periodic task demo at ${new Date().toISOString()}`);
