@@ -10,13 +10,14 @@ import { folderWith, nodeCmd, startHost, waitUntil } from './helpers.js';
 const probe = `
 import { PupRestClient } from "jsr:@pup/api-client"
 import { PluginImplementation, type PluginConfiguration } from "jsr:@pup/plugin"
-import { ApiProcessState, type ApiIpcData } from "jsr:@pup/api-definitions"
+import { ApiProcessState, type ApiIpcData, type ApiTelemetryData } from "jsr:@pup/api-definitions"
 
 export class PupPlugin extends PluginImplementation {
   public meta = { name: "probe", version: "1.0.0", api: "1.0.0", repository: "https://example.invalid/probe" }
   private client: PupRestClient
   private refreshed: string[] = []
   private ipcs: ApiIpcData[] = []
+  private telemetry: unknown[] = []
   private forward: boolean
   private config: { forward?: boolean }
 
@@ -26,6 +27,7 @@ export class PupPlugin extends PluginImplementation {
     this.forward = this.config.forward !== false
     this.client = new PupRestClient(\`http://\${apiUrl}\`, apiToken, true)
     this.client.on("ipc", (data) => { this.ipcs.push(data as ApiIpcData) })
+    this.client.on("process_telemetry", (data) => { this.telemetry.push(data) })
   }
 
   public async refreshApiToken(token: string) {
@@ -43,6 +45,8 @@ export class PupPlugin extends PluginImplementation {
     rawGet: ({ path }: { path: string }) => this.attempt(() => this.client.get(path)),
     ipc: (data: ApiIpcData) => this.attempt(() => this.client.sendIpc(data)),
     received: () => this.ipcs,
+    sendTelemetry: (data: ApiTelemetryData) => this.attempt(() => this.client.sendTelemetry(data)),
+    telemetryHeard: () => this.telemetry,
     refreshed: () => ({ count: this.refreshed.length, current: this.client.token, first: this.refreshed[0] }),
     running: () => ApiProcessState.RUNNING,
     ownConfig: () => this.config,
@@ -122,6 +126,15 @@ test('sendIpc needs the ipc scope (a Pup plugin has it unless its scopes narrow 
   await host.runtime.drain();
   assert.deepEqual(await host.runtime.invoke('listener', 'received'), [{ target: 'echo', event: 'reload', eventData: { hard: true }, sender: 'sender' }]);
   await waitUntil(() => logs.has('got {"event":"reload","eventData":{"hard":true},"sender":"sender"}'), 'the process to receive the message on stdin');
+
+  // Pup's /telemetry: kept in the process's status and emitted as process_telemetry.
+  const telemetry = { sender: 'echo', memory: { heapTotal: 2, heapUsed: 1, rss: 3 }, sent: new Date().toISOString(), cwd: '/srv' };
+  assert.deepEqual(await host.runtime.invoke('sender', 'sendTelemetry', telemetry), { ok: {} });
+  await host.runtime.drain();
+  assert.deepEqual(await host.runtime.invoke('listener', 'telemetryHeard'), [telemetry]);
+  assert.deepEqual(host.processes.get('echo')!.status().telemetry, telemetry);
+  const noSuchProcess = await host.runtime.invoke('sender', 'sendTelemetry', { ...telemetry, sender: 'nobody' }) as { error: { status: number; message: string } };
+  assert.deepEqual([noSuchProcess.error.status, noSuchProcess.error.message], [500, "Could not connect to server, retries exhausted. Response data: 'Invalid data'"]);
 });
 
 test('token renewal reaches the plugin\'s refreshApiToken, and the client works on past the first token', async (t) => {
