@@ -20,10 +20,14 @@ export class PupPlugin extends PluginImplementation {
   private telemetry: unknown[] = []
   private forward: boolean
   private config: { forward?: boolean }
+  private apiUrl: string
+  private apiToken: string
 
   constructor(config: PluginConfiguration, apiUrl: string, apiToken: string) {
     super(config, apiUrl, apiToken)
     this.config = (config.options ?? {}) as { forward?: boolean }
+    this.apiUrl = apiUrl
+    this.apiToken = apiToken
     this.forward = this.config.forward !== false
     this.client = new PupRestClient(\`http://\${apiUrl}\`, apiToken, true)
     this.client.on("ipc", (data) => { this.ipcs.push(data as ApiIpcData) })
@@ -51,6 +55,11 @@ export class PupPlugin extends PluginImplementation {
     running: () => ApiProcessState.RUNNING,
     ownConfig: () => this.config,
     badLog: () => this.attempt(() => this.client.sendLog("loud", "probe", "x")),
+    ownFetch: async ({ path, method, body, auth }: { path: string; method?: string; body?: unknown; auth?: boolean }) => {
+      const headers: Record<string, string> = auth === false ? {} : { Authorization: \`Bearer \${this.apiToken}\` }
+      const response = await fetch(\`http://\${this.apiUrl}\${path}\`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      return { status: response.status, body: await response.json() }
+    },
   }
 }
 `;
@@ -84,6 +93,15 @@ test('getState, getProcesses and getLogs answer { data } in the shapes of @pup/a
 
   const processes = await host.runtime.invoke('probe', 'rawGet', { path: '/processes' }) as { ok: { data: Array<{ status: { id: string }; config: { id: string } }> } };
   assert.deepEqual(processes.ok.data.map((p) => [p.status.id, p.config.id]), [['echo', 'echo']], 'client.get(path) reaches the same method');
+
+  // A request the plugin builds itself to http://${apiUrl} is answered over its channel, as Pup's REST server answers it.
+  const own = await host.runtime.invoke('probe', 'ownFetch', { path: '/processes' }) as { status: number; body: { data: Array<{ status: { id: string } }> } };
+  assert.equal(own.status, 200);
+  assert.deepEqual(own.body.data.map((p) => p.status.id), ['echo']);
+  assert.deepEqual(await host.runtime.invoke('probe', 'ownFetch', { path: '/state', auth: false }), { status: 401, body: { error: 'Authorization header required' } });
+  assert.deepEqual(await host.runtime.invoke('probe', 'ownFetch', { path: '/log', method: 'POST', body: { severity: 'info', plugin: 'probe', message: 'fetched' } }), { status: 201, body: {} });
+  assert.ok(logs.has('fetched', 'probe'));
+  assert.deepEqual(await host.runtime.invoke('probe', 'ownFetch', { path: '/nope' }), { status: 404, body: { error: "GET /nope is not part of Pup's plugin API" } });
 
   const { ok: tail } = await host.runtime.invoke('probe', 'logs', { processId: 'echo' }) as { ok: { data: Array<Record<string, unknown>> } };
   assert.equal(tail.data.length, 2, 'nRows is honoured');

@@ -16,9 +16,10 @@
  * closing anything else.
  */
 import { PaddockClient, type EventListener } from '../../../sdk/client.js';
-import { isPaddockError } from '../../../sdk/errors.js';
 import type { ApiApplicationState, ApiIpcData, ApiLogItem, ApiProcessData, ApiTelemetryData } from '../../../sdk/kernel/pup-api-definitions.js';
+import { serveOwnOrigin } from './own-origin.js';
 import { RouteError, routeRequest } from './routes.js';
+import { statusOfFailure } from './statuses.js';
 
 export interface ApiResponse<T> {
   error?: string;
@@ -69,23 +70,9 @@ function exhausted(last: RestAPIError): RestAPIConnectionError {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-// Statuses Pup's REST server would answer for the same refusals.
-const STATUS_OF_CODE: Record<string, number> = {
-  PADDOCK_ERR_TOKEN_INVALID: 401,
-  PADDOCK_ERR_TOKEN_EXPIRED: 401,
-  PADDOCK_ERR_TOKEN_REVOKED: 401,
-  PADDOCK_ERR_SCOPE_DENIED: 403,
-  PADDOCK_ERR_UNKNOWN_METHOD: 404,
-  PADDOCK_ERR_INVALID_ARGUMENTS: 400,
-  PADDOCK_ERR_NOT_CLONEABLE: 400,
-  PADDOCK_ERR_CALL_TIMEOUT: 504,
-};
-
 function toRestError(error: unknown): RestAPIError {
   if (error instanceof RouteError) return new RestAPIError(error.message, error.status, { error: error.message });
-  const message = error instanceof Error ? error.message : String(error);
-  const code = isPaddockError(error) ? error.code : undefined;
-  const status = code === undefined ? 500 : (STATUS_OF_CODE[code] ?? 500);
+  const { status, message, code } = statusOfFailure(error);
   const restError = new RestAPIError(message, status, { error: message }, { cause: error });
   if (code) restError.code = code;
   return restError;
@@ -182,6 +169,7 @@ export class PupRestClient extends RestClient {
   constructor(baseUrl: string, token: string, eventStream = false, requestTimeoutMs = 3000, retries = 3) {
     super(baseUrl, token, requestTimeoutMs, retries);
     this.#eventStream = eventStream;
+    serveOwnOrigin();
   }
 
   getProcesses(): Promise<ApiResponse<ApiProcessData[]>> {

@@ -10,6 +10,8 @@
  * field still "unset"), not Paddock's semver rule: the worker reports that it is one.
  */
 
+import { serveOwnOrigin } from './own-origin.js';
+
 /** What the plugin's constructor receives first. Paddock adds `id` and `dataDir`. */
 export interface PluginConfiguration {
   url: string;
@@ -33,6 +35,8 @@ export class PluginImplementation {
 
   constructor(_config: PluginConfiguration, _apiUrl: string, _apiToken: string) {
     // Pup's base class keeps nothing either: plugins store what they need themselves.
+    // Requests the plugin builds itself to http://${apiUrl} are answered over its channel.
+    serveOwnOrigin();
   }
 
   /** A new token for the plugin's API client; plugins override it and may call super. */
