@@ -121,3 +121,25 @@ test('a pup.json with every Pup key loads; cron, terminate and timeout run as Pu
   await waitUntil(() => slow.state === ApiProcessState.FINISHED || undefined, 'slow to be stopped by its timeout', 5_000);
   assert.ok(logs.lines.some((l) => l.process === 'slow' && String(l.msg) === 'stopping (timeout: it ran 1 s)'));
 });
+
+test('overrun: a cron tick while the process runs starts another run only with overrun; without it the tick is refused', async (t) => {
+  const long = `${quoted} -e "console.log('run ' + process.pid); setTimeout(() => {}, 2500)"`;
+  const folder = folderWith({
+    'pup.json': JSON.stringify({
+      processes: [
+        { id: 'overlapping', cmd: long, cron: '*/1 * * * * *', overrun: true, terminateTimeout: 1 },
+        { id: 'single', cmd: long, cron: '*/1 * * * * *', terminateTimeout: 1 },
+      ],
+    }),
+  });
+  t.after(folder.remove);
+  const logs = new LogCapture();
+  const host = await ProcessHost.fromFile(join(folder.dir, 'pup.json'), { logger: createHostLogger({ level: 'debug', destination: logs.stream }), runtime: { dataDir: join(folder.dir, '.data') } });
+  await host.start();
+  t.after(() => host.stop('test over'));
+  const runs = (id: string) => new Set(logs.lines.filter((l) => l.process === id && String(l.msg).startsWith('run ')).map((l) => l.msg)).size;
+  await waitUntil(() => runs('overlapping') >= 2 || undefined, 'a second, overlapping run', 8_000);
+  await waitUntil(() => logs.lines.some((l) => l.process === 'single' && String(l.msg).startsWith('still running, refusing to start')) || undefined, 'the refused tick', 8_000);
+  assert.ok(logs.lines.some((l) => l.process === 'overlapping' && String(l.msg).startsWith('still running, starting another run (overrun')));
+  assert.ok(!logs.lines.some((l) => l.process === 'single' && String(l.msg).includes('starting another run')), 'without overrun one run at a time');
+});
