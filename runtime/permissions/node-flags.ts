@@ -4,8 +4,8 @@
  * data, the runtime's modules, read/write/import grants), child processes only with
  * a run grant, native addons only with ffi, the inspector only with `ffi: true`.
  *
- * Node's model has no network or environment rules (the gates inside the process do
- * those, and the process starts with only the granted variables); it does not follow
+ * Node's model has no environment rules and, before Node 25, no network rules (the gates
+ * inside the process do those, and the process starts with only the granted variables); it does not follow
  * symbolic links when it compares paths, so the grants are passed as real paths.
  */
 import type { PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
@@ -48,6 +48,9 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   // Workers inherit the permission model (checked on Node 20 and 24), and the gates
   // (workers/nested-worker.ts); Node 20 also needs one for its module hooks thread.
   flags.push('--allow-worker');
+  // Node 25 added network rules to its model (all or nothing): on with any net grant,
+  // the gates narrow it to the granted hosts, and without one the OS wall removes the network.
+  if (version.major >= 25 && (grant.net === true || grant.net.length > 0)) flags.push('--allow-net');
   if (grant.ffi === true || grant.ffi.length > 0) flags.push('--allow-addons');
   // WASI preopens are checked by the gates; Node's model does not look inside WASI.
   if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');

@@ -1,7 +1,9 @@
 /**
  * A plugin in a child Node process, under Node's permission model with the plugin's
  * grants (permissions/node-flags.ts) and the same gates inside, so hostile code meets
- * an OS process boundary. Same protocol as a worker; the channels are multiplexed
+ * an OS process boundary; on Linux with bubblewrap, inside the OS wall too
+ * (os-wall.ts: own namespaces, a file system of only its folders, no network unless
+ * granted, killed with its parent). Same protocol as a worker; the channels are multiplexed
  * over the IPC channel (structured clone: `serialization: 'advanced'`).
  *
  *   host                                  child (workers/process-child.ts)
@@ -16,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { realPath } from '../../sdk/kernel/paths.js';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expose, wrap, type Remote } from 'comlink';
@@ -32,6 +35,7 @@ import {
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
 import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
+import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
@@ -57,26 +61,43 @@ export class ProcessTransport implements PluginTransport {
   #exited = false;
   readonly #exitPromise: Promise<void>;
 
-  constructor(options: TransportOptions) {
+  /** The pid of the Node process itself (under the wall, bwrap's child), once booted. */
+  #nodePid: number | undefined;
+  readonly #walled: boolean;
+
+  constructor(options: TransportOptions, wall: OsWall = { available: false }) {
     const boot = options.boot;
     const extensions = boot.extensions ?? {};
     const grant = extensions.permissions as PermissionGrant;
     const extras = extensions.sandbox as SandboxExtras;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.#limits = options.limits;
+    const codeDir = String(extensions.codeDir);
+    const runtimeDirs = [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])];
     const flags = [
-      ...permissionFlags(grant, {
-        codeDir: String(extensions.codeDir),
-        dataDir: boot.dataDir,
-        runtimeDirs: [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
-      }),
+      ...permissionFlags(grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
       ...limitFlags(options.limits),
       '--enable-source-maps',
       '--disable-warning=ExperimentalWarning',
       // Node warns about --allow-worker, which we pass knowingly (see node-flags.ts).
       '--disable-warning=SecurityWarning',
     ];
-    this.#child = spawn(process.execPath, [...flags, PROCESS_ENTRY], {
+    this.#walled = wall.available && wall.bwrap !== undefined;
+    const node = realPath(process.execPath, true);
+    const command = this.#walled ? wall.bwrap! : process.execPath;
+    const args = this.#walled
+      ? [...wallArgs(wall, {
+        grant,
+        codeDir,
+        dataDir: boot.dataDir,
+        // Node decides a .js file's module type from the nearest package.json, which may lie above a folder.
+        runtimeDirs: [...runtimeDirs, ...nearestPackageJson([codeDir, ...runtimeDirs])],
+        hidden: extras.hidden ?? [],
+        commands: Object.values(extras.commands),
+      }), node, ...flags, PROCESS_ENTRY]
+      : [...flags, PROCESS_ENTRY];
+    // bwrap passes its open descriptors on, the IPC channel (fd 3, NODE_CHANNEL_FD) included.
+    this.#child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Only the granted variables: the process's real environment is what Node's report and /proc show.
@@ -120,6 +141,7 @@ export class ProcessTransport implements PluginTransport {
         case 'booted':
           if (this.#booted) return;
           this.#booted = true;
+          this.#nodePid = this.#walled && child.pid !== undefined ? sandboxedPid(child.pid) : child.pid;
           this.#sendNow({ t: 'init', protocol: PROTOCOL_VERSION, plugin: boot, heartbeatIntervalMs: options.heartbeatIntervalMs });
           for (const queued of this.#queue.splice(0)) this.#sendNow(queued);
           return;
@@ -153,8 +175,14 @@ export class ProcessTransport implements PluginTransport {
     return this.#exited;
   }
 
+  /** The plugin's Node process as the host sees it (inside the wall it calls itself pid 1). */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#nodePid ?? (this.#walled ? undefined : this.#child.pid);
+  }
+
+  /** Whether the child runs inside the OS wall. */
+  get walled(): boolean {
+    return this.#walled;
   }
 
   watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
@@ -171,8 +199,9 @@ export class ProcessTransport implements PluginTransport {
     const reported = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
     const heap = (this.#limits.maxOldGenerationSizeMb ?? 4_096) + (this.#limits.maxYoungGenerationSizeMb ?? 64);
     const bound = heap + limitMb + PROCESS_BASELINE_MB;
-    const pid = this.#child.pid;
+    // Resident memory covers every thread of the process, the plugin's nested workers included.
     const timer = setInterval(() => {
+      const pid = this.pid;
       const rss = pid === undefined || this.#exited ? undefined : residentMb(pid);
       if (rss !== undefined && rss > bound) {
         clearInterval(timer);
