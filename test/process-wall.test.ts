@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -21,7 +21,6 @@ import { alive, pluginProcesses } from './support/plugin-processes.js';
 const PROBE = './wall-probe.mjs';
 const wall = osWall(process.env.PADDOCK_BWRAP || 'bwrap');
 const skip = wall.available ? false : `no OS wall on this machine: ${wall.reason}`;
-const node = realpathSync(process.execPath);
 
 type Outcome = { ok: boolean; value?: unknown; code?: string; message?: string };
 
@@ -37,20 +36,22 @@ test('no network without net, not even the host\'s loopback; the granted address
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const script = `const s=require('net').connect(${port},'127.0.0.1');s.on('data',d=>{console.log(String(d));process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)})`;
+  // bash's /dev/tcp: a program with no permission model of its own (Node ≥ 25 passes its model on to a Node it starts).
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} || exit 1; read -r line <&3; echo "$line"`;
   const rt = testRuntime();
   try {
-    await rt.runtime.load({ url: PROBE, id: 'offline', isolation: 'process', permissions: { run: [node] } });
+    await rt.runtime.load({ url: PROBE, id: 'offline', isolation: 'process', permissions: { run: ['bash'] } });
     const own = await rt.runtime.invoke('offline', 'connect', { port }) as Outcome;
     assert.equal(own.ok, false, 'the plugin\'s own code is refused');
-    // A Node it runs has no permission model and no gates: only the empty network namespace stops it.
-    const program = await rt.runtime.invoke('offline', 'run', { command: node, args: ['-e', script] }) as Outcome;
-    assert.deepEqual(program, { ok: true, value: 'ECONNREFUSED\n' }, 'the program finds nothing listening: it is not on the host\'s loopback');
+    // A program it runs has no gates: only the empty network namespace stops it.
+    const program = await rt.runtime.invoke('offline', 'run', { command: 'bash', args: ['-c', script] }) as Outcome;
+    assert.equal(program.ok, false);
+    assert.match(String(program.message), /Connection refused/, 'the program finds nothing listening: it is not on the host\'s loopback');
     assert.equal(hits.length, 0);
 
-    await rt.runtime.load({ url: PROBE, id: 'online', isolation: 'process', permissions: { run: [node], net: [`127.0.0.1:${port}`] } });
+    await rt.runtime.load({ url: PROBE, id: 'online', isolation: 'process', permissions: { run: ['bash'], net: [`127.0.0.1:${port}`] } });
     assert.deepEqual(await rt.runtime.invoke('online', 'connect', { port }), { ok: true, value: 'PONG' });
-    assert.deepEqual(await rt.runtime.invoke('online', 'run', { command: node, args: ['-e', script] }), { ok: true, value: 'PONG\n' });
+    assert.deepEqual(await rt.runtime.invoke('online', 'run', { command: 'bash', args: ['-c', script] }), { ok: true, value: 'PONG\n' });
     assert.equal(hits.length, 2);
   } finally {
     await rt.close();

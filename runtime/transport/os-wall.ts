@@ -149,7 +149,8 @@ export function wallArgs(wall: OsWall, layout: WallLayout): string[] {
   const own = (path: string) => !within('/proc', path) && !within('/dev', path);
   for (const path of [layout.codeDir, ...layout.runtimeDirs, ...explicitRead, ...layout.commands].filter(own)) mounts.push({ kind: 'ro', path });
   for (const path of [layout.dataDir, ...explicitWrite].filter(own)) mounts.push({ kind: 'rw', path });
-  // A hidden path inside a mounted folder is covered (an empty folder or file) unless
+  // A hidden path inside a mounted folder is covered (an empty read-only folder, or for a
+  // file the host's /dev/null, which the sandbox's nodev mount cannot open) unless
   // a grant names it or a folder around it; the plugin's own data folder goes on top.
   const granted = (path: string) => grant.read === true || grant.import === true || grant.write === true
     || [...explicitRead, ...explicitWrite].some((g) => within(g, path));
@@ -166,12 +167,17 @@ export function wallArgs(wall: OsWall, layout: WallLayout): string[] {
     if (!prior || rank(m.kind) > rank(prior.kind)) byPath.set(m.path, m);
   }
   const ordered = [...byPath.values()].sort((a, b) => depth(a.path) - depth(b.path) || rank(a.kind) - rank(b.kind));
+  // A covering tmpfs becomes read-only last: the folders mounted inside it need their mount points first.
+  const remount: string[] = [];
   for (const m of ordered) {
     if (m.kind === 'ro') args.push('--ro-bind-try', m.path, m.path);
     else if (m.kind === 'rw') args.push('--bind-try', m.path, m.path);
-    else if (m.kind === 'mask-dir') args.push('--tmpfs', m.path, '--remount-ro', m.path);
-    else args.push('--ro-bind', '/dev/null', m.path);
+    else if (m.kind === 'mask-dir') {
+      args.push('--tmpfs', m.path);
+      remount.push('--remount-ro', m.path);
+    } else args.push('--ro-bind', '/dev/null', m.path);
   }
+  args.push(...remount);
   // Start where the host is when that folder is inside the wall, else in the code folder.
   const cwd = process.cwd();
   const inside = (whole !== undefined || ordered.some((m) => (m.kind === 'ro' || m.kind === 'rw') && within(m.path, cwd)))
