@@ -197,3 +197,18 @@ test('the plugin process dies with its host, even when the host is SIGKILLed', {
     if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
   }
 });
+
+test('a thread of the plugin cannot keep a blocked process alive by answering the host\'s pings itself', async () => {
+  const rt = testRuntime();
+  try {
+    // ffi: true lets it use the IPC descriptor it did not open (the gates refuse that
+    // otherwise): the host's check must hold without relying on the gates.
+    await rt.runtime.load({ url: PROBE, id: 'forger', isolation: 'process', permissions: { ffi: true }, limits: { blockTimeoutMs: 1_500, maxRestarts: 0 } });
+    const report = join(rt.dataDir, 'forger', 'answered.txt');
+    await assert.rejects(rt.runtime.invoke('forger', 'forgeBeats', { ms: 6_000, report }), /event loop was blocked/);
+    const answered = Number(readFileSync(report, 'utf8'));
+    assert.ok(answered >= 1, `the forging thread answered pings (${answered}), and they were not counted`);
+  } finally {
+    await rt.close();
+  }
+});

@@ -11,12 +11,14 @@
  *                                     ◀──  { t: 'booted' }
  *   { t: 'init', plugin }             ──▶  sandbox, API client, control exposed
  *   { t: 'msg', c: control|api|events, d } ◀──▶ (Comlink / event batches, validated here)
- *                                     ◀──  { t: 'beat', m: external MB }   (heartbeat)
+ *   { t: 'ping', n: nonce }           ──▶
+ *                                     ◀──  { t: 'beat', n, m: external MB }   (heartbeat)
  *   stdout / stderr lines             ◀──  onOutput
  *
  * Every message from the child is validated: it runs plugin code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { realPath } from '../../sdk/kernel/paths.js';
 import { createInterface } from 'node:readline';
@@ -63,6 +65,10 @@ export class ProcessTransport implements PluginTransport {
 
   /** The pid of the Node process itself (under the wall, bwrap's child), once booted. */
   #nodePid: number | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #nonce = 0;
+  #writesAtPing: number | undefined;
+  #unverifiedBeats = 0;
   readonly #walled: boolean;
 
   constructor(options: TransportOptions, wall: OsWall = { available: false }) {
@@ -115,6 +121,7 @@ export class ProcessTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exited = true;
+        clearInterval(this.#pingTimer);
         for (const port of Object.values(this.#ports)) port.close();
         const exitCode = code ?? 1;
         if (!error && signal && signal !== 'SIGKILL') error = new Error(`killed by ${signal}`);
@@ -144,8 +151,10 @@ export class ProcessTransport implements PluginTransport {
           this.#nodePid = this.#walled && child.pid !== undefined ? sandboxedPid(child.pid) : child.pid;
           this.#sendNow({ t: 'init', protocol: PROTOCOL_VERSION, plugin: boot, heartbeatIntervalMs: options.heartbeatIntervalMs });
           for (const queued of this.#queue.splice(0)) this.#sendNow(queued);
+          this.#startPings();
           return;
         case 'beat':
+          if (!this.#acceptBeat(message.n)) return;
           Atomics.add(this.#heartbeat, HEARTBEAT_SLOTS.beat, 1);
           Atomics.store(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, Math.min(message.m, 2 ** 31 - 1));
           return;
@@ -216,6 +225,42 @@ export class ProcessTransport implements PluginTransport {
     };
   }
 
+  /**
+   * Liveness the child cannot forge from another thread: each interval the host sends a
+   * fresh nonce, and a beat counts only when it carries that nonce and (where /proc shows
+   * it) the child's main thread made a write system call since the ping: the beat is
+   * written by the main thread's event loop, so a thread of the plugin that read the
+   * nonce off the IPC descriptor and answered for a blocked main thread is not counted.
+   */
+  #startPings(): void {
+    const ping = () => {
+      if (this.#exited) return;
+      this.#nonce = randomInt(1, 2 ** 31 - 1);
+      this.#writesAtPing = this.pid === undefined ? undefined : mainThreadWrites(this.pid);
+      this.#sendNow({ t: 'ping', n: this.#nonce });
+    };
+    this.#pingTimer = setInterval(ping, this.#heartbeatIntervalMs);
+    this.#pingTimer.unref();
+    ping();
+  }
+
+  #acceptBeat(nonce: number): boolean {
+    if (nonce !== this.#nonce || this.#nonce === 0) return false;
+    this.#nonce = 0; // one beat per ping
+    const before = this.#writesAtPing;
+    const after = this.pid === undefined ? undefined : mainThreadWrites(this.pid);
+    if (before !== undefined && after !== undefined && after <= before) {
+      this.#unverifiedBeats++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Beats that carried the nonce but were not written by the child's main thread. */
+  get unverifiedBeats(): number {
+    return this.#unverifiedBeats;
+  }
+
   async terminate(): Promise<void> {
     if (!this.#exited) this.#child.kill('SIGKILL');
     await this.#exitPromise;
@@ -230,6 +275,16 @@ export class ProcessTransport implements PluginTransport {
     if (this.#exited || !this.#child.connected) return;
     // A failed send means the child is gone; its exit rejects the calls in flight.
     this.#child.send(message, (error) => error && undefined);
+  }
+}
+
+/** Write system calls made so far by the main thread of `pid` (its tid is the pid), from /proc; undefined where unreadable. */
+function mainThreadWrites(pid: number): number | undefined {
+  try {
+    const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // not Linux, no task accounting, or the process is gone
   }
 }
 
