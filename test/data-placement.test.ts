@@ -11,6 +11,8 @@ import { copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLogger, PluginRuntime } from '../runtime/index.js';
+import { ProcessHost } from '../runtime/pup/host.js';
+import { createHostLogger } from '../runtime/pup/logger.js';
 import { osWall } from '../runtime/transport/os-wall.js';
 import { fixture, LogCapture, tempDir } from './helpers.js';
 
@@ -73,6 +75,22 @@ test('a plugin in baseDir can still load modules from its code folder next to th
     assert.equal((await runtime.invoke('p', 'read', { path: join(baseDir, 'plugin.mjs') }) as Outcome).ok, true);
   } finally {
     await runtime.close();
+    rmSync(baseDir, { recursive: true, force: true });
+  }
+});
+
+test('the process host hides its config file from the plugins it loads', async () => {
+  const baseDir = realpathSync(tempDir('paddock-placement-'));
+  copyFileSync(fixture('wall-probe.mjs'), join(baseDir, 'plugin.mjs'));
+  const config = join(baseDir, 'paddock.json');
+  writeFileSync(config, JSON.stringify({ plugins: [{ url: './plugin.mjs', id: 'p' }] }));
+  const host = await ProcessHost.fromFile(config, { logger: createHostLogger({ level: 'silent' }), runtime: { dataDir: join(baseDir, 'data') } });
+  try {
+    await host.runtime.load({ url: './plugin.mjs', id: 'p' });
+    assert.equal((await host.runtime.invoke('p', 'read', { path: config }) as Outcome).code, 'PADDOCK_ERR_PERMISSION_DENIED');
+    assert.equal((await host.runtime.invoke('p', 'read', { path: join(baseDir, 'plugin.mjs') }) as Outcome).ok, true);
+  } finally {
+    await host.stop('test finished');
     rmSync(baseDir, { recursive: true, force: true });
   }
 });

@@ -96,6 +96,7 @@ test('no host processes: /proc lists only its own namespace; run: true shares th
   try {
     await rt.runtime.load({ url: PROBE, id: 'alone', isolation: 'process', permissions: { run: ['ls'], read: ['/proc'] } });
     assert.equal(await rt.runtime.invoke('alone', 'pid'), 1, 'the plugin is the first process of its namespace');
+    assert.equal(await rt.runtime.invoke('alone', 'cwd'), process.cwd(), 'it starts in the host\'s working folder, as a worker would');
     const own = await rt.runtime.invoke('alone', 'list', { path: '/proc' }) as Outcome;
     assert.deepEqual(numericEntries(own.value), ['1'], 'its own code sees itself only');
     const program = await rt.runtime.invoke('alone', 'run', { command: 'ls', args: ['/proc'] }) as Outcome;

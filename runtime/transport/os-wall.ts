@@ -178,11 +178,14 @@ export function wallArgs(wall: OsWall, layout: WallLayout): string[] {
     } else args.push('--ro-bind', '/dev/null', m.path);
   }
   args.push(...remount);
-  // Start where the host is when that folder is inside the wall, else in the code folder.
+  // Start in the host's working folder, as in the worker tier (relative paths resolve the
+  // same way); outside the mounts it is an empty folder. Inside a covered path: the code folder.
   const cwd = process.cwd();
-  const inside = (whole !== undefined || ordered.some((m) => (m.kind === 'ro' || m.kind === 'rw') && within(m.path, cwd)))
-    && !ordered.some((m) => (m.kind === 'mask-dir' || m.kind === 'mask-file') && within(m.path, cwd));
-  args.push('--chdir', inside ? cwd : existsSync(layout.codeDir) ? layout.codeDir : dirname(layout.dataDir));
+  const covered = ordered.some((m) => (m.kind === 'mask-dir' || m.kind === 'mask-file') && within(m.path, cwd));
+  const mounted = whole !== undefined || ordered.some((m) => (m.kind === 'ro' || m.kind === 'rw') && within(m.path, cwd));
+  if (covered) args.push('--chdir', existsSync(layout.codeDir) ? layout.codeDir : dirname(layout.dataDir));
+  else if (mounted) args.push('--chdir', cwd);
+  else args.push('--dir', cwd, '--chdir', cwd);
   args.push('--');
   return args;
 }
