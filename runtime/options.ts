@@ -2,7 +2,7 @@
  * Options of a PluginRuntime, defined once: defaults filled, result frozen. Entry
  * limits fall back to `limits` here, which fall back to DEFAULT_LIMITS.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -74,8 +74,22 @@ export const runtimeOptionsSchema = z.object({
   prettyLogs: z.boolean().default(false),
   /** Where relative plugin urls given to load() are resolved from. */
   baseDir: z.string().default(() => process.cwd()),
-  /** Parent of the plugins' private data directories (default: <baseDir>/.paddock/data). */
+  /**
+   * Parent of the plugins' private data directories (default: <baseDir>/.paddock/data).
+   * It may sit inside a plugin's code folder: no default folder opens it (each plugin
+   * sees its own data folder only), only a grant that names it does.
+   */
   dataDir: z.string().optional(),
+  /** More paths no default folder opens (like the data root): a config file, secrets next to the plugins. Relative to baseDir. */
+  hiddenPaths: z.array(z.string().min(1)).default([]),
+  /**
+   * Process-isolated plugins run behind the OS wall (bubblewrap, Linux). Without it they
+   * run with Node's permission model and the gates only, and a warning; true refuses
+   * to start them instead (PADDOCK_ERR_OS_SANDBOX_UNAVAILABLE).
+   */
+  requireOsSandbox: z.boolean().default(false),
+  /** The bubblewrap program: a name looked up on PATH or a path (default: $PADDOCK_BWRAP, else "bwrap"). */
+  bwrapPath: z.string().min(1).default(() => process.env.PADDOCK_BWRAP || 'bwrap'),
   tokenLifeMs: z.number().int().min(50).default(300_000),
   tokenRenewBeforeMs: z.number().int().min(10).default(10_000),
   limits: limitsSchema.default({}),
@@ -116,6 +130,7 @@ export function resolveOptions(input: RuntimeOptions = {}): Readonly<ResolvedOpt
     api: new Map(Object.entries(o.api)),
     events: new Map(Object.entries(o.events)),
     dataDir: o.dataDir ?? join(o.baseDir, '.paddock', 'data'),
+    hiddenPaths: o.hiddenPaths.map((p) => resolve(o.baseDir, p)),
     packages: resolvePackageOptions(o.packages),
     maxPermissions: o.maxPermissions ? normalizePermissions(o.maxPermissions, o.baseDir) : ALL_PERMISSIONS,
   });

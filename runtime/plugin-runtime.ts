@@ -47,6 +47,7 @@ import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
+import { osWall, type OsWall } from './transport/os-wall.js';
 import { ProcessTransport } from './transport/process-transport.js';
 import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
@@ -330,6 +331,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const { url: _url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
     const baseDir = options.baseDir ?? this.#options.baseDir;
     const { granted, narrowed } = effectivePermissions(normalizePermissions(permissions, baseDir), this.#options.maxPermissions);
+    if (isolation === 'process' && entry.exec === undefined) this.#checkOsWall(id);
     if (narrowed.length) {
       this.logger.child({ plugin: id }).warn(`permissions narrowed to the host's maxPermissions:\n  ${narrowed.join('\n  ')}`);
     }
@@ -382,7 +384,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const external = externalTransport(entry);
     if (external) return external;
     return (options) => {
-      if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
+      if (entry.extensions.isolation === 'process') return new ProcessTransport(options, this.osWall);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
@@ -390,6 +392,20 @@ export class PluginRuntime extends EventEmitter<string> {
       const worker = (fits ? spares.take() : undefined) ?? spawnPluginWorker(l, `paddock:${entry.id}`);
       return new WorkerTransport(options, worker);
     };
+  }
+
+  /** The OS wall process-isolated plugins run in (probed once per bwrap path). */
+  get osWall(): OsWall {
+    return osWall(this.#options.bwrapPath);
+  }
+
+  /** A process-isolated plugin without the wall: refused (requireOsSandbox) or warned about, by name. */
+  #checkOsWall(id: string): void {
+    const wall = this.osWall;
+    if (wall.available) return;
+    const reason = wall.reason ?? 'unknown';
+    if (this.#options.requireOsSandbox) throw paddockError('PADDOCK_ERR_OS_SANDBOX_UNAVAILABLE', { plugin: id, reason });
+    this.logger.child({ plugin: id }).warn(`process-isolated plugin ${JSON.stringify(id)} runs without the OS wall (Node's permission model and the gates only): ${reason}`);
   }
 
   #uniqueId(base: string): string {

@@ -219,6 +219,8 @@ export const errorCodes = {
     `${p.specifier}: installing failed: ${p.reason}`),
   PADDOCK_ERR_SANDBOX_UNSUPPORTED: define(PermissionDenied, (p: { plugin: string; what: string; why: string }) =>
     `plugin ${quote(p.plugin)} cannot use ${p.what} inside its sandbox: ${p.why}`),
+  PADDOCK_ERR_OS_SANDBOX_UNAVAILABLE: define(PluginLoadError, (p: { plugin: string; reason: string }) =>
+    `plugin ${quote(p.plugin)} is process-isolated and the host requires the OS wall (requireOsSandbox), which is not available: ${p.reason}`),
   PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
     `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
 } as const;

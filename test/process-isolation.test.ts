@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nextState, testRuntime, waitFor } from './helpers.js';
+import { alive, pluginProcesses } from './support/plugin-processes.js';
 
 const PROBE = './lifecycle-probe.mjs';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The host's pid of the only plugin process this test runs (inside the wall it calls itself 1). */
+function onlyPluginPid(): number {
+  const pids = pluginProcesses();
+  assert.equal(pids.length, 1, `one plugin process (found ${pids.join(', ') || 'none'})`);
+  return pids[0]!;
 }
 
 test('a process-isolated plugin answers calls, receives events, logs, and runs under Node\'s permission model', async () => {
@@ -23,8 +22,8 @@ test('a process-isolated plugin answers calls, receives events, logs, and runs u
   try {
     const info = await rt.runtime.load({ url: PROBE, id: 'child', isolation: 'process' });
     assert.equal(info.isolation, 'process');
-    const pid = await rt.runtime.invoke('child', 'pid') as number;
-    assert.notEqual(pid, process.pid);
+    assert.notEqual(await rt.runtime.invoke('child', 'pid') as number, process.pid);
+    const pid = onlyPluginPid();
     assert.deepEqual(await rt.runtime.invoke('child', 'nodePermission'), { readEtc: false });
     rt.runtime.emit('tick', { n: 1 });
     rt.runtime.emit('tick', { n: 2 });
@@ -44,13 +43,15 @@ test('a process-isolated plugin that exits is restarted in a new process', async
   const rt = testRuntime();
   try {
     await rt.runtime.load({ url: PROBE, id: 'quitter', isolation: 'process', limits: { restartBackoffMs: 10 } });
-    const first = await rt.runtime.invoke('quitter', 'pid') as number;
+    await rt.runtime.invoke('quitter', 'pid');
+    const first = onlyPluginPid();
     const crashed = nextState(rt.runtime, 'quitter', 'crashed');
     const running = nextState(rt.runtime, 'quitter', 'running');
     await assert.rejects(rt.runtime.invoke('quitter', 'exit', { code: 3 }), /exited with code 3/);
     await crashed;
     await running;
-    const second = await rt.runtime.invoke('quitter', 'pid') as number;
+    await rt.runtime.invoke('quitter', 'pid');
+    const second = onlyPluginPid();
     assert.notEqual(second, first);
     assert.equal(rt.runtime.get('quitter')?.restarts, 1);
   } finally {
@@ -62,7 +63,8 @@ test('a process-isolated plugin that blocks its event loop is stopped by the hea
   const rt = testRuntime();
   try {
     await rt.runtime.load({ url: PROBE, id: 'blocker', isolation: 'process', limits: { blockTimeoutMs: 1_500, maxRestarts: 0 } });
-    const pid = await rt.runtime.invoke('blocker', 'pid') as number;
+    await rt.runtime.invoke('blocker', 'pid');
+    const pid = onlyPluginPid();
     const crashed = nextState(rt.runtime, 'blocker', 'crashed');
     await assert.rejects(rt.runtime.invoke('blocker', 'block'), /event loop was blocked/);
     await crashed;

@@ -3,7 +3,7 @@
  * permission model (runtime/transport/process-transport.ts), running the same
  * bootstrap logic as a worker thread: module hooks at boot; gates, module policy and
  * the API client on init; the plugin imported by control.start(). The three channels
- * are multiplexed over the IPC channel; the heartbeat is a message.
+ * are multiplexed over the IPC channel; the heartbeat is the answer to the host's ping.
  *
  * When the host goes away (the IPC channel closes), the plugin process ends.
  */
@@ -30,12 +30,14 @@ process.on('message', (message: HostProcessMessage) => {
     ports[message.c]?.deliver(message.d);
     return;
   }
+  if (message?.t === 'ping') {
+    // Answered here, on the main thread's loop: the host checks that this thread wrote it.
+    if (started) send({ t: 'beat', n: message.n, m: externalMemoryMb() });
+    return;
+  }
   if (message?.t !== 'init' || started) return;
   if (message.protocol !== PROTOCOL_VERSION) throw new Error(`paddock plugin process: expected protocol ${PROTOCOL_VERSION}`);
   started = true;
-  const beat = () => send({ t: 'beat', m: externalMemoryMb() });
-  setInterval(beat, message.heartbeatIntervalMs).unref();
-  beat();
   runPlugin(message.plugin, ports, loader, loaderConfig).catch((error: unknown) => {
     process.nextTick(() => {
       throw error;

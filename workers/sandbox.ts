@@ -35,6 +35,7 @@ export function sandboxFromBoot(boot: PluginBoot): SandboxData {
     codeDir: realPath(codeDir, true),
     dataDir: realPath(boot.dataDir, true),
     moduleDirs: [...strings(extras.moduleDirs), ...strings(extensions.moduleDirs)].map((dir) => realPath(dir, true)),
+    hidden: strings(extras.hidden).map((path) => realPath(path, true)),
     env: typeof extras.env === 'object' && extras.env !== null ? extras.env : {},
     commands: typeof extras.commands === 'object' && extras.commands !== null ? extras.commands : {},
     nestedLimits: typeof extras.nestedLimits === 'object' && extras.nestedLimits !== null ? extras.nestedLimits : {},

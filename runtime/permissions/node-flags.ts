@@ -4,8 +4,8 @@
  * data, the runtime's modules, read/write/import grants), child processes only with
  * a run grant, native addons only with ffi, the inspector only with `ffi: true`.
  *
- * Node's model has no network or environment rules (the gates inside the process do
- * those, and the process starts with only the granted variables); it does not follow
+ * Node's model has no environment rules and, before Node 25, no network rules (the gates
+ * inside the process do those, and the process starts with only the granted variables); it does not follow
  * symbolic links when it compares paths, so the grants are passed as real paths.
  */
 import type { PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
@@ -33,7 +33,14 @@ function pathFlags(flag: string, paths: string[]): string[] {
   return paths.map((path) => `${flag}=${path}`);
 }
 
-export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders, version = currentNodeVersion()): string[] {
+/**
+ * `version` is for tests; without it the flags are those this Node knows (the child runs
+ * the same binary): lines gain flags in minor releases (Node 22 has no --allow-inspector,
+ * 24 has it; --allow-net came with 25), and an unknown flag stops Node at once.
+ */
+export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders, given?: NodeVersion): string[] {
+  const version = given ?? currentNodeVersion();
+  const knows = (flag: string, sinceMajor: number) => (given === undefined ? process.allowedNodeEnvironmentFlags.has(flag) : version.major >= sinceMajor);
   const flags = [version.major >= 22 ? '--permission' : '--experimental-permission'];
   const list = (g: true | readonly string[]) => (g === true ? [] : [...g]);
   if (grant.read === true || grant.import === true) {
@@ -48,10 +55,13 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   // Workers inherit the permission model (checked on Node 20 and 24), and the gates
   // (workers/nested-worker.ts); Node 20 also needs one for its module hooks thread.
   flags.push('--allow-worker');
+  // Node 25 added network rules to its model (all or nothing): on with any net grant,
+  // the gates narrow it to the granted hosts, and without one the OS wall removes the network.
+  if ((grant.net === true || grant.net.length > 0) && knows('--allow-net', 25)) flags.push('--allow-net');
   if (grant.ffi === true || grant.ffi.length > 0) flags.push('--allow-addons');
   // WASI preopens are checked by the gates; Node's model does not look inside WASI.
   if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');
-  if (grant.ffi === true && version.major >= 22) flags.push('--allow-inspector');
+  if (grant.ffi === true && knows('--allow-inspector', 24)) flags.push('--allow-inspector');
   return flags;
 }
 

@@ -103,7 +103,7 @@ export function dependencyDirs(codeDir: string | undefined): string[] {
   return at > 0 ? [realPath(parts.slice(0, at + 1).join(sep), true)] : [];
 }
 
-export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, codeDir?: string): SandboxExtras {
+export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, codeDir?: string, hidden: string[] = []): SandboxExtras {
   const nestedLimits: SandboxExtras['nestedLimits'] = {};
   if (limits.maxOldGenerationSizeMb !== undefined) nestedLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
   if (limits.maxYoungGenerationSizeMb !== undefined) nestedLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
@@ -112,6 +112,7 @@ export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, co
     env: grantedEnv(grant),
     commands: grantedCommands(grant),
     moduleDirs: [...runtimeModuleDirs(), ...dependencyDirs(codeDir)],
+    hidden,
     nestedLimits,
   };
 }

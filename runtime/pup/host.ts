@@ -13,6 +13,7 @@
  * the plugins (their cleanup() runs).
  */
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import {
   isPaddockError,
   paddockError,
@@ -103,6 +104,8 @@ export class ProcessHost {
       events: PROCESS_HOST_EVENTS,
       logger: this.logger,
       baseDir,
+      // The config file holds every plugin's options: no plugin's code folder opens it.
+      hiddenPaths: [...(options.runtime?.hiddenPaths ?? []), ...(options.source ? [resolve(options.source)] : [])],
     });
     // What plugins log and how they fare is part of the host log, and so of the `log` event.
     this.runtime.on('plugin:log', ({ id, severity, message }) => this.#emitLog(severity, 'plugin', message, id));

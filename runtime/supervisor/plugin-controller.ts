@@ -12,10 +12,11 @@
  * a restart; invoke() during a restart waits for the plugin to be running again.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/kernel/cloneable.js';
+import { realPath } from '../../sdk/kernel/paths.js';
 import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
 import type { ActionInfo, CollectorInfo, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
 import { NO_PERMISSIONS, type DenialReport, type PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
@@ -248,7 +249,7 @@ export class PluginController {
       ...resolved.extensions,
       codeDir: resolved.codeDir,
       ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
-      sandbox: sandboxExtras(grant, this.#entry.limits, resolved.codeDir),
+      sandbox: sandboxExtras(grant, this.#entry.limits, resolved.codeDir, this.#hiddenPaths()),
     };
   }
 
@@ -485,6 +486,12 @@ export class PluginController {
       this.#logger.warn(`may not subscribe to ${JSON.stringify(event)}: needs the scope ${JSON.stringify(scope)}`);
       return false;
     });
+  }
+
+  /** The data root (every plugin's data folder) and the host's hidden paths, as real paths. */
+  #hiddenPaths(): string[] {
+    const { dataDir, hiddenPaths } = this.#services.options;
+    return [...new Set([dataDir, ...hiddenPaths].map((p) => realPath(resolve(p), true)))];
   }
 
   #dataDir(): string {

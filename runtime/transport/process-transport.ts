@@ -1,7 +1,9 @@
 /**
  * A plugin in a child Node process, under Node's permission model with the plugin's
  * grants (permissions/node-flags.ts) and the same gates inside, so hostile code meets
- * an OS process boundary. Same protocol as a worker; the channels are multiplexed
+ * an OS process boundary; on Linux with bubblewrap, inside the OS wall too
+ * (os-wall.ts: own namespaces, a file system of only its folders, no network unless
+ * granted, killed with its parent). Same protocol as a worker; the channels are multiplexed
  * over the IPC channel (structured clone: `serialization: 'advanced'`).
  *
  *   host                                  child (workers/process-child.ts)
@@ -9,13 +11,16 @@
  *                                     ◀──  { t: 'booted' }
  *   { t: 'init', plugin }             ──▶  sandbox, API client, control exposed
  *   { t: 'msg', c: control|api|events, d } ◀──▶ (Comlink / event batches, validated here)
- *                                     ◀──  { t: 'beat', m: external MB }   (heartbeat)
+ *   { t: 'ping', n: nonce }           ──▶
+ *                                     ◀──  { t: 'beat', n, m: external MB }   (heartbeat)
  *   stdout / stderr lines             ◀──  onOutput
  *
  * Every message from the child is validated: it runs plugin code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { realPath } from '../../sdk/kernel/paths.js';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expose, wrap, type Remote } from 'comlink';
@@ -32,6 +37,7 @@ import {
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
 import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
+import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
@@ -57,26 +63,47 @@ export class ProcessTransport implements PluginTransport {
   #exited = false;
   readonly #exitPromise: Promise<void>;
 
-  constructor(options: TransportOptions) {
+  /** The pid of the Node process itself (under the wall, bwrap's child), once booted. */
+  #nodePid: number | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #nonce = 0;
+  #writesAtPing: number | undefined;
+  #unverifiedBeats = 0;
+  readonly #walled: boolean;
+
+  constructor(options: TransportOptions, wall: OsWall = { available: false }) {
     const boot = options.boot;
     const extensions = boot.extensions ?? {};
     const grant = extensions.permissions as PermissionGrant;
     const extras = extensions.sandbox as SandboxExtras;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.#limits = options.limits;
+    const codeDir = String(extensions.codeDir);
+    const runtimeDirs = [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])];
     const flags = [
-      ...permissionFlags(grant, {
-        codeDir: String(extensions.codeDir),
-        dataDir: boot.dataDir,
-        runtimeDirs: [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
-      }),
+      ...permissionFlags(grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
       ...limitFlags(options.limits),
       '--enable-source-maps',
       '--disable-warning=ExperimentalWarning',
       // Node warns about --allow-worker, which we pass knowingly (see node-flags.ts).
       '--disable-warning=SecurityWarning',
     ];
-    this.#child = spawn(process.execPath, [...flags, PROCESS_ENTRY], {
+    this.#walled = wall.available && wall.bwrap !== undefined;
+    const node = realPath(process.execPath, true);
+    const command = this.#walled ? wall.bwrap! : process.execPath;
+    const args = this.#walled
+      ? [...wallArgs(wall, {
+        grant,
+        codeDir,
+        dataDir: boot.dataDir,
+        // Node decides a .js file's module type from the nearest package.json, which may lie above a folder.
+        runtimeDirs: [...runtimeDirs, ...nearestPackageJson([codeDir, ...runtimeDirs])],
+        hidden: extras.hidden ?? [],
+        commands: Object.values(extras.commands),
+      }), node, ...flags, PROCESS_ENTRY]
+      : [...flags, PROCESS_ENTRY];
+    // bwrap passes its open descriptors on, the IPC channel (fd 3, NODE_CHANNEL_FD) included.
+    this.#child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Only the granted variables: the process's real environment is what Node's report and /proc show.
@@ -94,6 +121,7 @@ export class ProcessTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exited = true;
+        clearInterval(this.#pingTimer);
         for (const port of Object.values(this.#ports)) port.close();
         const exitCode = code ?? 1;
         if (!error && signal && signal !== 'SIGKILL') error = new Error(`killed by ${signal}`);
@@ -120,10 +148,13 @@ export class ProcessTransport implements PluginTransport {
         case 'booted':
           if (this.#booted) return;
           this.#booted = true;
+          this.#nodePid = this.#walled && child.pid !== undefined ? sandboxedPid(child.pid) : child.pid;
           this.#sendNow({ t: 'init', protocol: PROTOCOL_VERSION, plugin: boot, heartbeatIntervalMs: options.heartbeatIntervalMs });
           for (const queued of this.#queue.splice(0)) this.#sendNow(queued);
+          this.#startPings();
           return;
         case 'beat':
+          if (!this.#acceptBeat(message.n)) return;
           Atomics.add(this.#heartbeat, HEARTBEAT_SLOTS.beat, 1);
           Atomics.store(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, Math.min(message.m, 2 ** 31 - 1));
           return;
@@ -153,8 +184,14 @@ export class ProcessTransport implements PluginTransport {
     return this.#exited;
   }
 
+  /** The plugin's Node process as the host sees it (inside the wall it calls itself pid 1). */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#nodePid ?? (this.#walled ? undefined : this.#child.pid);
+  }
+
+  /** Whether the child runs inside the OS wall. */
+  get walled(): boolean {
+    return this.#walled;
   }
 
   watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
@@ -171,8 +208,9 @@ export class ProcessTransport implements PluginTransport {
     const reported = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
     const heap = (this.#limits.maxOldGenerationSizeMb ?? 4_096) + (this.#limits.maxYoungGenerationSizeMb ?? 64);
     const bound = heap + limitMb + PROCESS_BASELINE_MB;
-    const pid = this.#child.pid;
+    // Resident memory covers every thread of the process, the plugin's nested workers included.
     const timer = setInterval(() => {
+      const pid = this.pid;
       const rss = pid === undefined || this.#exited ? undefined : residentMb(pid);
       if (rss !== undefined && rss > bound) {
         clearInterval(timer);
@@ -185,6 +223,42 @@ export class ProcessTransport implements PluginTransport {
       reported.stop();
       clearInterval(timer);
     };
+  }
+
+  /**
+   * Liveness the child cannot forge from another thread: each interval the host sends a
+   * fresh nonce, and a beat counts only when it carries that nonce and (where /proc shows
+   * it) the child's main thread made a write system call since the ping: the beat is
+   * written by the main thread's event loop, so a thread of the plugin that read the
+   * nonce off the IPC descriptor and answered for a blocked main thread is not counted.
+   */
+  #startPings(): void {
+    const ping = () => {
+      if (this.#exited) return;
+      this.#nonce = randomInt(1, 2 ** 31 - 1);
+      this.#writesAtPing = this.pid === undefined ? undefined : mainThreadWrites(this.pid);
+      this.#sendNow({ t: 'ping', n: this.#nonce });
+    };
+    this.#pingTimer = setInterval(ping, this.#heartbeatIntervalMs);
+    this.#pingTimer.unref();
+    ping();
+  }
+
+  #acceptBeat(nonce: number): boolean {
+    if (nonce !== this.#nonce || this.#nonce === 0) return false;
+    this.#nonce = 0; // one beat per ping
+    const before = this.#writesAtPing;
+    const after = this.pid === undefined ? undefined : mainThreadWrites(this.pid);
+    if (before !== undefined && after !== undefined && after <= before) {
+      this.#unverifiedBeats++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Beats that carried the nonce but were not written by the child's main thread. */
+  get unverifiedBeats(): number {
+    return this.#unverifiedBeats;
   }
 
   async terminate(): Promise<void> {
@@ -201,6 +275,16 @@ export class ProcessTransport implements PluginTransport {
     if (this.#exited || !this.#child.connected) return;
     // A failed send means the child is gone; its exit rejects the calls in flight.
     this.#child.send(message, (error) => error && undefined);
+  }
+}
+
+/** Write system calls made so far by the main thread of `pid` (its tid is the pid), from /proc; undefined where unreadable. */
+function mainThreadWrites(pid: number): number | undefined {
+  try {
+    const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // not Linux, no task accounting, or the process is gone
   }
 }
 

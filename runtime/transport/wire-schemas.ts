@@ -16,7 +16,7 @@ export const denialReportSchema = z.object({
 
 export const childProcessMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('booted'), protocol: z.number() }),
-  z.object({ t: z.literal('beat'), m: z.number().nonnegative() }),
+  z.object({ t: z.literal('beat'), n: z.number().int(), m: z.number().nonnegative() }),
   z.object({ t: z.literal('msg'), c: z.enum(CHANNELS), d: z.unknown() }),
 ]);
 

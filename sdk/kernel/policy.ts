@@ -87,6 +87,11 @@ export class Policy {
   readonly #commands = new SafeMap<string, string>();
   readonly #commandPaths: string[] = [];
   readonly #sys: true | string[];
+  /** Paths a default folder may contain but does not open (the data root, the config file). */
+  readonly #hidden: string[];
+  /** What the grant itself names (a hidden path opens only through these). */
+  readonly #explicitRead: PathList;
+  readonly #explicitWrite: PathList;
 
   constructor(data: SandboxData, report: Reporter) {
     this.plugin = data.plugin;
@@ -112,6 +117,16 @@ export class Policy {
       const writable: string[] = [data.dataDir];
       for (let i = 0; i < g.write.length; i++) ArrayPrototypePush(writable, g.write[i]!);
       this.#writable = writable;
+    }
+    this.#hidden = copyList(data.hidden ?? []) as string[];
+    this.#explicitWrite = copyList(g.write);
+    if (g.read === true || g.import === true) {
+      this.#explicitRead = true;
+    } else {
+      const explicit: string[] = [];
+      for (let i = 0; i < g.read.length; i++) ArrayPrototypePush(explicit, g.read[i]!);
+      for (let i = 0; i < g.import.length; i++) ArrayPrototypePush(explicit, g.import[i]!);
+      this.#explicitRead = explicit;
     }
     const lists: PathList[] = [this.#readable, this.#writable];
     for (const list of lists) {
@@ -155,12 +170,23 @@ export class Policy {
 
   mayReadReal(real: string): boolean {
     if (isSpecialPath(real)) return this.#ffi === true;
+    if (this.#isHidden(real)) return inList(this.#explicitRead, real) || inList(this.#explicitWrite, real);
     return inList(this.#readable, real);
   }
 
   mayWriteReal(real: string): boolean {
     if (isSpecialPath(real)) return this.#ffi === true;
+    if (this.#isHidden(real)) return inList(this.#explicitWrite, real);
     return inList(this.#writable, real);
+  }
+
+  /**
+   * Inside the data root (but outside the plugin's own data folder) or the config
+   * file: a code folder that contains them does not open them, only a grant does.
+   */
+  #isHidden(real: string): boolean {
+    if (isWithin(real, this.dataDir)) return false;
+    return inList(this.#hidden, real);
   }
 
   /**

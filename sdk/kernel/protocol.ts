@@ -133,12 +133,14 @@ export type ChannelName = (typeof CHANNELS)[number];
 /** Host → child process, on the IPC channel. */
 export type HostProcessMessage =
   | { t: 'init'; protocol: number; plugin: PluginBoot; heartbeatIntervalMs: number }
+  /** Liveness probe: the child's main thread answers with a beat carrying `n`. */
+  | { t: 'ping'; n: number }
   | { t: 'msg'; c: ChannelName; d: unknown };
 
 /** Child process → host, on the IPC channel (validated: the child runs plugin code). */
 export type ChildProcessMessage =
   | { t: 'booted'; protocol: number }
-  | { t: 'beat'; m: number }
+  | { t: 'beat'; n: number; m: number }
   | { t: 'msg'; c: ChannelName; d: unknown };
 
 /** Host → worker on `events`: names and payloads interleaved, to keep one array per batch. */

@@ -40,6 +40,12 @@ export interface SandboxExtras {
   commands: Record<string, string>;
   /** Folders the plugin may load modules from besides its code folder: the SDK and its dependencies. */
   moduleDirs: string[];
+  /**
+   * Real paths no default folder opens (a code folder may contain them): the data root,
+   * which holds every plugin's data folder, and the host's config file. Only a grant
+   * that names them (or a folder around them) does; the plugin's own data folder stays open.
+   */
+  hidden?: string[];
   /** Limits the plugin's own nested workers get. */
   nestedLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
 }

@@ -74,6 +74,11 @@ test('Node permission flags mirror the grant (one flag per path; the name depend
   assert.ok(!none.includes('--allow-child-process') && !none.includes('--allow-addons') && !none.includes('--allow-wasi'));
   assert.ok(permissionFlags({ ...NO_PERMISSIONS, read: true, ffi: true }, folders, { major: 24, minor: 0 }).includes('--allow-inspector'));
   assert.deepEqual(limitFlags({ ...DEFAULT_LIMITS, maxOldGenerationSizeMb: 64, stackSizeMb: 16 }), ['--max-old-space-size=64', '--stack-size=7168']);
+  // Node 25 added network rules: --allow-net with a net grant only, and never before 25.
+  const net = { ...NO_PERMISSIONS, net: ['api.example.com:443'] };
+  assert.ok(permissionFlags(net, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(!permissionFlags(NO_PERMISSIONS, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(!permissionFlags(net, folders, { major: 24, minor: 0 }).includes('--allow-net'));
 });
 
 test('formatPermissions prints one aligned line per permission, with the folders a plugin always has', () => {

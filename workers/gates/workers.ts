@@ -28,6 +28,8 @@ import {
 type AnyFunction = (...args: unknown[]) => unknown;
 
 export const NESTED_MARK = 'paddock:nested-worker';
+/** Read once, before plugin code runs (a process-isolated plugin's process). */
+const UNDER_PERMISSION_MODEL = typeof (process as { permission?: unknown }).permission === 'object';
 const NESTED_ENTRY = new URL('../nested-worker.js', import.meta.url);
 
 export interface NestedInit {
@@ -82,7 +84,9 @@ export function gateWorkers(ctx: GateContext): Teardown {
       const transferList = ArrayIsArray(options.transferList) ? [...(options.transferList as unknown[])] : [];
       transferList.push(reports.port2);
       options.transferList = transferList;
-      options.execArgv = ['--enable-source-maps'];
+      // Any execArgv (even []) starts the thread without Node's permission model (Node 20
+      // to 26): where the process runs under it, the thread inherits the process's flags.
+      options.execArgv = UNDER_PERMISSION_MODEL ? undefined : ['--enable-source-maps'];
       const requested = typeof options.resourceLimits === 'object' && options.resourceLimits !== null
         ? { ...(options.resourceLimits as Record<string, unknown>) }
         : {};

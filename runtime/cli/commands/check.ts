@@ -56,6 +56,8 @@ export interface CheckReport {
   /** What the plugin gets: its entry's permissions within the host's ceiling. */
   permissions?: PluginInfo['permissions'];
   isolation?: PluginInfo['isolation'];
+  /** For a process-isolated plugin: whether it runs inside the OS wall, and if not, why. */
+  osWall?: { available: boolean; reason?: string };
   logged: Array<{ severity: string; message: string }>;
 }
 
@@ -125,6 +127,10 @@ export async function checkPlugin(url: string, request: CheckRequest): Promise<C
     report.permissions = info.permissions;
     report.isolation = info.isolation;
   }
+  if ((info?.isolation ?? isolation) === 'process') {
+    const wall = host.runtime.osWall;
+    report.osWall = { available: wall.available, ...(wall.reason ? { reason: wall.reason } : {}) };
+  }
   if (error) {
     const code = (error as { code?: unknown }).code;
     report.error = { message: oneLine(error), ...(typeof code === 'string' ? { code } : {}) };
@@ -160,6 +166,11 @@ export function formatReport(report: CheckReport): string {
     ['listens to', [report.subscriptions.join(', ') || '(no events)']],
     ...(report.permissions
       ? [['permissions', [`${report.isolation ?? 'worker'} isolation`, ...formatPermissions(report.permissions).split('\n')]]] as Array<[string, string[]]>
+      : []),
+    ...(report.osWall
+      ? [['OS wall', [report.osWall.available
+        ? 'yes: bubblewrap (own mount, pid, user, ipc and uts namespaces; no network unless net is granted)'
+        : `NO OS WALL: ${report.osWall.reason ?? 'unavailable'}; the plugin runs under Node's permission model and the gates only`]]] as Array<[string, string[]]>
       : []),
     ['logged', report.logged.length ? report.logged.slice(0, 20).map((l) => `${l.severity}: ${l.message}`) : ['(nothing)']],
   ];
