@@ -13,7 +13,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
-import type { PackageImportMap } from '../../workers/loader/package-imports.js';
+import type { PackageImportMap } from '../../sdk/kernel/package-import-map.js';
 import { slugify, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import { scanPackageImports } from './import-scan.js';
 import { Installer, type InstalledPackage } from './installer.js';

@@ -70,7 +70,7 @@ let moduleDirs: string[] | undefined;
 export function runtimeModuleDirs(): string[] {
   if (moduleDirs) return moduleDirs;
   const dirs = new Set<string>([realPath(join(RUNTIME_ROOT, 'dist', 'sdk'), true)]);
-  for (const url of Object.values(providedAliases())) dirs.add(realPath(dirname(fileURLToPath(url)), true));
+  for (const url of Object.values(providedAliases(new URL('../../workers/', import.meta.url)))) dirs.add(realPath(dirname(fileURLToPath(url)), true));
   const queue: Array<[string, string]> = WORKER_PACKAGES.map((name) => [name, RUNTIME_ROOT]);
   const seen = new Set<string>();
   while (queue.length) {

@@ -22,16 +22,8 @@
  * the plugin control once applyPackageImports resolves).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { NextResolve, ResolveContext, ResolveResult } from './hooks.js';
-
-export interface PackageImport {
-  /** Bare specifier to resolve instead (`@jsr/scope__name/sub`). */
-  specifier: string;
-  /** file: URL inside the install the bare specifier is resolved from. */
-  parentURL: string;
-}
-
-export type PackageImportMap = Record<string, PackageImport>;
+import type { PackageImport } from '../../sdk/kernel/package-import-map.js';
+import type { NextResolve, ResolveContext, ResolveResult } from './hook-types.js';
 
 const PACKAGE_SCHEME = /^(npm|jsr):/i;
 const imports = new Map<string, PackageImport>();
