@@ -86,6 +86,6 @@ export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: In
   });
   // The loader must know the plugin's npm:/jsr: imports before start() imports it;
   // calls the host sends meanwhile wait in the port.
-  await applyPackageImports(boot.extensions?.packageImports);
+  await applyPackageImports(boot.packageImports);
   expose(createPluginControl(boot, link), portEndpoint(ports.control as unknown as MessagePort));
 }

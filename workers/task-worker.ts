@@ -17,7 +17,6 @@ import type { TaskContext } from '../sdk/tasks.js';
 import { formatZodIssues } from './describe-schema.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
-import type { PluginBoot } from '../sdk/kernel/protocol.js';
 import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
 import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
@@ -93,7 +92,7 @@ async function prepare(): Promise<Loaded> {
   // The same permission gates and module policy as the plugin's own worker, from the same
   // boot record, before any plugin code is imported. No sandbox, no tasks.
   try {
-    await enterSandbox(sandboxFromBoot(boot as PluginBoot), { loader, loaderConfig, report: reportDenial, fillEnv: true });
+    await enterSandbox(sandboxFromBoot(boot), { loader, loaderConfig, report: reportDenial, fillEnv: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, error: paddockError('PADDOCK_ERR_START_FAILED', { plugin, reason: `its task thread could not enter the sandbox: ${reason}` }, { cause: error }) };

@@ -117,14 +117,13 @@ export class PackageLoader implements SchemeResolver {
         name: typeof pkg.name === 'string' ? pkg.name : installed.name,
         version: typeof pkg.version === 'string' ? pkg.version : installed.version,
       },
-      extensions: { packageDirs: [installed.root] },
+      packageDirs: [installed.root],
     };
   }
 
   /**
    * Install the npm:/jsr: specifiers imported by the plugin's source and add the map the
-   * worker loader needs (`extensions.packageImports`), and the install folders
-   * (`extensions.packageDirs`). Returns `resolved` unchanged when there are none.
+   * worker loader needs (`packageImports`), and the install folders (`packageDirs`). Returns `resolved` unchanged when there are none.
    */
   async prepareImports(resolved: ResolvedPlugin, context: ResolveContext, options: Pick<InstallOptions, 'repair'> = {}): Promise<ResolvedPlugin> {
     const scan = await scanPackageImports(resolved.moduleUrl);
@@ -146,12 +145,12 @@ export class PackageLoader implements SchemeResolver {
       return { specifier, installed, target };
     }));
     const imports: PackageImportMap = {};
-    const dirs = new Set<string>(Array.isArray(resolved.extensions?.packageDirs) ? resolved.extensions.packageDirs as string[] : []);
+    const dirs = new Set<string>(resolved.packageDirs ?? []);
     for (const { specifier, installed, target } of entries) {
       imports[specifier] = { specifier: target, parentURL: pathToFileURL(join(installed.root, 'package.json')).href };
       dirs.add(installed.root);
     }
     // The installs are module folders: the plugin may import (read) them, and nothing else there.
-    return { ...resolved, moduleDirs: [...new Set([...(resolved.moduleDirs ?? []), ...dirs])], extensions: { ...resolved.extensions, packageImports: imports, packageDirs: [...dirs] } };
+    return { ...resolved, moduleDirs: [...new Set([...(resolved.moduleDirs ?? []), ...dirs])], packageImports: imports, packageDirs: [...dirs] };
   }
 }

@@ -17,11 +17,14 @@ import type { Logger } from 'pino';
 import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/kernel/cloneable.js';
 import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
-import type { ActionInfo, CollectorInfo, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
-import { NO_PERMISSIONS, type DenialReport, type PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
+import type { ActionInfo, CollectorInfo, PluginBoot, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
+import type { DenialReport, PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
 import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
 import { createHostEndpoint } from '../api/host-endpoint.js';
+import type { CollectorConfig, PoolConfig } from '../config/entry-models.js';
+import type { ExecFields } from '../config/schema.js';
+import type { Isolation } from '../permissions/schema.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
@@ -75,8 +78,14 @@ export interface PluginEntryResolved {
   options: Record<string, unknown>;
   scopes: string[];
   limits: ResolvedLimits;
-  /** Extension fields of the entry (permissions, …), passed to the worker as is. */
-  extensions: Record<string, unknown>;
+  /** Effective permissions: the entry's, within the host's maxPermissions. */
+  permissions: PermissionGrant;
+  isolation: Isolation;
+  collector: CollectorConfig;
+  /** A module plugin's task pool; undefined for an external plugin. */
+  pool: PoolConfig | undefined;
+  /** An external plugin's fields (runtime/external/); undefined for a module plugin. */
+  exec: ExecFields | undefined;
 }
 
 export interface ControllerServices {
@@ -167,8 +176,8 @@ export class PluginController {
       subscriptions: [...this.#outbox.subscriptions],
       restarts: this.#restarts,
       droppedEvents: this.#outbox.droppedTotal,
-      permissions: (this.#entry.extensions.permissions as PermissionGrant | undefined) ?? NO_PERMISSIONS,
-      isolation: this.#entry.extensions.isolation === 'process' ? 'process' : 'worker',
+      permissions: this.#entry.permissions,
+      isolation: this.#entry.isolation,
     };
     if (this.#meta) info.meta = { ...this.#meta };
     if (this.#report?.collector) info.collector = { ...this.#report.collector };
@@ -231,24 +240,21 @@ export class PluginController {
       moduleUrl: this.#report?.tasksModule ?? resolved.moduleUrl,
       options: this.#entry.options,
       dataDir: this.#dataDir(),
-      extensions: this.#bootExtensions(resolved),
+      ...this.#bootSandbox(resolved),
     };
   }
 
   /**
    * What the plugin's code needs from the host besides its options, the same for its
-   * worker and its task threads: the entry's extension fields (permissions, …), what
-   * resolution added (npm:/jsr: imports), its code and module folders, and the parts of
-   * its sandbox only the host can work out (granted env values and commands, …).
+   * worker and its task threads: its sandbox (the grant, its code and module folders, and
+   * what only the host can work out: granted env values, commands, …) and what
+   * resolution added (npm:/jsr: imports).
    */
-  #bootExtensions(resolved: ResolvedPlugin): Record<string, unknown> {
-    const grant = (this.#entry.extensions.permissions ?? NO_PERMISSIONS) as PermissionGrant;
+  #bootSandbox(resolved: ResolvedPlugin): Pick<PluginBoot, 'sandbox' | 'packageImports'> {
+    const extras = sandboxExtras(this.#entry.permissions, this.#entry.limits, resolved.codeDir);
     return {
-      ...this.#entry.extensions,
-      ...resolved.extensions,
-      codeDir: resolved.codeDir,
-      ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
-      sandbox: sandboxExtras(grant, this.#entry.limits, resolved.codeDir),
+      sandbox: { ...extras, grant: this.#entry.permissions, codeDir: resolved.codeDir, moduleDirs: [...extras.moduleDirs, ...(resolved.moduleDirs ?? [])] },
+      ...(resolved.packageImports ? { packageImports: resolved.packageImports } : {}),
     };
   }
 
@@ -336,7 +342,7 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: this.#bootExtensions(resolved),
+          ...this.#bootSandbox(resolved),
         },
         onOutput: (stream, line, severity) => this.#services.onOutput(this.id, stream, line, severity),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),

@@ -30,7 +30,6 @@ import {
   type PluginControl,
 } from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
-import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { PluginTransport, TransportOptions } from './types.js';
@@ -59,16 +58,14 @@ export class ProcessTransport implements PluginTransport {
 
   constructor(options: TransportOptions) {
     const boot = options.boot;
-    const extensions = boot.extensions ?? {};
-    const grant = extensions.permissions as PermissionGrant;
-    const extras = extensions.sandbox as SandboxExtras;
+    const sandbox = boot.sandbox;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.#limits = options.limits;
     const flags = [
-      ...permissionFlags(grant, {
-        codeDir: String(extensions.codeDir),
+      ...permissionFlags(sandbox.grant, {
+        codeDir: sandbox.codeDir,
         dataDir: boot.dataDir,
-        runtimeDirs: [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])],
+        runtimeDirs: [WORKERS_DIST, ...sandbox.moduleDirs],
       }),
       ...limitFlags(options.limits),
       '--enable-source-maps',
@@ -80,7 +77,7 @@ export class ProcessTransport implements PluginTransport {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Only the granted variables: the process's real environment is what Node's report and /proc show.
-      env: extras.env,
+      env: sandbox.env,
       windowsHide: true,
     });
     const child = this.#child;

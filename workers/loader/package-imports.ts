@@ -11,7 +11,7 @@
  * the install's root, so the package's `exports`, conditions and its own dependencies
  * work exactly as in any node_modules tree.
  *
- *   host ──PluginBoot.extensions.packageImports──▶ worker main thread (bootstrap)
+ *   host ──PluginBoot.packageImports──▶ worker main thread (bootstrap)
  *                                                   │ applyPackageImports(map)
  *                     Node ≥ 22.15: hooks in-thread ─┤─ addPackageImports(map) directly
  *                     Node 20: hooks on a loader    ─┘─ MessagePort ──▶ loader thread
