@@ -21,7 +21,7 @@ import type { ActionInfo, CollectorInfo, PluginBoot, StartReport, TaskInfo } fro
 import type { DenialReport, PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
 import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
-import { createHostEndpoint } from '../api/host-endpoint.js';
+import { checkSubscriptions, createHostEndpoint } from '../api/host-endpoint.js';
 import type { CollectorConfig, PoolConfig } from '../config/entry-models.js';
 import type { ExecFields } from '../config/schema.js';
 import type { Isolation } from '../permissions/schema.js';
@@ -34,6 +34,7 @@ import { resolvePluginUrl, type ResolveContext, type ResolvedPlugin, type Scheme
 import { sandboxExtras } from '../permissions/sandbox-extras.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
+import { checkReply, startReportSchema, stopReportSchema } from '../transport/wire-schemas.js';
 import { verifyMeta } from '../verify-meta.js';
 import { CallTracker } from './call-tracker.js';
 
@@ -290,7 +291,8 @@ export class PluginController {
     if (wasActive) this.#setState('stopping', reason);
     if (transport && !transport.exited) {
       try {
-        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true });
+        const result = checkReply(this.id, 'cleanup()', stopReportSchema,
+          await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true }));
         this.#logger.debug({ cleanup: result.cleanup }, 'cleanup() finished');
       } catch (error) {
         this.#logger.warn({ err: error }, `cleanup() did not finish cleanly: ${(error as Error).message}`);
@@ -365,16 +367,18 @@ export class PluginController {
         void watched.terminate();
       });
       const control = transport.control;
-      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
+      const reply = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
       this.#ensureCurrent(generation);
+      const report = checkReply(this.id, 'start', startReportSchema, reply);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion);
+      const subscriptions = checkSubscriptions(this.id, report.subscriptions, new Set(this.#entry.scopes), this.#services.events);
       this.#checkPackageMeta(resolved, this.#meta);
       this.#report = report;
       await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate(), { lifecycle: true });
       this.#ensureCurrent(generation);
       await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
-      this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
+      this.#services.bus.setSubscriptions(this.#outbox, subscriptions);
       this.#outbox.attach(transport.events);
       this.#services.bus.kick(this.#outbox);
       this.#scheduleRefresh();
@@ -480,16 +484,6 @@ export class PluginController {
     if (!pkg) return;
     const problems = packageMetaMismatch(pkg, meta);
     if (problems.length) this.#logger.warn({ package: pkg, meta: { name: meta.name, version: meta.version } }, `package ${pkg.name}@${pkg.version} and the plugin's meta disagree: ${problems.join('; ')}`);
-  }
-
-  #allowedSubscriptions(events: string[]): string[] {
-    const scopes = new Set(this.#entry.scopes);
-    return events.filter((event) => {
-      const scope = this.#services.events.get(event)?.scope;
-      if (scope === undefined || scopes.has(scope)) return true;
-      this.#logger.warn(`may not subscribe to ${JSON.stringify(event)}: needs the scope ${JSON.stringify(scope)}`);
-      return false;
-    });
   }
 
   #dataDir(): string {
