@@ -31,7 +31,7 @@ import { defaultExternalId, externalTransport, externalUrl, resolveIfExternal } 
 import { PluginModels } from './plugin-models.js';
 import type { TaskRunOptions } from './tasks/task-types.js';
 import { readConfigFile, validateConfig } from './config/load.js';
-import { configSchema, isModuleEntry, pluginEntrySchema, type ExecEntry, type PaddockConfig, type PluginEntry, type PluginEntryInput } from './config/schema.js';
+import { configSchema, isModuleEntry, pluginEntrySchema, type PaddockConfig, type PluginEntry, type PluginEntryInput } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
@@ -329,7 +329,7 @@ export class PluginRuntime extends EventEmitter<string> {
       });
     }
     const module = isModuleEntry(entry) ? entry : undefined;
-    const exec = module ? undefined : entry as ExecEntry;
+    const exec = isModuleEntry(entry) ? undefined : entry;
     const url = module ? module.url : externalUrl(exec!.exec);
     const id = entry.id ?? this.#uniqueId(module ? defaultIdFor(module.url) : defaultExternalId(exec!.exec));
     if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
