@@ -10,7 +10,7 @@ export type { CollectedResult } from './collectors/collector-scheduler.js';
 export type { TaskProgress, TaskRunOptions } from './tasks/task-types.js';
 export type { ActionInfo, TaskInfo, CollectorInfo } from '../sdk/kernel/protocol.js';
 export { DEFAULT_LIMITS, type RuntimeOptions, type ResolvedLimits } from './options.js';
-export { configSchema, pluginEntrySchema, limitsSchema, type PaddockConfig, type PluginEntry, type PluginEntryInput, type Limits } from './config/schema.js';
+export { configSchema, pluginEntrySchema, moduleEntrySchema, execEntrySchema, limitsSchema, resolvedLimitsSchema, isModuleEntry, type PaddockConfig, type ParsedConfig, type PluginEntry, type PluginEntryInput, type ModuleEntry, type ExecEntry, type Limits } from './config/schema.js';
 export { poolSchema, collectorSchema, type PoolConfig, type CollectorConfig, type ExternalTask } from './config/entry-models.js';
 export { readConfigFile, parseJsonc, validateConfig, type LoadedConfig } from './config/load.js';
 export { configJsonSchema } from './config/json-schema.js';

@@ -1,6 +1,6 @@
 /**
  * Options of a PluginRuntime, defined once: defaults filled, result frozen. Entry
- * limits fall back to `limits` here, which fall back to DEFAULT_LIMITS.
+ * limits fall back to `limits` here, whose defaults are resolvedLimitsSchema's.
  */
 import { join, resolve } from 'node:path';
 import semver from 'semver';
@@ -9,46 +9,17 @@ import type { Logger } from 'pino';
 import { paddockError } from '../sdk/errors.js';
 import type { AnyMethod, EventDefinition } from './api/define.js';
 import { BUILTIN_SCOPES } from './api/builtins.js';
-import { limitsSchema, type Limits } from './config/schema.js';
+import { resolvedLimitsSchema, type Limits, type ResolvedLimits } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
 import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
 import { permissionsSchema } from './permissions/schema.js';
 import type { PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
-export interface ResolvedLimits {
-  maxOldGenerationSizeMb: number | undefined;
-  maxYoungGenerationSizeMb: number | undefined;
-  stackSizeMb: number | undefined;
-  callTimeoutMs: number;
-  startTimeoutMs: number;
-  stopTimeoutMs: number;
-  blockTimeoutMs: number;
-  maxRestarts: number;
-  restartBackoffMs: number;
-  maxRestartBackoffMs: number;
-  stableAfterMs: number;
-  eventQueueLimit: number;
-  maxConcurrentCalls: number;
-  maxExternalMemoryMb: number;
-}
+export type { ResolvedLimits };
 
-export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = {
-  maxOldGenerationSizeMb: 256,
-  maxYoungGenerationSizeMb: undefined,
-  stackSizeMb: undefined,
-  callTimeoutMs: 30_000,
-  startTimeoutMs: 15_000,
-  stopTimeoutMs: 5_000,
-  blockTimeoutMs: 10_000,
-  maxRestarts: 5,
-  restartBackoffMs: 500,
-  maxRestartBackoffMs: 30_000,
-  stableAfterMs: 60_000,
-  eventQueueLimit: 10_000,
-  maxConcurrentCalls: 1_000,
-  maxExternalMemoryMb: 1_024,
-};
+/** The limits a plugin gets when neither the host nor its entry says otherwise (written in resolvedLimitsSchema). */
+export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze(resolvedLimitsSchema.parse({}));
 
 const isLogger = (value: unknown): value is Logger =>
   typeof value === 'object' && value !== null && typeof (value as Logger).child === 'function' && typeof (value as Logger).info === 'function';
@@ -92,7 +63,7 @@ export const runtimeOptionsSchema = z.object({
   bwrapPath: z.string().min(1).default(() => process.env.PADDOCK_BWRAP || 'bwrap'),
   tokenLifeMs: z.number().int().min(50).default(300_000),
   tokenRenewBeforeMs: z.number().int().min(10).default(10_000),
-  limits: limitsSchema.default({}),
+  limits: resolvedLimitsSchema.prefault({}),
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),
@@ -126,7 +97,7 @@ export function resolveOptions(input: RuntimeOptions = {}): Readonly<ResolvedOpt
   const o = parsed.data;
   return Object.freeze({
     ...o,
-    limits: resolveLimits({ ...DEFAULT_LIMITS }, o.limits),
+    limits: o.limits,
     api: new Map(Object.entries(o.api)),
     events: new Map(Object.entries(o.events)),
     dataDir: o.dataDir ?? join(o.baseDir, '.paddock', 'data'),

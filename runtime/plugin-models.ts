@@ -10,7 +10,6 @@ import type { LogSeverity } from '../sdk/types.js';
 import type { AnyMethod, EventDefinition } from './api/define.js';
 import { createHostEndpoint } from './api/host-endpoint.js';
 import { CollectorScheduler, type CollectedResult } from './collectors/collector-scheduler.js';
-import type { CollectorConfig } from './config/entry-models.js';
 import type { PluginController, StateChange } from './supervisor/plugin-controller.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import type { TokenAuthority } from './tokens.js';
@@ -57,7 +56,7 @@ export class PluginModels {
       const controller = this.#deps.controller(change.id);
       const collector = controller?.info().collector;
       if (controller && collector) {
-        this.collectors.start(change.id, collector, controller.entry.extensions.collector as CollectorConfig | undefined, controller.entry.limits);
+        this.collectors.start(change.id, collector, controller.entry.collector, controller.entry.limits);
       }
       return;
     }

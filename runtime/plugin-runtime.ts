@@ -31,7 +31,7 @@ import { defaultExternalId, externalTransport, externalUrl, resolveIfExternal } 
 import { PluginModels } from './plugin-models.js';
 import type { TaskRunOptions } from './tasks/task-types.js';
 import { readConfigFile, validateConfig } from './config/load.js';
-import { configSchema, pluginEntrySchema, type PaddockConfig, type PluginEntryInput } from './config/schema.js';
+import { configSchema, isModuleEntry, pluginEntrySchema, type PaddockConfig, type PluginEntry, type PluginEntryInput } from './config/schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
@@ -156,7 +156,7 @@ export class PluginRuntime extends EventEmitter<string> {
 
   /** Load one plugin and start it. Rejects with a clear error if it is refused. */
   async load(entry: PluginEntryInput, options: LoadOptions = {}): Promise<PluginInfo> {
-    const controller = this.#createController(entry, options);
+    const controller = this.#createController(this.#parseEntry(entry, options), options);
     await controller.load();
     return controller.info();
   }
@@ -308,14 +308,18 @@ export class PluginRuntime extends EventEmitter<string> {
     return controller;
   }
 
-  #createController(input: PluginEntryInput, options: LoadOptions): PluginController {
-    this.#assertOpen();
-    const where = options.path ?? 'entry';
+  #parseEntry(input: PluginEntryInput, options: LoadOptions): PluginEntry {
     const parsed = pluginEntrySchema.safeParse(input);
     if (!parsed.success) {
-      throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: where, problems: formatIssues(parsed.error, options.path ? [options.path] : []) });
+      throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: options.path ?? 'entry', problems: formatIssues(parsed.error, options.path ? [options.path] : []) });
     }
-    const entry = parsed.data;
+    return parsed.data;
+  }
+
+  /** A controller for a parsed entry (parsed once: by load(), or with its config file by loadConfig()). */
+  #createController(entry: PluginEntry, options: LoadOptions): PluginController {
+    this.#assertOpen();
+    const where = options.path ?? 'entry';
     const scopes = [...new Set([...this.#options.defaultScopes, ...(entry.scopes ?? [])])];
     const known = this.#knownScopes();
     const unknown = (entry.scopes ?? []).map((s, i) => [s, i] as const).filter(([s]) => !known.has(s));
@@ -325,13 +329,14 @@ export class PluginRuntime extends EventEmitter<string> {
         problems: unknown.map(([s, i]) => `  - ${options.path ? `${options.path}.` : ''}scopes[${i}]: unknown scope ${JSON.stringify(s)} (this host knows: ${[...known].join(', ')})`).join('\n'),
       });
     }
-    const url = entry.url ?? externalUrl(entry.exec!);
-    const id = entry.id ?? this.#uniqueId(entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url));
+    const module = isModuleEntry(entry) ? entry : undefined;
+    const exec = isModuleEntry(entry) ? undefined : entry;
+    const url = module ? module.url : externalUrl(exec!.exec);
+    const id = entry.id ?? this.#uniqueId(module ? defaultIdFor(module.url) : defaultExternalId(exec!.exec));
     if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
-    const { url: _url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
     const baseDir = options.baseDir ?? this.#options.baseDir;
-    const { granted, narrowed } = effectivePermissions(normalizePermissions(permissions, baseDir), this.#options.maxPermissions);
-    if (isolation === 'process' && entry.exec === undefined) this.#checkOsWall(id);
+    const { granted, narrowed } = effectivePermissions(normalizePermissions(entry.permissions, baseDir), this.#options.maxPermissions);
+    if (module && entry.isolation === 'process') this.#checkOsWall(id);
     if (narrowed.length) {
       this.logger.child({ plugin: id }).warn(`permissions narrowed to the host's maxPermissions:\n  ${narrowed.join('\n  ')}`);
     }
@@ -339,14 +344,14 @@ export class PluginRuntime extends EventEmitter<string> {
       id,
       url,
       baseDir: options.baseDir ?? this.#options.baseDir,
-      options: pluginOptions ?? {},
+      options: entry.options ?? {},
       scopes,
-      limits: resolveLimits(this.#options.limits, limits),
-      extensions: {
-        ...Object.fromEntries(Object.entries(extensions).filter(([, v]) => v !== undefined)),
-        permissions: granted,
-        isolation: isolation ?? 'worker',
-      },
+      limits: resolveLimits(this.#options.limits, entry.limits),
+      permissions: granted,
+      isolation: entry.isolation ?? 'worker',
+      collector: entry.collector,
+      pool: module?.pool,
+      exec: exec && { exec: exec.exec, interface: exec.interface, dir: exec.dir, errLog: exec.errLog, env: exec.env, meta: exec.meta, tasks: exec.tasks },
     };
     const controller = new PluginController(resolvedEntry, {
       options: this.#options,
@@ -384,7 +389,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const external = externalTransport(entry);
     if (external) return external;
     return (options) => {
-      if (entry.extensions.isolation === 'process') return new ProcessTransport(options, this.osWall);
+      if (entry.isolation === 'process') return new ProcessTransport(options, this.osWall);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb

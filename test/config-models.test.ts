@@ -1,7 +1,7 @@
 /** The entry fields of the other plugin models (pool, collector, exec …): mistakes named by their path. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configSchema, formatIssues } from '../runtime/index.js';
+import { configJsonSchema, configSchema, DEFAULT_LIMITS, formatIssues, isModuleEntry, limitsSchema } from '../runtime/index.js';
 
 function problems(plugins: unknown[]): string[] {
   const parsed = configSchema.safeParse({ plugins });
@@ -55,4 +55,32 @@ test('pool and collector settings are checked', () => {
     { exec: ['python3', '{pluginDir}/p.py'], interface: 'rpc', dir: 'plugins', tasks: [{ name: 'sync', execArgs: ['--sync'], timeoutMs: 1000 }] },
     { exec: ['./report.sh'], meta: { name: 'report', version: '1.0.0' }, errLog: 'info', env: { TZ: 'UTC' } },
   ] }).success);
+});
+
+test('an entry parses once into its kind, with the defaults written in the schemas', () => {
+  const parsed = configSchema.parse({ plugins: [
+    { url: './a.js' },
+    { exec: ['./run.sh'] },
+  ] });
+  const [module, exec] = parsed.plugins;
+  assert.ok(module && isModuleEntry(module));
+  assert.deepEqual(module.pool, { queueLimit: 100, idleTimeoutMs: 30_000, taskTimeoutMs: 60_000, cancelGraceMs: 1_000 });
+  assert.deepEqual(module.collector, { enabled: true, maxResultBytes: 65_536 });
+  assert.ok(exec && !isModuleEntry(exec));
+  assert.deepEqual({ interface: exec.interface, dir: exec.dir, errLog: exec.errLog, env: exec.env }, { interface: 'raw', dir: '.', errLog: 'error', env: {} });
+  assert.equal(DEFAULT_LIMITS.callTimeoutMs, 30_000);
+  assert.equal(DEFAULT_LIMITS.maxOldGenerationSizeMb, 256);
+  // An entry's limits have no defaults of their own: what it leaves out comes from the host's.
+  assert.deepEqual(limitsSchema.parse({}), {});
+});
+
+test('the JSON Schema says "url or exec" as two kinds of entry, each closed to the other\'s fields', () => {
+  const schema = configJsonSchema() as { properties: { plugins: { items: { anyOf: Array<{ required: string[]; properties: Record<string, unknown>; additionalProperties: boolean }> } } } };
+  const [module, exec] = schema.properties.plugins.items.anyOf;
+  assert.deepEqual(module?.required, ['url']);
+  assert.deepEqual(exec?.required, ['exec']);
+  assert.equal(module?.additionalProperties, false);
+  assert.equal(exec?.additionalProperties, false);
+  assert.ok('pool' in module!.properties && !('pool' in exec!.properties));
+  assert.ok('interface' in exec!.properties && !('interface' in module!.properties));
 });

@@ -37,7 +37,7 @@ before(async () => {
     limits: { stopTimeoutMs: 400, restartBackoffMs: 100 },
   });
   await Promise.all([
-    t.runtime.load({ ...rpcEntry('py', { events: ['tick', 'audit'] }), env: { GREETING: 'hi' } }),
+    t.runtime.load({ ...rpcEntry('py', { events: ['tick'] }), env: { GREETING: 'hi' } }),
     t.runtime.load(rawEntry),
   ]);
 });
@@ -87,8 +87,13 @@ test('an rpc plugin calls the host API with its token, within its scopes, and ge
   const badArgs = await t.runtime.invoke('py', 'callHost', { method: 'double', args: ['x'] }) as { error: { data: { code: string } } };
   assert.equal(badArgs.error.data.code, 'PADDOCK_ERR_INVALID_ARGUMENTS');
 
-  // It asked for tick and audit at initialize; audit needs a scope it lacks.
-  assert.ok(t.logs.has('may not subscribe to "audit": needs the scope "admin"', 'py'));
+  // One rule on both roads: audit needs a scope py lacks, asked for at initialize (the start
+  // fails) or later (the call fails).
+  const atStart = await t.runtime.load(rpcEntry('py-nosy', { events: ['tick', 'audit'] })).then(() => undefined, (e: unknown) => e as Error);
+  assert.ok(isPaddockError(atStart, 'PADDOCK_ERR_START_FAILED'), String(atStart));
+  assert.match(atStart.message, /may not subscribe to "audit": it needs the scope "admin"/);
+  assert.ok(isPaddockError(atStart.cause, 'PADDOCK_ERR_SCOPE_DENIED'));
+  await t.runtime.unload('py-nosy');
   assert.deepEqual(t.runtime.get('py')!.subscriptions, ['tick']);
   const later = await t.runtime.invoke('py', 'subscribe', ['audit']) as { error: { data: { code: string } } };
   assert.equal(later.error.data.code, 'PADDOCK_ERR_SCOPE_DENIED');

@@ -15,7 +15,7 @@ before(async () => {
     },
     events: { audit: { scope: 'audit' } },
   });
-  await t.runtime.load({ url: './probe.mjs', id: 'plain', options: { subscribe: ['news', 'audit'] } });
+  await t.runtime.load({ url: './probe.mjs', id: 'plain', options: { subscribe: ['news'] } });
   await t.runtime.load({ url: './probe.mjs', id: 'trusted', scopes: ['math', 'audit'], options: { subscribe: ['news', 'audit'] } });
 });
 after(() => t.close());
@@ -115,7 +115,12 @@ test('the log query filters like Pup /logs and caps nRows at 100', async () => {
 test('subscribing to a scoped event needs the scope; events reach only subscribers that may have them', async () => {
   assert.deepEqual(t.runtime.get('plain')?.subscriptions, ['news']);
   assert.deepEqual(t.runtime.get('trusted')?.subscriptions.sort(), ['audit', 'news']);
-  assert.ok(t.logs.has('may not subscribe to "audit": needs the scope "audit"', 'plain'));
+  // One rule on both roads: subscribing while constructed to an event it may not have fails the start.
+  const refused = await t.runtime.load({ url: './probe.mjs', id: 'nosy', options: { subscribe: ['news', 'audit'] } }).then(() => undefined, (e: unknown) => e as Error);
+  assert.ok(isPaddockError(refused, 'PADDOCK_ERR_START_FAILED'), String(refused));
+  assert.equal(refused.message.includes('plugin "nosy" may not subscribe to "audit": it needs the scope "audit"'), true, refused.message);
+  assert.ok(isPaddockError(refused.cause, 'PADDOCK_ERR_SCOPE_DENIED'));
+  await t.runtime.unload('nosy');
   t.runtime.emit('audit', { who: 'root' });
   t.runtime.emit('news', 1);
   await t.runtime.drain();

@@ -9,10 +9,3 @@ export function describeSchema(schema: unknown): unknown {
     return { description: 'not expressible as JSON Schema' };
   }
 }
-
-/** zod issues in one line: `name: Required; size: Too small`. */
-export function formatZodIssues(error: unknown): string {
-  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
-  if (!Array.isArray(issues)) return String(error);
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(params)'}: ${i.message}`).join('; ');
-}

@@ -5,11 +5,11 @@
  * with the original as `cause`, so the host can tell it from a runtime error.
  */
 import { paddockError, type PaddockError } from '../sdk/errors.js';
-import { assertCloneable } from '../sdk/kernel/cloneable.js';
-import { serializeError } from '../sdk/kernel/serialize-error.js';
+import { fail, ok, pluginThrew } from '../sdk/kernel/results.js';
 import type { WorkerLink } from '../sdk/internal/worker-link.js';
 import type { Action, ActionDefinition } from '../sdk/plugin.js';
-import { describeSchema, formatZodIssues } from './describe-schema.js';
+import { describeSchema } from './describe-schema.js';
+import { runDefinition } from './run-definition.js';
 import { describeImportError } from './import-error.js';
 import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from '../sdk/kernel/protocol.js';
 import { describeTasks, loadTaskTable, type TaskTable } from './task-definitions.js';
@@ -32,14 +32,6 @@ interface PluginInstance {
 }
 
 type PluginClass = new (config: unknown, apiUrl: string, apiToken: string) => PluginInstance;
-
-function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-function fail(error: unknown): Result<never> {
-  return { ok: false, error: serializeError(error) };
-}
 
 function isClass(value: unknown): value is PluginClass {
   return typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object';
@@ -102,10 +94,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
   let initialized: Promise<unknown> | undefined;
   const plugin = boot.id;
 
-  const threw = (where: string, error: unknown): PaddockError =>
-    paddockError('PADDOCK_ERR_PLUGIN_THREW', {
-      plugin, where, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    }, { cause: error, origin: 'plugin' });
+  const threw = (where: string, error: unknown): PaddockError => pluginThrew(plugin, where, error);
 
   async function runHook(where: string, fn: () => unknown): Promise<Result<unknown>> {
     try {
@@ -200,27 +189,17 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
         const known = Object.keys(actions).join(', ') || 'no actions';
         return fail(paddockError('PADDOCK_ERR_UNKNOWN_ACTION', { plugin, action: name, known }));
       }
-      let input = params;
-      const schema = action.params as { safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: unknown } } | undefined;
-      if (schema && typeof schema.safeParse === 'function') {
-        const parsed = schema.safeParse(params);
-        if (!parsed.success) {
-          return fail(paddockError('PADDOCK_ERR_INVALID_PARAMS', { plugin, action: name, problems: formatZodIssues(parsed.error) }));
-        }
-        input = parsed.data;
-      }
-      let value: unknown;
-      try {
-        value = await action.run.call(target, input);
-      } catch (error) {
-        return fail(threw(`action ${JSON.stringify(name)}`, error));
-      }
-      try {
-        assertCloneable(value, `result of action ${JSON.stringify(name)}`, plugin);
-      } catch (error) {
-        return fail(error);
-      }
-      return ok(value);
+      const what = `action ${JSON.stringify(name)}`;
+      const run = action.run;
+      return runDefinition({
+        plugin,
+        what,
+        schema: action.params,
+        params,
+        invalidParams: (problems) => paddockError('PADDOCK_ERR_INVALID_PARAMS', { plugin, action: name, problems }),
+        run: (input) => run.call(target, input),
+        threw: (error) => threw(what, error),
+      });
     },
 
     async collect(): Promise<Result<unknown>> {
@@ -236,18 +215,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
           return fail(threw('initialize()', error));
         }
       }
-      let value: unknown;
-      try {
-        value = await target.collect!();
-      } catch (error) {
-        return fail(threw('collect()', error));
-      }
-      try {
-        assertCloneable(value, 'result of collect()', plugin);
-      } catch (error) {
-        return fail(error);
-      }
-      return ok(value);
+      return runDefinition({ plugin, what: 'collect()', run: () => target.collect!(), threw: (error) => threw('collect()', error) });
     },
 
     async refreshApiToken(token: string): Promise<Result<void>> {

@@ -86,6 +86,6 @@ export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: In
   });
   // The loader must know the plugin's npm:/jsr: imports before start() imports it;
   // calls the host sends meanwhile wait in the port.
-  await applyPackageImports(boot.extensions?.packageImports, boot.extensions?.importMap);
+  await applyPackageImports(boot.packageImports, boot.importMap);
   expose(createPluginControl(boot, link), portEndpoint(ports.control as unknown as MessagePort));
 }

@@ -4,41 +4,40 @@
  * module policy of the loader hooks. Runs after the runtime's own modules are loaded
  * and before any plugin module is imported.
  */
-import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
 import { installGates } from './gates/install.js';
 import { realPath } from '../sdk/kernel/paths.js';
 import { isPermissionGrant, type Policy } from '../sdk/kernel/policy.js';
 import type { InstalledLoader } from './loader/install.js';
 import type { LoaderConfig } from './loader/hooks.js';
 import type { PluginBoot } from '../sdk/kernel/protocol.js';
-import { NO_PERMISSIONS, type DenialReport, type Grant, type PermissionGrant, type SandboxData, type SandboxExtras } from '../sdk/kernel/sandbox-data.js';
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
+import type { DenialReport, Grant, SandboxData } from '../sdk/kernel/sandbox-data.js';
 
 function realList(grant: Grant): Grant {
   return grant === true ? true : grant.map((path) => realPath(path, true));
 }
 
-/** The sandbox of a plugin, from what the host put in its boot record (paths made real here). */
-export function sandboxFromBoot(boot: PluginBoot): SandboxData {
-  const extensions = boot.extensions ?? {};
-  const given = extensions.permissions;
-  const grant: PermissionGrant = isPermissionGrant(given) ? given : NO_PERMISSIONS;
-  const extras = (typeof extensions.sandbox === 'object' && extensions.sandbox !== null ? extensions.sandbox : {}) as Partial<SandboxExtras>;
-  const codeDir = typeof extensions.codeDir === 'string' ? extensions.codeDir : dirname(fileURLToPath(boot.moduleUrl));
+/**
+ * The sandbox of a plugin, from its boot record (paths made real here). The host built the
+ * record from a parsed entry (sdk/kernel/protocol.ts); this checks only its shape, so a
+ * record that lost its sandbox fails here and never runs plugin code unsandboxed.
+ */
+export function sandboxFromBoot(boot: Pick<PluginBoot, 'id' | 'dataDir' | 'sandbox'>): SandboxData {
+  const sandbox = boot.sandbox;
+  if (typeof sandbox !== 'object' || sandbox === null || !isPermissionGrant(sandbox.grant) || typeof sandbox.codeDir !== 'string'
+    || !Array.isArray(sandbox.moduleDirs)) {
+    throw new TypeError(`the boot record of plugin ${JSON.stringify(boot.id)} has no sandbox`);
+  }
+  const grant = sandbox.grant;
   return {
     plugin: boot.id,
     grant: { ...grant, read: realList(grant.read), write: realList(grant.write), ffi: realList(grant.ffi), import: realList(grant.import) },
-    codeDir: realPath(codeDir, true),
+    codeDir: realPath(sandbox.codeDir, true),
     dataDir: realPath(boot.dataDir, true),
-    moduleDirs: [...strings(extras.moduleDirs), ...strings(extensions.moduleDirs)].map((dir) => realPath(dir, true)),
-    hidden: strings(extras.hidden).map((path) => realPath(path, true)),
-    env: typeof extras.env === 'object' && extras.env !== null ? extras.env : {},
-    commands: typeof extras.commands === 'object' && extras.commands !== null ? extras.commands : {},
-    nestedLimits: typeof extras.nestedLimits === 'object' && extras.nestedLimits !== null ? extras.nestedLimits : {},
+    moduleDirs: sandbox.moduleDirs.map((dir) => realPath(dir, true)),
+    hidden: (sandbox.hidden ?? []).map((path) => realPath(path, true)),
+    env: sandbox.env,
+    commands: sandbox.commands,
+    nestedLimits: sandbox.nestedLimits,
   };
 }
 

@@ -11,13 +11,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { paddockError, PaddockError } from '../sdk/errors.js';
-import { assertCloneable } from '../sdk/kernel/cloneable.js';
-import { serializeError } from '../sdk/kernel/serialize-error.js';
+import { fail, pluginThrew } from '../sdk/kernel/results.js';
 import type { TaskContext } from '../sdk/tasks.js';
-import { formatZodIssues } from './describe-schema.js';
+import { runDefinition } from './run-definition.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
-import type { PluginBoot } from '../sdk/kernel/protocol.js';
 import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
 import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
@@ -93,7 +91,7 @@ async function prepare(): Promise<Loaded> {
   // The same permission gates and module policy as the plugin's own worker, from the same
   // boot record, before any plugin code is imported. No sandbox, no tasks.
   try {
-    await enterSandbox(sandboxFromBoot(boot as PluginBoot), { loader, loaderConfig, report: reportDenial, fillEnv: true });
+    await enterSandbox(sandboxFromBoot(boot), { loader, loaderConfig, report: reportDenial, fillEnv: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, error: paddockError('PADDOCK_ERR_START_FAILED', { plugin, reason: `its task thread could not enter the sandbox: ${reason}` }, { cause: error }) };
@@ -121,12 +119,10 @@ void loaded.then((state) => {
 });
 
 type Result = TaskResponse['result'];
-const fail = (error: unknown): Result => ({ ok: false, error: serializeError(error) });
 
+/** A task that throws a PaddockError (a host call it made, its own abort …) keeps that error. */
 function threw(task: string, error: unknown): PaddockError {
-  if (error instanceof PaddockError) return error;
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `task ${JSON.stringify(task)}`, reason }, { cause: error, origin: 'plugin' });
+  return error instanceof PaddockError ? error : pluginThrew(plugin, `task ${JSON.stringify(task)}`, error);
 }
 
 function progressReporter(id: number, task: string): TaskContext['progress'] {
@@ -153,13 +149,6 @@ async function run(id: number, task: string, params: unknown, cancel: Cancel): P
     const known = [...state.table.tasks.keys()].join(', ') || 'no tasks';
     return fail(paddockError('PADDOCK_ERR_UNKNOWN_TASK', { plugin, task, known }));
   }
-  let input = params;
-  const schema = definition.params as { safeParse?: (v: unknown) => { success: boolean; data?: unknown; error?: unknown } } | undefined;
-  if (schema && typeof schema.safeParse === 'function') {
-    const parsed = schema.safeParse(params);
-    if (!parsed.success) return fail(paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems: formatZodIssues(parsed.error) }));
-    input = parsed.data;
-  }
   const context: TaskContext = {
     get signal() {
       cancel.controller ??= new AbortController();
@@ -170,18 +159,15 @@ async function run(id: number, task: string, params: unknown, cancel: Cancel): P
     dataDir: boot.dataDir,
     options: (boot.options ?? {}) as Record<string, unknown>,
   };
-  let value: unknown;
-  try {
-    value = await definition.run(input, context);
-  } catch (error) {
-    return fail(threw(task, error));
-  }
-  try {
-    assertCloneable(value, `result of task ${JSON.stringify(task)}`, plugin);
-  } catch (error) {
-    return fail(error);
-  }
-  return { ok: true, value };
+  return runDefinition({
+    plugin,
+    what: `task ${JSON.stringify(task)}`,
+    schema: definition.params,
+    params,
+    invalidParams: (problems) => paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems }),
+    run: (input) => definition.run(input, context),
+    threw: (error) => threw(task, error),
+  });
 }
 
 // ── cancellation: the host marks the running task's slot; one timer per thread looks at it

@@ -6,7 +6,7 @@
  */
 import { PaddockError, paddockError } from '../../sdk/errors.js';
 import { findUncloneable } from '../../sdk/kernel/cloneable.js';
-import { serializeError } from '../../sdk/kernel/serialize-error.js';
+import { fail } from '../../sdk/kernel/results.js';
 import { RESERVED_EVENT_PREFIX } from '../../sdk/types.js';
 import type { HostEndpoint, Result } from '../../sdk/kernel/protocol.js';
 import { denialReportSchema } from '../transport/wire-schemas.js';
@@ -30,7 +30,6 @@ export interface HostEndpointDeps {
   maxConcurrentCalls?: number;
 }
 
-const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
 
 export function checkEventName(event: unknown): asserts event is string {
   if (typeof event !== 'string' || event.length === 0 || event.length > EVENT_NAME_MAX) {
@@ -41,24 +40,35 @@ export function checkEventName(event: unknown): asserts event is string {
   }
 }
 
+/**
+ * The one rule for a plugin's subscriptions, on both roads: the events it subscribed to
+ * while it was constructed (its start report) and those it subscribes to later (the API).
+ * Each name is checked, and an event whose definition names a scope the plugin lacks is
+ * refused with PADDOCK_ERR_SCOPE_DENIED: at start that fails the start, later the call.
+ */
+export function checkSubscriptions(
+  pluginId: string, events: unknown, scopes: ReadonlySet<string>, definitions: ReadonlyMap<string, EventDefinition>,
+): string[] {
+  if (!Array.isArray(events) || events.length > 1000) {
+    throw paddockError('PADDOCK_ERR_INVALID_ARGUMENTS', { plugin: pluginId, method: 'subscribe', problems: 'expected an array of event names' });
+  }
+  for (const event of events) {
+    checkEventName(event);
+    const scope = definitions.get(event)?.scope;
+    if (scope !== undefined && !scopes.has(scope)) {
+      throw paddockError('PADDOCK_ERR_SCOPE_DENIED', { plugin: pluginId, what: `subscribe to ${JSON.stringify(event)}`, scope });
+    }
+  }
+  return events as string[];
+}
+
 export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
   const { pluginId, tokens, methods } = deps;
   const maxCalls = deps.maxConcurrentCalls ?? Infinity;
   let inFlight = 0;
 
   function checkEvents(token: string, events: unknown): string[] {
-    const verified = tokens.verify(token, pluginId);
-    if (!Array.isArray(events) || events.length > 1000) {
-      throw paddockError('PADDOCK_ERR_INVALID_ARGUMENTS', { plugin: pluginId, method: 'subscribe', problems: 'expected an array of event names' });
-    }
-    for (const event of events) {
-      checkEventName(event);
-      const scope = deps.events.get(event)?.scope;
-      if (scope !== undefined && !verified.scopes.has(scope)) {
-        throw paddockError('PADDOCK_ERR_SCOPE_DENIED', { plugin: pluginId, what: `subscribe to ${JSON.stringify(event)}`, scope });
-      }
-    }
-    return events as string[];
+    return checkSubscriptions(pluginId, events, tokens.verify(token, pluginId).scopes, deps.events);
   }
 
   return {

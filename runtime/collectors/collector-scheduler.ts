@@ -19,7 +19,6 @@ import type { ResolvedLimits } from '../options.js';
 import { checkCollectorResult } from './json-result.js';
 
 export const DEFAULT_MONITOR_INTERVAL_S = 60;
-export const DEFAULT_MAX_RESULT_BYTES = 65_536;
 
 export interface CollectedResult {
   id: string;
@@ -63,16 +62,16 @@ export class CollectorScheduler {
   }
 
   /** The plugin is running: start collecting (unless its entry says `collector.enabled: false`). */
-  start(id: string, collector: CollectorInfo, config: CollectorConfig | undefined, limits: ResolvedLimits): void {
+  start(id: string, collector: CollectorInfo, config: CollectorConfig, limits: ResolvedLimits): void {
     this.stop(id);
-    if (config?.enabled === false) return;
-    const intervalMs = Math.round((config?.interval ?? collector.interval ?? DEFAULT_MONITOR_INTERVAL_S) * 1000);
+    if (!config.enabled) return;
+    const intervalMs = Math.round((config.interval ?? collector.interval ?? DEFAULT_MONITOR_INTERVAL_S) * 1000);
     const tracked: Tracked = {
       id,
       kind: collector.kind,
       intervalMs,
-      timeoutMs: config?.timeoutMs ?? (collector.kind === 'monitor' ? Math.min(intervalMs, limits.callTimeoutMs) : limits.callTimeoutMs),
-      maxBytes: config?.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+      timeoutMs: config.timeoutMs ?? (collector.kind === 'monitor' ? Math.min(intervalMs, limits.callTimeoutMs) : limits.callTimeoutMs),
+      maxBytes: config.maxResultBytes,
       skipped: 0,
     };
     this.#tracked.set(id, tracked);

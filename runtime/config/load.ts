@@ -8,10 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { paddockError } from '../../sdk/errors.js';
-import { configSchema, type PaddockConfig } from './schema.js';
+import { configSchema, type ParsedConfig } from './schema.js';
 import { formatIssues } from './format-issues.js';
 
-export interface LoadedConfig<T = PaddockConfig> {
+export interface LoadedConfig<T = ParsedConfig> {
   config: T;
   /** Directory relative plugin urls are resolved against. */
   baseDir: string;

@@ -23,22 +23,18 @@ export interface ExternalEntry {
 }
 
 /** The entry's external fields, or undefined for a module plugin. */
-export function externalEntry(entry: Pick<PluginEntryResolved, 'baseDir' | 'extensions'>): ExternalEntry | undefined {
-  const x = entry.extensions as {
-    exec?: string[]; interface?: 'raw' | 'rpc'; dir?: string; errLog?: LogSeverity;
-    env?: Record<string, string>; meta?: Partial<PluginMeta>; tasks?: ExternalTask[];
-  };
-  if (!Array.isArray(x.exec)) return undefined;
-  const kind = x.interface ?? 'raw';
+export function externalEntry(entry: Pick<PluginEntryResolved, 'baseDir' | 'exec'>): ExternalEntry | undefined {
+  const x = entry.exec;
+  if (!x) return undefined;
   return {
     exec: x.exec,
-    interface: kind,
-    pluginDir: resolve(entry.baseDir, x.dir ?? '.'),
-    errLog: x.errLog ?? 'error',
-    env: x.env ?? {},
+    interface: x.interface,
+    pluginDir: resolve(entry.baseDir, x.dir),
+    errLog: x.errLog,
+    env: x.env,
     meta: x.meta,
     // A raw plugin is one program: without declared tasks, running it is its one task.
-    tasks: x.tasks ?? (kind === 'raw' ? [{ name: 'run' }] : []),
+    tasks: x.tasks ?? (x.interface === 'raw' ? [{ name: 'run' }] : []),
   };
 }
 

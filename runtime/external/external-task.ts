@@ -16,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import type { LogSeverity } from '../../sdk/types.js';
 import type { HostEndpoint } from '../../sdk/kernel/protocol.js';
+import { pluginThrew } from '../../sdk/kernel/results.js';
 import type { ExternalTask } from '../config/entry-models.js';
 import type { TaskProgress, TaskRunOptions } from '../tasks/task-types.js';
 import { describeProcessEnd, killGroup, processEnv, spawnPluginProcess } from './exec-command.js';
@@ -188,7 +189,7 @@ export function runExternalTask(spec: ExternalTaskRun): Promise<unknown> {
       (error: unknown) => {
         if (finished || stopReason) return;
         if (error instanceof RpcError) {
-          outcome = { error: paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: what, reason: error.message }, { cause: error, origin: 'plugin' }) };
+          outcome = { error: pluginThrew(plugin, what, error, error.message) };
           child.stdin!.end();
           graceTimer ??= setTimeout(() => killGroup(child), spec.graceMs);
         }

@@ -8,12 +8,12 @@
 import { pathToFileURL } from 'node:url';
 import type { Remote } from 'comlink';
 import { paddockError } from '../../sdk/errors.js';
-import { serializeError } from '../../sdk/kernel/serialize-error.js';
+import { fail, ok as okResult } from '../../sdk/kernel/results.js';
 import type { PluginControl, Result } from '../../sdk/kernel/protocol.js';
 import type { EventChannel, PluginTransport, TransportOptions } from '../transport/types.js';
 import { externalTaskInfos, type ExternalEntry } from './external-entry.js';
 
-const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve(okResult(value));
 
 /** Nothing is ever posted: a raw plugin subscribes to no event. */
 const NO_EVENTS: EventChannel = {
@@ -39,12 +39,9 @@ export class RawTransport implements PluginTransport {
       ...external.meta,
     };
     const refuse = (code: 'PADDOCK_ERR_UNKNOWN_ACTION' | 'PADDOCK_ERR_NOT_A_COLLECTOR', action?: string): Promise<Result<never>> =>
-      Promise.resolve({
-        ok: false,
-        error: serializeError(code === 'PADDOCK_ERR_UNKNOWN_ACTION'
-          ? paddockError(code, { plugin, action: action!, known: 'no actions: a raw plugin has tasks (runtime.runTask)' })
-          : paddockError(code, { plugin })),
-      });
+      Promise.resolve(fail(code === 'PADDOCK_ERR_UNKNOWN_ACTION'
+        ? paddockError(code, { plugin, action: action!, known: 'no actions: a raw plugin has tasks (runtime.runTask)' })
+        : paddockError(code, { plugin })));
     const control: PluginControl = {
       start: () => ok({
         meta,

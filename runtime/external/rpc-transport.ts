@@ -16,7 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Remote } from 'comlink';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
-import { serializeError } from '../../sdk/kernel/serialize-error.js';
+import { fail, ok, pluginThrew } from '../../sdk/kernel/results.js';
 import type { EventBatch, PluginControl, Result, StartReport } from '../../sdk/kernel/protocol.js';
 import type { EventChannel, PluginTransport, TransportOptions } from '../transport/types.js';
 import { describeProcessEnd, killGroup, processEnv, spawnPluginProcess } from './exec-command.js';
@@ -160,13 +160,13 @@ export class RpcTransport implements PluginTransport {
       if (error instanceof PaddockError) return error;
       if (error instanceof ProcessGone) return paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin, call: where, reason: error.message.replace(/^the process /, '') });
       const reason = error instanceof RpcError ? `${error.message}${error.code === RPC_ERRORS.methodNotFound ? ' (the plugin does not implement it)' : ''}` : (error as Error).message;
-      return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where, reason }, { cause: error, origin: 'plugin' });
+      return pluginThrew(plugin, where, error, reason);
     };
     const run = async <T>(where: string, fn: () => Promise<T>): Promise<Result<T>> => {
       try {
-        return { ok: true, value: await fn() };
+        return ok(await fn());
       } catch (error) {
-        return { ok: false, error: serializeError(failure(where, error)) };
+        return fail(failure(where, error));
       }
     };
     /** A request the plugin may leave unimplemented: "method not found" means "nothing to do". */
@@ -211,12 +211,12 @@ export class RpcTransport implements PluginTransport {
           if (result === false || typeof result === 'string') {
             throw paddockError('PADDOCK_ERR_VALIDATE_FAILED', { plugin, reason: typeof result === 'string' ? result : 'validate returned false' }, { origin: 'plugin' });
           }
-          return { ok: true, value: undefined };
+          return ok(undefined);
         } catch (error) {
           const refused = error instanceof RpcError
             ? paddockError('PADDOCK_ERR_VALIDATE_FAILED', { plugin, reason: error.message }, { cause: error, origin: 'plugin' })
             : failure('validate', error);
-          return { ok: false, error: serializeError(refused) };
+          return fail(refused);
         }
       },
 

@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { init, parse } from 'es-module-lexer';
-import { transpileTypeScript } from '../../workers/loader/hooks.js';
+import { transpileTypeScript } from '../../sdk/kernel/transpile.js';
 import { resolveImportMap, type ImportMap } from '../../sdk/kernel/import-map.js';
 import { isProvidedByRuntime } from '../../sdk/kernel/provided-specifiers.js';
 import { isPackageSpecifier } from './specifier.js';

@@ -13,7 +13,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
-import type { PackageImportMap } from '../../workers/loader/package-imports.js';
+import type { PackageImportMap } from '../../sdk/kernel/package-import-map.js';
 import { slugify, type ResolveContext, type ResolvedPlugin, type SchemeResolver } from '../resolve/resolve-url.js';
 import { loadImportMap } from './import-map.js';
 import { scanPackageImports } from './import-scan.js';
@@ -118,20 +118,19 @@ export class PackageLoader implements SchemeResolver {
         name: typeof pkg.name === 'string' ? pkg.name : installed.name,
         version: typeof pkg.version === 'string' ? pkg.version : installed.version,
       },
-      extensions: { packageDirs: [installed.root] },
+      packageDirs: [installed.root],
     };
   }
 
   /**
    * Install the npm:/jsr: specifiers imported by the plugin's source and add the map the
-   * worker loader needs (`extensions.packageImports`), and the install folders
-   * (`extensions.packageDirs`). Returns `resolved` unchanged when there are none.
+   * worker loader needs (`packageImports`), and the install folders (`packageDirs`). Returns `resolved` unchanged when there are none.
    */
   async prepareImports(resolved: ResolvedPlugin, context: ResolveContext, options: Pick<InstallOptions, 'repair'> = {}): Promise<ResolvedPlugin> {
     // A local plugin's folder may carry an import map (deno.json, package.json); an
     // installed package resolves its dependencies from its install instead.
     const importMap = resolved.package === undefined && resolved.moduleUrl.startsWith('file:') ? await loadImportMap(resolved.codeDir) : undefined;
-    if (importMap) resolved = { ...resolved, extensions: { ...resolved.extensions, importMap } };
+    if (importMap) resolved = { ...resolved, importMap };
     const scan = await scanPackageImports(resolved.moduleUrl, importMap);
     for (const { file, reason } of scan.skipped) this.#logger.debug(`not scanned for npm:/jsr: imports: ${file}: ${reason}`);
     if (!scan.imports.length) return resolved;
@@ -151,12 +150,12 @@ export class PackageLoader implements SchemeResolver {
       return { specifier, installed, target };
     }));
     const imports: PackageImportMap = {};
-    const dirs = new Set<string>(Array.isArray(resolved.extensions?.packageDirs) ? resolved.extensions.packageDirs as string[] : []);
+    const dirs = new Set<string>(resolved.packageDirs ?? []);
     for (const { specifier, installed, target } of entries) {
       imports[specifier] = { specifier: target, parentURL: pathToFileURL(join(installed.root, 'package.json')).href };
       dirs.add(installed.root);
     }
     // The installs are module folders: the plugin may import (read) them, and nothing else there.
-    return { ...resolved, moduleDirs: [...new Set([...(resolved.moduleDirs ?? []), ...dirs])], extensions: { ...resolved.extensions, packageImports: imports, packageDirs: [...dirs] } };
+    return { ...resolved, moduleDirs: [...new Set([...(resolved.moduleDirs ?? []), ...dirs])], packageImports: imports, packageDirs: [...dirs] };
   }
 }

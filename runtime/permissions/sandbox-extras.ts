@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realPath } from '../../sdk/kernel/paths.js';
+import { threadLimits } from '../../sdk/kernel/thread-limits.js';
 import { providedAliases } from '../../sdk/kernel/provided-specifiers.js';
 import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
@@ -70,7 +71,7 @@ let moduleDirs: string[] | undefined;
 export function runtimeModuleDirs(): string[] {
   if (moduleDirs) return moduleDirs;
   const dirs = new Set<string>([realPath(join(RUNTIME_ROOT, 'dist', 'sdk'), true)]);
-  for (const url of Object.values(providedAliases())) dirs.add(realPath(dirname(fileURLToPath(url)), true));
+  for (const url of Object.values(providedAliases(new URL('../../workers/', import.meta.url)))) dirs.add(realPath(dirname(fileURLToPath(url)), true));
   const queue: Array<[string, string]> = WORKER_PACKAGES.map((name) => [name, RUNTIME_ROOT]);
   const seen = new Set<string>();
   while (queue.length) {
@@ -104,10 +105,7 @@ export function dependencyDirs(codeDir: string | undefined): string[] {
 }
 
 export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, codeDir?: string, hidden: string[] = []): SandboxExtras {
-  const nestedLimits: SandboxExtras['nestedLimits'] = {};
-  if (limits.maxOldGenerationSizeMb !== undefined) nestedLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
-  if (limits.maxYoungGenerationSizeMb !== undefined) nestedLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
-  if (limits.stackSizeMb !== undefined) nestedLimits.stackSizeMb = limits.stackSizeMb;
+  const nestedLimits: SandboxExtras['nestedLimits'] = threadLimits(limits);
   return {
     env: grantedEnv(grant),
     commands: grantedCommands(grant),

@@ -6,11 +6,13 @@
  *   field, `exports["."]` or `main`) or an index/mod file;
  * - `npm:` / `jsr:`: handled by a scheme resolver registered with the runtime.
  */
+import type { ImportMap } from '../../sdk/kernel/import-map.js';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { paddockError } from '../../sdk/errors.js';
 import type { InstallProgress } from '../packages/progress.js';
+import type { PackageImportMap } from '../../sdk/kernel/package-import-map.js';
 
 export const PLUGIN_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
 const INDEX_NAMES = ['index.ts', 'index.mts', 'index.js', 'index.mjs', 'mod.ts', 'mod.js', 'plugin.ts', 'plugin.js'];
@@ -31,8 +33,12 @@ export interface ResolvedPlugin {
   defaultId: string;
   /** name and version from package.json, when the plugin is a package. */
   package?: { name: string; version: string };
-  /** Extra boot data for the worker from the resolver (e.g. `packageImports`), merged into PluginBoot.extensions. */
-  extensions?: Record<string, unknown>;
+  /** The npm:/jsr: imports of the plugin's source → where they were installed (PluginBoot.packageImports). */
+  packageImports?: PackageImportMap;
+  /** The plugin folder's import map (deno.json, package.json), for the worker loader (PluginBoot.importMap). */
+  importMap?: ImportMap;
+  /** Folders the resolver installed packages into (already among moduleDirs). */
+  packageDirs?: string[];
 }
 
 export interface ResolveContext {

@@ -5,6 +5,7 @@
  */
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import { deserializeError } from '../../sdk/kernel/serialize-error.js';
+import { pluginThrew } from '../../sdk/kernel/results.js';
 import type { Result } from '../../sdk/kernel/protocol.js';
 
 interface Pending {
@@ -72,9 +73,7 @@ export class CallTracker {
         (error: unknown) => {
           if (!settle()) return;
           // Comlink's own rejections (the worker threw outside a Result) count as plugin failures.
-          reject(error instanceof PaddockError ? error : paddockError('PADDOCK_ERR_PLUGIN_THREW', {
-            plugin: this.#plugin, where: call, reason: error instanceof Error ? error.message : String(error),
-          }, { cause: error, origin: 'plugin' }));
+          reject(error instanceof PaddockError ? error : pluginThrew(this.#plugin, call, error, error instanceof Error ? error.message : String(error)));
         },
       );
     });

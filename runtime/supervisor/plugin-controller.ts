@@ -18,11 +18,14 @@ import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js
 import { assertCloneable } from '../../sdk/kernel/cloneable.js';
 import { realPath } from '../../sdk/kernel/paths.js';
 import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
-import type { ActionInfo, CollectorInfo, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
-import { NO_PERMISSIONS, type DenialReport, type PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
+import type { ActionInfo, CollectorInfo, PluginBoot, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
+import type { DenialReport, PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
 import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import type { AnyMethod, EventDefinition } from '../api/define.js';
-import { createHostEndpoint } from '../api/host-endpoint.js';
+import { checkSubscriptions, createHostEndpoint } from '../api/host-endpoint.js';
+import type { CollectorConfig, PoolConfig } from '../config/entry-models.js';
+import type { ExecFields } from '../config/schema.js';
+import type { Isolation } from '../permissions/schema.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
@@ -32,6 +35,7 @@ import { resolvePluginUrl, type ResolveContext, type ResolvedPlugin, type Scheme
 import { sandboxExtras } from '../permissions/sandbox-extras.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
+import { checkReply, startReportSchema, stopReportSchema } from '../transport/wire-schemas.js';
 import { verifyMeta } from '../verify-meta.js';
 import { CallTracker } from './call-tracker.js';
 
@@ -76,8 +80,14 @@ export interface PluginEntryResolved {
   options: Record<string, unknown>;
   scopes: string[];
   limits: ResolvedLimits;
-  /** Extension fields of the entry (permissions, …), passed to the worker as is. */
-  extensions: Record<string, unknown>;
+  /** Effective permissions: the entry's, within the host's maxPermissions. */
+  permissions: PermissionGrant;
+  isolation: Isolation;
+  collector: CollectorConfig;
+  /** A module plugin's task pool; undefined for an external plugin. */
+  pool: PoolConfig | undefined;
+  /** An external plugin's fields (runtime/external/); undefined for a module plugin. */
+  exec: ExecFields | undefined;
 }
 
 export interface ControllerServices {
@@ -168,8 +178,8 @@ export class PluginController {
       subscriptions: [...this.#outbox.subscriptions],
       restarts: this.#restarts,
       droppedEvents: this.#outbox.droppedTotal,
-      permissions: (this.#entry.extensions.permissions as PermissionGrant | undefined) ?? NO_PERMISSIONS,
-      isolation: this.#entry.extensions.isolation === 'process' ? 'process' : 'worker',
+      permissions: this.#entry.permissions,
+      isolation: this.#entry.isolation,
     };
     if (this.#meta) info.meta = { ...this.#meta };
     if (this.#report?.collector) info.collector = { ...this.#report.collector };
@@ -232,24 +242,22 @@ export class PluginController {
       moduleUrl: this.#report?.tasksModule ?? resolved.moduleUrl,
       options: this.#entry.options,
       dataDir: this.#dataDir(),
-      extensions: this.#bootExtensions(resolved),
+      ...this.#bootSandbox(resolved),
     };
   }
 
   /**
    * What the plugin's code needs from the host besides its options, the same for its
-   * worker and its task threads: the entry's extension fields (permissions, …), what
-   * resolution added (npm:/jsr: imports), its code and module folders, and the parts of
-   * its sandbox only the host can work out (granted env values and commands, …).
+   * worker and its task threads: its sandbox (the grant, its code and module folders, and
+   * what only the host can work out: granted env values, commands, …) and what
+   * resolution added (npm:/jsr: imports).
    */
-  #bootExtensions(resolved: ResolvedPlugin): Record<string, unknown> {
-    const grant = (this.#entry.extensions.permissions ?? NO_PERMISSIONS) as PermissionGrant;
+  #bootSandbox(resolved: ResolvedPlugin): Pick<PluginBoot, 'sandbox' | 'packageImports' | 'importMap'> {
+    const extras = sandboxExtras(this.#entry.permissions, this.#entry.limits, resolved.codeDir, this.#hiddenPaths());
     return {
-      ...this.#entry.extensions,
-      ...resolved.extensions,
-      codeDir: resolved.codeDir,
-      ...(resolved.moduleDirs ? { moduleDirs: resolved.moduleDirs } : {}),
-      sandbox: sandboxExtras(grant, this.#entry.limits, resolved.codeDir, this.#hiddenPaths()),
+      sandbox: { ...extras, grant: this.#entry.permissions, codeDir: resolved.codeDir, moduleDirs: [...extras.moduleDirs, ...(resolved.moduleDirs ?? [])] },
+      ...(resolved.packageImports ? { packageImports: resolved.packageImports } : {}),
+      ...(resolved.importMap ? { importMap: resolved.importMap } : {}),
     };
   }
 
@@ -285,7 +293,8 @@ export class PluginController {
     if (wasActive) this.#setState('stopping', reason);
     if (transport && !transport.exited) {
       try {
-        const result = await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true });
+        const result = checkReply(this.id, 'cleanup()', stopReportSchema,
+          await this.#calls.run('cleanup()', this.#entry.limits.stopTimeoutMs, () => transport.control.stop(), { lifecycle: true }));
         this.#logger.debug({ cleanup: result.cleanup }, 'cleanup() finished');
       } catch (error) {
         this.#logger.warn({ err: error }, `cleanup() did not finish cleanly: ${(error as Error).message}`);
@@ -338,7 +347,7 @@ export class PluginController {
           token,
           callTimeoutMs: limits.callTimeoutMs,
           dataDir: this.#dataDir(),
-          extensions: this.#bootExtensions(resolved),
+          ...this.#bootSandbox(resolved),
         },
         onOutput: (stream, line, severity) => this.#services.onOutput(this.id, stream, line, severity),
         onProtocolViolation: (problem) => this.#logger.warn(`protocol violation: the plugin sent ${problem}; it was dropped`),
@@ -361,16 +370,18 @@ export class PluginController {
         void watched.terminate();
       });
       const control = transport.control;
-      const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
+      const reply = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
       this.#ensureCurrent(generation);
+      const report = checkReply(this.id, 'start', startReportSchema, reply);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion, report.metaRule);
+      const subscriptions = checkSubscriptions(this.id, report.subscriptions, new Set(this.#entry.scopes), this.#services.events);
       this.#checkPackageMeta(resolved, this.#meta);
       this.#report = report;
       await this.#calls.run('validate()', limits.callTimeoutMs, () => control.validate(), { lifecycle: true });
       this.#ensureCurrent(generation);
       await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
-      this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
+      this.#services.bus.setSubscriptions(this.#outbox, subscriptions);
       this.#outbox.attach(transport.events);
       this.#services.bus.kick(this.#outbox);
       this.#scheduleRefresh();
@@ -476,16 +487,6 @@ export class PluginController {
     if (!pkg) return;
     const problems = packageMetaMismatch(pkg, meta);
     if (problems.length) this.#logger.warn({ package: pkg, meta: { name: meta.name, version: meta.version } }, `package ${pkg.name}@${pkg.version} and the plugin's meta disagree: ${problems.join('; ')}`);
-  }
-
-  #allowedSubscriptions(events: string[]): string[] {
-    const scopes = new Set(this.#entry.scopes);
-    return events.filter((event) => {
-      const scope = this.#services.events.get(event)?.scope;
-      if (scope === undefined || scopes.has(scope)) return true;
-      this.#logger.warn(`may not subscribe to ${JSON.stringify(event)}: needs the scope ${JSON.stringify(scope)}`);
-      return false;
-    });
   }
 
   /** The data root (every plugin's data folder) and the host's hidden paths, as real paths. */

@@ -18,6 +18,8 @@ import { Piscina } from 'piscina';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/kernel/cloneable.js';
 import { deserializeError } from '../../sdk/kernel/serialize-error.js';
+import { pluginThrew } from '../../sdk/kernel/results.js';
+import { threadLimits } from '../../sdk/kernel/thread-limits.js';
 import { CANCEL_REASONS, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../sdk/kernel/task-protocol.js';
 import { taskMessageSchema, taskResponseSchema } from './task-schemas.js';
 import type { WorkerResourceLimits } from '../transport/worker-transport.js';
@@ -85,10 +87,7 @@ export class TaskPool {
   constructor(options: TaskPoolOptions) {
     this.#options = options;
     const { limits, pool } = options;
-    const resourceLimits: Record<string, number> = {};
-    if (limits.maxOldGenerationSizeMb !== undefined) resourceLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
-    if (limits.maxYoungGenerationSizeMb !== undefined) resourceLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
-    if (limits.stackSizeMb !== undefined) resourceLimits.stackSizeMb = limits.stackSizeMb;
+    const resourceLimits = threadLimits(limits);
     const cancelSlots = new SharedArrayBuffer(pool.size * 2 * Int32Array.BYTES_PER_ELEMENT);
     this.#slots = new Int32Array(cancelSlots);
     this.#freeSlots = Array.from({ length: pool.size }, (_, i) => pool.size - 1 - i);
@@ -319,8 +318,7 @@ function threadDied(plugin: string, task: string, error: unknown): PaddockError 
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return paddockError('PADDOCK_ERR_WORKER_EXITED', { plugin, call, reason: 'ran out of memory (in a task thread; limits.maxOldGenerationSizeMb)' }, { cause: error });
   }
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return paddockError('PADDOCK_ERR_PLUGIN_THREW', { plugin, where: `${call} (its thread died of an uncaught error)`, reason }, { cause: error, origin: 'plugin' });
+  return pluginThrew(plugin, `${call} (its thread died of an uncaught error)`, error);
 }
 
 function reportProgress(logger: Logger, task: string, listener: (progress: TaskProgress) => void, progress: TaskProgress): void {

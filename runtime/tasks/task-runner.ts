@@ -10,21 +10,13 @@ import type { Logger } from 'pino';
 import { paddockError } from '../../sdk/errors.js';
 import type { LogSeverity } from '../../sdk/types.js';
 import type { HostEndpoint } from '../../sdk/kernel/protocol.js';
-import type { PoolConfig } from '../config/entry-models.js';
+import { poolSchema, type PoolConfig } from '../config/entry-models.js';
 import { externalEntry, type ExternalEntry } from '../external/external-entry.js';
 import { runExternalTask } from '../external/external-task.js';
 import { compileParamsSchema } from '../external/params-schema.js';
 import type { PluginController } from '../supervisor/plugin-controller.js';
 import { TaskPool, type ResolvedPoolConfig } from './task-pool.js';
 import type { TaskRunOptions } from './task-types.js';
-
-export const DEFAULT_POOL: Readonly<ResolvedPoolConfig> = {
-  size: Math.max(1, Math.floor(availableParallelism() / 2)),
-  queueLimit: 100,
-  idleTimeoutMs: 30_000,
-  taskTimeoutMs: 60_000,
-  cancelGraceMs: 1_000,
-};
 
 export interface TaskRunnerDeps {
   logger(id: string): Logger;
@@ -33,10 +25,10 @@ export interface TaskRunnerDeps {
   hostLink(controller: PluginController, lifeMs: number): { endpoint: HostEndpoint; token: string; release(): void };
 }
 
+/** A module plugin's pool: its entry's (defaults filled by poolSchema), with the machine-dependent size filled here. */
 export function resolvePoolConfig(config: PoolConfig | undefined): ResolvedPoolConfig {
-  const out = { ...DEFAULT_POOL };
-  if (config) for (const [key, value] of Object.entries(config)) if (value !== undefined) (out as Record<string, unknown>)[key] = value;
-  return out;
+  const pool = config ?? poolSchema.parse({});
+  return { ...pool, size: pool.size ?? Math.max(1, Math.floor(availableParallelism() / 2)) };
 }
 
 export class TaskRunner {
@@ -71,7 +63,7 @@ export class TaskRunner {
     const tasks = controller.info().tasks;
     const pool = new TaskPool({
       boot,
-      pool: resolvePoolConfig(controller.entry.extensions.pool as PoolConfig | undefined),
+      pool: resolvePoolConfig(controller.entry.pool),
       limits: controller.entry.limits,
       tasks: new Map(tasks.map((t) => [t.name, t.timeoutMs])),
       logger: this.#deps.logger(plugin),

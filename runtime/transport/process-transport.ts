@@ -35,7 +35,6 @@ import {
   type PluginControl,
 } from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
-import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
@@ -73,15 +72,13 @@ export class ProcessTransport implements PluginTransport {
 
   constructor(options: TransportOptions, wall: OsWall = { available: false }) {
     const boot = options.boot;
-    const extensions = boot.extensions ?? {};
-    const grant = extensions.permissions as PermissionGrant;
-    const extras = extensions.sandbox as SandboxExtras;
+    const sandbox = boot.sandbox;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.#limits = options.limits;
-    const codeDir = String(extensions.codeDir);
-    const runtimeDirs = [WORKERS_DIST, ...extras.moduleDirs, ...(Array.isArray(extensions.moduleDirs) ? extensions.moduleDirs as string[] : [])];
+    const codeDir = sandbox.codeDir;
+    const runtimeDirs = [WORKERS_DIST, ...sandbox.moduleDirs];
     const flags = [
-      ...permissionFlags(grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
+      ...permissionFlags(sandbox.grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
       ...limitFlags(options.limits),
       '--enable-source-maps',
       '--disable-warning=ExperimentalWarning',
@@ -93,13 +90,13 @@ export class ProcessTransport implements PluginTransport {
     const command = this.#walled ? wall.bwrap! : process.execPath;
     const args = this.#walled
       ? [...wallArgs(wall, {
-        grant,
+        grant: sandbox.grant,
         codeDir,
         dataDir: boot.dataDir,
         // Node decides a .js file's module type from the nearest package.json, which may lie above a folder.
         runtimeDirs: [...runtimeDirs, ...nearestPackageJson([codeDir, ...runtimeDirs])],
-        hidden: extras.hidden ?? [],
-        commands: Object.values(extras.commands),
+        hidden: sandbox.hidden ?? [],
+        commands: Object.values(sandbox.commands),
       }), node, ...flags, PROCESS_ENTRY]
       : [...flags, PROCESS_ENTRY];
     // bwrap passes its open descriptors on, the IPC channel (fd 3, NODE_CHANNEL_FD) included.
@@ -107,7 +104,7 @@ export class ProcessTransport implements PluginTransport {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Only the granted variables: the process's real environment is what Node's report and /proc show.
-      env: extras.env,
+      env: sandbox.env,
       windowsHide: true,
     });
     const child = this.#child;

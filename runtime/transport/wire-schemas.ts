@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import { PERMISSION_NAMES } from '../../sdk/kernel/sandbox-data.js';
-import { CHANNELS, HOST_ENDPOINT_METHODS } from '../../sdk/kernel/protocol.js';
+import { CHANNELS, HOST_ENDPOINT_METHODS, type StartReport } from '../../sdk/kernel/protocol.js';
+import { paddockError } from '../../sdk/errors.js';
+import { formatIssuesInline } from '../config/format-issues.js';
+import { EVENT_NAME_MAX } from '../api/builtins.js';
 
 /** A denial report as the host accepts it from a plugin. */
 export const denialReportSchema = z.object({
@@ -40,3 +43,41 @@ export const controlReplySchema = z.object({
   name: z.literal('throw').optional(),
   value: z.unknown(),
 }).refine((m) => m.type === 'RAW' || m.name === 'throw', { message: 'only raw values and thrown errors may be returned' });
+
+const NAME_MAX = 200;
+const DESCRIPTION_MAX = 10_000;
+const name = z.string().min(1).max(NAME_MAX);
+const description = z.string().max(DESCRIPTION_MAX).optional();
+
+/**
+ * What a plugin reports when it has started (PluginControl.start): it decides which
+ * actions and tasks the host offers, which module the pool threads import and which
+ * events are routed to it, so it is checked like every other message from a plugin.
+ * `meta` is checked right after, by verifyMeta, with the plugin's own words.
+ */
+export const startReportSchema = z.object({
+  meta: z.unknown(),
+  actions: z.array(z.object({ name, description, params: z.unknown().optional() }).strict()).max(1_000),
+  tasks: z.array(z.object({
+    name,
+    description,
+    params: z.unknown().optional(),
+    timeoutMs: z.number().int().positive().max(2_147_483_647).optional(),
+  }).strict()).max(1_000).optional(),
+  tasksModule: z.string().startsWith('file:').max(4_096).optional(),
+  collector: z.object({ kind: z.enum(['info', 'monitor']), interval: z.number().positive().finite().optional() }).strict().optional(),
+  subscriptions: z.array(z.string().min(1).max(EVENT_NAME_MAX)).max(1_000),
+  exportName: z.string().max(NAME_MAX),
+  hooks: z.object({ validate: z.boolean(), configure: z.boolean() }).strict(),
+  metaRule: z.enum(['pup', 'paddock']).optional(),
+}).strict() satisfies z.ZodType<StartReport>;
+
+/** What cleanup() reports (PluginControl.stop). */
+export const stopReportSchema = z.object({ cleanup: z.boolean() }).strict();
+
+/** A value a plugin answered with, checked against its schema; PADDOCK_ERR_PROTOCOL names the call and what was wrong. */
+export function checkReply<T>(plugin: string, call: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw paddockError('PADDOCK_ERR_PROTOCOL', { plugin, problem: `${call} answered with a malformed value: ${formatIssuesInline(parsed.error)}` });
+}

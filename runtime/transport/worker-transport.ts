@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
+import { threadLimits } from '../../sdk/kernel/thread-limits.js';
 import {
   HEARTBEAT_BYTES,
   HEARTBEAT_SLOTS,
@@ -36,10 +37,7 @@ export interface WorkerResourceLimits {
 
 /** Spawn a worker running the bootstrap; it posts `paddock:booted` when ready for a plugin. */
 export function spawnPluginWorker(limits: WorkerResourceLimits, name: string): Worker {
-  const resourceLimits: Record<string, number> = {};
-  if (limits.maxOldGenerationSizeMb !== undefined) resourceLimits.maxOldGenerationSizeMb = limits.maxOldGenerationSizeMb;
-  if (limits.maxYoungGenerationSizeMb !== undefined) resourceLimits.maxYoungGenerationSizeMb = limits.maxYoungGenerationSizeMb;
-  if (limits.stackSizeMb !== undefined) resourceLimits.stackSizeMb = limits.stackSizeMb;
+  const resourceLimits = threadLimits(limits);
   return new Worker(BOOTSTRAP_URL, {
     // Not the host's flags (--inspect, --import loaders …) and not the host's environment.
     execArgv: ['--enable-source-maps'],

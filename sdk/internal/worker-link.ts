@@ -5,7 +5,7 @@
 import type { Remote } from 'comlink';
 import type { HostEndpoint } from '../kernel/protocol.js';
 import { paddockError } from '../errors.js';
-import type { PermissionOracle } from '../permissions.js';
+import type { PermissionOracle } from '../permission-types.js';
 import type { EventStream } from './event-stream.js';
 
 export interface WorkerLink {

@@ -16,12 +16,14 @@
  * protocol, with the three channels multiplexed over Node's IPC channel
  * (ProcessMessage) and the heartbeat sent as messages.
  *
- * Every reply is a `Result`: errors travel as data (see sdk/internal/serialize-error.ts),
+ * Every reply is a `Result`: errors travel as data (see sdk/kernel/serialize-error.ts),
  * so nothing depends on Comlink's global transfer handlers.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from './serialize-error.js';
-import type { DenialReport } from './sandbox-data.js';
+import type { PackageImportMap } from './package-import-map.js';
+import type { ImportMap } from './import-map.js';
+import type { DenialReport, SandboxData } from './sandbox-data.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,9 +54,16 @@ export interface PluginBoot {
   callTimeoutMs: number;
   /** Private scratch directory of the plugin. */
   dataDir: string;
-  /** Open-ended room for later features (permissions, …); the bootstrap ignores unknown keys. */
-  extensions?: Record<string, unknown>;
+  /** The plugin's sandbox as the host worked it out; the worker makes its paths real (workers/sandbox.ts). */
+  sandbox: BootSandbox;
+  /** Where the npm:/jsr: imports of the plugin's source were installed (workers/loader/package-imports.ts). */
+  packageImports?: PackageImportMap;
+  /** The plugin folder's import map: bare specifiers → npm:/jsr: specifiers or files (sdk/kernel/import-map.ts). */
+  importMap?: ImportMap;
 }
+
+/** The sandbox in a boot record: the gates' data, less what the record says already (id, dataDir). */
+export type BootSandbox = Omit<SandboxData, 'plugin' | 'dataDir'>;
 
 /** Worker → host on `parentPort`. */
 export type WorkerMessage = { type: 'paddock:booted'; protocol: number };

@@ -38,9 +38,11 @@ export function findAlias(aliases: ReadonlyMap<string, string>, specifier: strin
   return match ? aliases.get(`${match[1]}${match[2]}`) : undefined;
 }
 
-/** The loader aliases: each provided specifier → the file: URL of its module. */
-export function providedAliases(): Record<string, string> {
-  const workers = new URL('../../workers/', import.meta.url);
+/**
+ * The loader aliases: each provided specifier → the file: URL of its module. The caller
+ * passes the URL of workers/ (the kernel names no other layer's files).
+ */
+export function providedAliases(workers: URL): Record<string, string> {
   return Object.fromEntries(Object.entries(PROVIDED_MODULES).map(([specifier, path]) => [specifier, new URL(path, workers).href]));
 }
 

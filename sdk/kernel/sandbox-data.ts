@@ -1,6 +1,6 @@
 /**
  * What the host tells a plugin worker about its permissions (plain data, sent in
- * `PluginBoot.extensions`). Shared by the host (runtime/permissions/) and the worker
+ * `PluginBoot.sandbox`). Shared by the host (runtime/permissions/) and the worker
  * (workers/gates/); types and constants only.
  */
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findUncloneable } from '../../sdk/kernel/cloneable.js';
 import { LogStore } from '../../runtime/logging/log-store.js';
-import { apiRequestSchema } from '../../runtime/transport/wire-schemas.js';
+import { apiRequestSchema, checkReply, startReportSchema, stopReportSchema } from '../../runtime/transport/wire-schemas.js';
 
 test('findUncloneable names the first value that would not survive a copy', () => {
   assert.equal(findUncloneable({ a: [1, 'x', null, new Date(), new Map([[1, { b: 2 }]]), new Uint8Array(2)] }), undefined);
@@ -36,4 +36,32 @@ test('only plain APPLY calls of the three host methods pass the api gate', () =>
     { ...ok, argumentList: [{ type: 'HANDLER', name: 'proxy', value: null }] },
     { ...ok, type: 'RELEASE' },
   ]) assert.equal(apiRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
+});
+
+test('a start report is checked before it drives the host: actions, tasks, tasks module, subscriptions', () => {
+  const good = {
+    meta: { name: 'p' }, actions: [{ name: 'a', description: 'an action', params: { type: 'object' } }],
+    tasks: [{ name: 't', timeoutMs: 1000 }], tasksModule: 'file:///plugins/p/tasks.js', collector: { kind: 'monitor', interval: 5 },
+    subscriptions: ['news'], exportName: 'default', hooks: { validate: false, configure: true },
+  };
+  assert.deepEqual(checkReply('p', 'start', startReportSchema, good), good);
+  const refused = (report: object) => {
+    try {
+      checkReply('p', 'start', startReportSchema, { ...good, ...report });
+    } catch (error) {
+      assert.equal((error as { code?: string }).code, 'PADDOCK_ERR_PROTOCOL');
+      return (error as Error).message;
+    }
+    assert.fail(`accepted ${JSON.stringify(report)}`);
+  };
+  assert.match(refused({ subscriptions: 'news' }), /plugin "p".*start answered with a malformed value: subscriptions: /);
+  assert.match(refused({ subscriptions: ['x'.repeat(201)] }), /subscriptions\[0\]/);
+  assert.match(refused({ tasksModule: 'data:text/javascript,export const tasks = {}' }), /tasksModule/);
+  assert.match(refused({ actions: [{ name: 'a', run: 'code' }] }), /actions\[0\]: unknown key "run"/);
+  assert.match(refused({ tasks: [{ name: '' }] }), /tasks\[0\]\.name/);
+  assert.match(refused({ collector: { kind: 'sometimes' } }), /collector\.kind/);
+  assert.match(refused({ hooks: undefined }), /hooks/);
+  assert.match(refused({ extra: 1 }), /unknown key "extra"/);
+  assert.deepEqual(checkReply('p', 'cleanup()', stopReportSchema, { cleanup: true }), { cleanup: true });
+  assert.throws(() => checkReply('p', 'cleanup()', stopReportSchema, { cleanup: 'yes' }), /cleanup\(\) answered with a malformed value: cleanup: /);
 });

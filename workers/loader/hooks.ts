@@ -15,58 +15,20 @@
  * - refuses modules the plugin may not load (module-policy.ts), before anything else.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { checkModuleLoad, checkModuleResolve } from './module-policy.js';
 import { currentImportMap, resolvePackageImport } from './package-imports.js';
 import { resolveImportMap } from '../../sdk/kernel/import-map.js';
 import { findAlias } from '../../sdk/kernel/provided-specifiers.js';
+import { transpileTypeScript } from '../../sdk/kernel/transpile.js';
+import type { LoadContext, LoadResult, MaybePromise, NextLoad, NextResolve, ResolveContext, ResolveResult } from './hook-types.js';
 
 export interface LoaderConfig {
   /** Specifier → URL of the module to use instead (see findAlias for jsr:/npm: versions). */
   aliases: Record<string, string>;
 }
 
-export interface ResolveContext { parentURL?: string | undefined; conditions?: readonly string[]; importAttributes?: Record<string, string> }
-export interface ResolveResult { url: string; format?: string | null | undefined; shortCircuit?: boolean }
-export interface LoadContext { format?: string | null | undefined; conditions?: readonly string[]; importAttributes?: Record<string, string> }
-export interface LoadResult { format: string; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean }
-
-type MaybePromise<T> = T | Promise<T>;
-export type NextResolve = (specifier: string, context?: ResolveContext) => MaybePromise<ResolveResult>;
-export type NextLoad = (url: string, context?: LoadContext) => MaybePromise<LoadResult>;
-
 const TS_EXTENSION = /\.(c|m)?ts$/;
-
-let sucrase: typeof import('sucrase') | undefined;
-function transpiler(): typeof import('sucrase') {
-  // Loaded on first use: a JavaScript plugin never pays for it.
-  sucrase ??= createRequire(import.meta.url)('sucrase') as typeof import('sucrase');
-  return sucrase;
-}
-
-/** Strip TypeScript types; the output keeps line numbers and carries an inline source map. */
-export function transpileTypeScript(source: string, filename: string): string {
-  let output: ReturnType<typeof import('sucrase').transform>;
-  try {
-    output = transpiler().transform(source, {
-      transforms: ['typescript'],
-      disableESTransforms: true,
-      keepUnusedImports: false,
-      filePath: filename,
-      sourceMapOptions: { compiledFilename: filename },
-    });
-  } catch (error) {
-    // Report it like V8 would, with the position in the .ts file, not sucrase's stack.
-    const text = (error as Error).message.replace(/^Error transforming [^:]+: /, '');
-    const match = /^(.*) \((\d+):(\d+)\)$/.exec(text);
-    throw new SyntaxError(match ? `${match[1]} (${filename}:${match[2]}:${match[3]})` : `${text} (${filename})`);
-  }
-  const { code, sourceMap } = output;
-  if (!sourceMap) return code;
-  const map = { ...sourceMap, sources: [pathToFileURL(filename).href], sourcesContent: [source] };
-  return `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
-}
 
 export function createHooks(config: LoaderConfig) {
   const aliases = new Map(Object.entries(config.aliases));

@@ -6,7 +6,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { Policy } from '../../sdk/kernel/policy.js';
-import { createHooks, type LoadContext, type LoaderConfig, type LoadResult, type NextLoad, type NextResolve, type ResolveContext, type ResolveResult } from './hooks.js';
+import { createHooks, type LoaderConfig } from './hooks.js';
+import type { LoadContext, LoadResult, NextLoad, NextResolve, ResolveContext, ResolveResult } from './hook-types.js';
 import type { LoaderMessage } from './install.js';
 import { activateModulePolicy } from './module-policy.js';
 import { listenForPackageImports } from './package-imports.js';

@@ -11,7 +11,7 @@
  * the install's root, so the package's `exports`, conditions and its own dependencies
  * work exactly as in any node_modules tree.
  *
- *   host ──PluginBoot.extensions.packageImports──▶ worker main thread (bootstrap)
+ *   host ──PluginBoot.packageImports──▶ worker main thread (bootstrap)
  *                                                   │ applyPackageImports(map)
  *                     Node ≥ 22.15: hooks in-thread ─┤─ addPackageImports(map) directly
  *                     Node 20: hooks on a loader    ─┘─ MessagePort ──▶ loader thread
@@ -26,17 +26,9 @@
  * or to files.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { NextResolve, ResolveContext, ResolveResult } from './hooks.js';
+import type { PackageImport } from '../../sdk/kernel/package-import-map.js';
+import type { NextResolve, ResolveContext, ResolveResult } from './hook-types.js';
 import { checkImportMap, type ImportMap } from '../../sdk/kernel/import-map.js';
-
-export interface PackageImport {
-  /** Bare specifier to resolve instead (`@jsr/scope__name/sub`). */
-  specifier: string;
-  /** file: URL inside the install the bare specifier is resolved from. */
-  parentURL: string;
-}
-
-export type PackageImportMap = Record<string, PackageImport>;
 
 const PACKAGE_SCHEME = /^(npm|jsr):/i;
 const imports = new Map<string, PackageImport>();

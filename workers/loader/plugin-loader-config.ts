@@ -8,5 +8,5 @@ import type { LoaderConfig } from './hooks.js';
 import { providedAliases } from '../../sdk/kernel/provided-specifiers.js';
 
 export function pluginLoaderConfig(): LoaderConfig {
-  return { aliases: providedAliases() };
+  return { aliases: providedAliases(new URL('../', import.meta.url)) };
 }

@@ -11,6 +11,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import { readConfigFile } from '../../config/load.js';
+import { isModuleEntry } from '../../config/schema.js';
 import { createLogger } from '../../logging/logger.js';
 import { LOCKFILE_NAME } from '../../packages/lockfile.js';
 import { packageOptionsSchema, resolvePackageOptions } from '../../packages/options.js';
@@ -47,7 +48,7 @@ async function saveToConfig(configPath: string, spec: PackageSpecifier, url: str
   const { config } = await readConfigFile(configPath);
   const text = await readFile(configPath, 'utf8');
   const index = config.plugins.findIndex((entry) => {
-    if (entry.url === undefined || !isPackageSpecifier(entry.url)) return false;
+    if (!isModuleEntry(entry) || !isPackageSpecifier(entry.url)) return false;
     try {
       const other = parseSpecifier(entry.url);
       return other.scheme === spec.scheme && other.name === spec.name && other.subpath === spec.subpath;
@@ -56,7 +57,8 @@ async function saveToConfig(configPath: string, spec: PackageSpecifier, url: str
       return false;
     }
   });
-  if (index >= 0 && config.plugins[index]!.url === url) return 'unchanged';
+  const found = config.plugins[index];
+  if (found && isModuleEntry(found) && found.url === url) return 'unchanged';
   const edits = index >= 0
     ? modify(text, ['plugins', index, 'url'], url, { formattingOptions: FORMAT })
     : modify(text, ['plugins', config.plugins.length], { url }, { formattingOptions: FORMAT, isArrayInsertion: true });
@@ -99,7 +101,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const context = { baseDir, onProgress: bar.update };
     const resolved = await loader.resolveWith(spec.raw, context, { refresh: true, repair: true, pinRange: true });
     const withImports = await loader.prepareImports(resolved, context, { repair: true });
-    const imports = Object.keys((withImports.extensions?.packageImports ?? {}) as object);
+    const imports = Object.keys(withImports.packageImports ?? {});
     const { installed } = resolved;
     const totals = bar.totals();
     bar.finish(`installed ${installed.name}@${installed.version}: ${totals.total} package${totals.total === 1 ? '' : 's'} in the tree, ` +

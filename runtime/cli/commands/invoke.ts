@@ -10,7 +10,7 @@ import { processHostConfigSchema } from '../../pup/config.js';
 import { ProcessHost } from '../../pup/host.js';
 import { createHostLogger } from '../../pup/logger.js';
 import { oneLine } from '../../pup/run.js';
-import type { PluginEntry } from '../../config/schema.js';
+import { isModuleEntry, type PluginEntry } from '../../config/schema.js';
 import { readConfigFile } from '../../config/load.js';
 import { defaultExternalId } from '../../external/index.js';
 import { defaultIdFor } from '../../plugin-runtime.js';
@@ -58,7 +58,7 @@ function entryIds(entries: readonly PluginEntry[]): string[] {
   return entries.map((entry) => {
     let id = entry.id;
     if (id === undefined) {
-      const base = entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url);
+      const base = isModuleEntry(entry) ? defaultIdFor(entry.url) : defaultExternalId(entry.exec);
       id = base;
       for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     }
