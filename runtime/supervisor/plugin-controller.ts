@@ -121,7 +121,8 @@ export class PluginController {
   #report: StartReport | undefined;
   #meta: PluginMeta | undefined;
   #transport: PluginTransport | undefined;
-  #liveTokens: string[] = [];
+  /** Expiry of the newest token issued to the plugin (ms since epoch). */
+  #tokenExpiresAt = 0;
   #generation = 0;
   #crashes = 0;
   #restarts = 0;
@@ -311,6 +312,7 @@ export class PluginController {
     let transport: PluginTransport | undefined;
     try {
       await mkdir(this.#dataDir(), { recursive: true });
+      this.#ensureCurrent(generation);
       const token = this.#issueToken();
       const endpoint = createHostEndpoint({
         pluginId: this.id,
@@ -343,6 +345,8 @@ export class PluginController {
         onExit: (info) => this.#onExit(generation, info),
       });
       this.#transport = transport;
+      // Timed from issue, not from "running": a start longer than the token's life renews it on the way.
+      this.#scheduleRefresh();
       const watched = transport;
       this.#stopWatching = watched.watchLiveness(limits.blockTimeoutMs, (ms) => {
         this.#exitReason = `its event loop was blocked for ${ms} ms`;
@@ -371,7 +375,6 @@ export class PluginController {
       this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
       this.#outbox.attach(transport.events);
       this.#services.bus.kick(this.#outbox);
-      this.#scheduleRefresh();
       this.#stableTimer = setTimeout(() => {
         this.#crashes = 0;
       }, limits.stableAfterMs).unref();
@@ -491,28 +494,30 @@ export class PluginController {
   }
 
   #issueToken(): string {
-    const { token } = this.#services.tokens.issue(this.id, this.#entry.scopes, this.#services.options.tokenLifeMs);
-    this.#liveTokens.push(token);
+    const { token, claims } = this.#services.tokens.issue(this.id, this.#entry.scopes, this.#services.options.tokenLifeMs);
+    this.#tokenExpiresAt = claims.exp;
     return token;
   }
 
+  /** Every token this plugin was ever given is refused from now on (a new generation). */
   #revokeTokens(): void {
-    for (const token of this.#liveTokens) this.#services.tokens.revoke(token);
-    this.#liveTokens = [];
+    this.#services.tokens.revokePlugin(this.id);
   }
 
+  /** Renew `tokenRenewBeforeMs` before the newest token expires, counted from its issue. */
   #scheduleRefresh(): void {
-    const { tokenLifeMs, tokenRenewBeforeMs } = this.#services.options;
-    this.#refreshTimer = setTimeout(() => void this.#refreshToken(), tokenLifeMs - tokenRenewBeforeMs);
+    clearTimeout(this.#refreshTimer);
+    const delay = Math.max(0, this.#tokenExpiresAt - this.#services.options.tokenRenewBeforeMs - Date.now());
+    this.#refreshTimer = setTimeout(() => void this.#refreshToken(), delay);
     this.#refreshTimer.unref();
   }
 
   async #refreshToken(): Promise<void> {
     const transport = this.#transport;
-    if (this.#state !== 'running' || !transport) return;
+    // While starting too: the worker side takes a new token before the plugin is constructed.
+    if ((this.#state !== 'running' && this.#state !== 'starting') || !transport || transport.exited) return;
+    // Older tokens of this generation stay valid until they expire, so calls under way succeed.
     const token = this.#issueToken();
-    // Older tokens stay valid until they expire, so calls already under way succeed.
-    this.#liveTokens = this.#liveTokens.slice(-2);
     this.#scheduleRefresh();
     try {
       await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token), { lifecycle: true });
