@@ -79,6 +79,13 @@ export const runtimeOptionsSchema = z.object({
   tokenLifeMs: z.number().int().min(50).default(300_000),
   tokenRenewBeforeMs: z.number().int().min(10).default(10_000),
   limits: limitsSchema.default({}),
+  /**
+   * How long a terminated plugin may take to go away before it is marked `unresponsive`
+   * and abandoned (a worker thread blocked in a system call cannot be stopped).
+   */
+  terminateTimeoutMs: z.number().int().min(10).default(2_000),
+  /** close() stops every plugin concurrently and resolves by this deadline, whatever they do. */
+  closeTimeoutMs: z.number().int().min(10).default(15_000),
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),

@@ -43,6 +43,7 @@ import { DenialLog } from './permissions/denial-log.js';
 import { effectivePermissions, normalizePermissions } from './permissions/effective.js';
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
+import { settlesWithin } from './supervisor/deadline.js';
 import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
@@ -262,9 +263,14 @@ export class PluginRuntime extends EventEmitter<string> {
     return this.#plugins.get(id)?.info();
   }
 
-  /** Resolves once every event queued so far (for one plugin or all) is handled or dropped. */
-  drain(id?: string): Promise<void> {
-    return this.#bus.drain(id);
+  /**
+   * Resolves once every event queued so far (for one plugin or all) is handled or dropped;
+   * rejects with PADDOCK_ERR_DRAIN_TIMEOUT after `timeoutMs` (default limits.callTimeoutMs),
+   * so a frozen plugin cannot hold the caller.
+   */
+  async drain(id?: string, { timeoutMs = this.#options.limits.callTimeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+    if (await settlesWithin(this.#bus.drain(id), timeoutMs)) return;
+    throw paddockError('PADDOCK_ERR_DRAIN_TIMEOUT', { target: id === undefined ? 'all plugins' : `plugin ${JSON.stringify(id)}`, ms: timeoutMs, waiting: this.#bus.pending(id) });
   }
 
   /** Resolves when warm spare workers (option spareWorkers) have booted. */
@@ -272,20 +278,26 @@ export class PluginRuntime extends EventEmitter<string> {
     await this.#spares?.warm();
   }
 
-  /** Stop every plugin, most recently loaded first, then the spare workers. */
+  /**
+   * Stop every plugin, all at once, then the spare workers. Resolves by closeTimeoutMs
+   * whatever the plugins do: one that has not stopped by then is logged and left behind.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#models.close();
-    for (const controller of [...this.#plugins.values()].reverse()) {
-      try {
-        await controller.stop('runtime closing');
-      } catch (error) {
-        this.logger.error({ err: error, plugin: controller.id }, 'failed to stop plugin');
-      }
+    const controllers = [...this.#plugins.values()];
+    const stopping = new Set(controllers.map((c) => c.id));
+    const all = Promise.allSettled([
+      this.#models.close(),
+      ...controllers.map((controller) => controller.stop('runtime closing').then(
+        () => stopping.delete(controller.id),
+        (error: unknown) => this.logger.error({ err: error, plugin: controller.id }, 'failed to stop plugin'),
+      )),
+    ]).then(() => this.#spares?.close());
+    if (!await settlesWithin(all, this.#options.closeTimeoutMs)) {
+      this.logger.error({ plugins: [...stopping] }, `close(): ${stopping.size} plugin(s) had not stopped within closeTimeoutMs (${this.#options.closeTimeoutMs} ms): ${[...stopping].join(', ')}`);
     }
     this.#plugins.clear();
-    await this.#spares?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -407,12 +419,13 @@ export class PluginRuntime extends EventEmitter<string> {
   #onState(change: StateChange): void {
     const log = this.logger.child({ plugin: change.id });
     const text = `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`;
-    if (change.to === 'failed' || change.to === 'crashed') log.error({ err: change.error }, text);
+    const bad = change.to === 'failed' || change.to === 'crashed' || change.to === 'unresponsive';
+    if (bad) log.error({ err: change.error }, text);
     else log.info(text);
-    this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
+    this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: bad ? 'error' : 'info', text });
     super.emit('plugin:state', change);
     this.#models.follow(change);
-    if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });
+    if (change.error && bad) super.emit('plugin:error', { id: change.id, error: change.error });
   }
 
   #pluginLog(id: string, severity: LogSeverity, message: string, category = 'plugin'): void {

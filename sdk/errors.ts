@@ -221,6 +221,11 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} cannot use ${p.what} inside its sandbox: ${p.why}`),
   PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
     `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
+  PADDOCK_ERR_PLUGIN_UNRESPONSIVE: define(PluginStateError, (p: { plugin: string; ms: number; reason: string }) =>
+    `plugin ${quote(p.plugin)} did not exit within ${p.ms} ms of being terminated (${p.reason}); ` +
+    'its thread is abandoned (a worker blocked in a system call cannot be stopped until the call returns)'),
+  PADDOCK_ERR_DRAIN_TIMEOUT: define(TimeoutError, (p: { target: string; ms: number; waiting: number }) =>
+    `events for ${p.target} were not all handled within ${p.ms} ms (${p.waiting} still waiting)`),
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

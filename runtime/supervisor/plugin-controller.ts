@@ -7,6 +7,11 @@
  *                 ▼        │ backoff: restartBackoffMs × 2^(n-1), at most maxRestartBackoffMs
  *               failed ◀───┘ after maxRestarts consecutive crashes (or a refused first start)
  *
+ *   any state with a worker ─▶ unresponsive  when the worker does not go away within
+ *                              terminateTimeoutMs of terminate() (a thread blocked in a
+ *                              system call): calls rejected, channels closed, tokens
+ *                              revoked, the thread abandoned; unload() or reload() go on from there
+ *
  * Every transition is reported (runtime event `plugin:state` and a log line). Calls in
  * flight are rejected the moment the worker dies; events queued for the plugin survive
  * a restart; invoke() during a restart waits for the plugin to be running again.
@@ -33,8 +38,9 @@ import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { verifyMeta } from '../verify-meta.js';
 import { CallTracker } from './call-tracker.js';
+import { settlesWithin } from './deadline.js';
 
-export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed';
+export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'unresponsive';
 
 export interface StateChange {
   id: string;
@@ -102,7 +108,7 @@ export interface ControllerServices {
   onDenied?(id: string, report: DenialReport): void;
 }
 
-const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed']);
+const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed', 'unresponsive']);
 
 function heartbeatInterval(blockTimeoutMs: number): number {
   return Math.max(20, Math.min(1000, Math.floor(blockTimeoutMs / 5)));
@@ -135,6 +141,8 @@ export class PluginController {
   #stopWatching: (() => void) | undefined;
   #stopWatchingMemory: (() => void) | undefined;
   #runningWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  /** Transports whose worker did not go away when terminated: never waited for again. */
+  readonly #abandoned = new WeakSet<PluginTransport>();
 
   constructor(entry: PluginEntryResolved, services: ControllerServices) {
     this.id = entry.id;
@@ -293,7 +301,7 @@ export class PluginController {
     }
     this.#calls.rejectAll(`was stopped (${reason})`);
     this.#outbox.detach();
-    if (transport) await transport.terminate();
+    if (transport) await this.#terminate(transport, `it was stopped (${reason})`);
     this.#transport = undefined;
     this.#revokeTokens();
     if (!keepEvents) this.#services.bus.remove(this.id);
@@ -351,7 +359,7 @@ export class PluginController {
       this.#stopWatching = watched.watchLiveness(limits.blockTimeoutMs, (ms) => {
         this.#exitReason = `its event loop was blocked for ${ms} ms`;
         this.#logger.error(`event loop blocked for ${ms} ms (limits.blockTimeoutMs ${limits.blockTimeoutMs}); terminating`);
-        void watched.terminate();
+        this.#kill(generation, watched, this.#exitReason);
       });
       this.#stopWatchingMemory = watched.watchMemory?.(limits.maxExternalMemoryMb, (usedMb) => {
         const error = paddockError('PADDOCK_ERR_RESOURCE_LIMIT', {
@@ -360,7 +368,7 @@ export class PluginController {
         this.#exitReason = `held ${usedMb} MB of external memory (limits.maxExternalMemoryMb ${limits.maxExternalMemoryMb})`;
         this.#exitError = error;
         this.#logger.error(error.message);
-        void watched.terminate();
+        this.#kill(generation, watched, this.#exitReason);
       });
       const control = transport.control;
       const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
@@ -383,15 +391,22 @@ export class PluginController {
     } catch (error) {
       if (generation !== this.#generation) {
         // Stopped while starting: stop() owns the cleanup and the state.
-        if (transport && !transport.exited) await transport.terminate();
+        if (transport && !transport.exited) await this.#terminate(transport, 'it was stopped while starting');
         throw this.#stoppedWhileStarting();
       }
       this.#clearTimers();
       const exitReason = this.#exitReason;
       this.#calls.rejectAll('failed to start');
-      if (transport) await transport.terminate();
+      const exited = transport ? await this.#terminate(transport, exitReason ?? 'it failed to start') : true;
+      if (generation !== this.#generation) throw this.#stoppedWhileStarting();
       this.#transport = undefined;
       this.#revokeTokens();
+      if (!exited) {
+        const stuck = this.#unresponsiveError(exitReason ?? 'it failed to start');
+        this.#unresponsive(stuck);
+        if (initial) throw stuck;
+        return;
+      }
       const failure = this.#startError(error, exitReason);
       if (initial) {
         this.#fail(failure);
@@ -399,6 +414,47 @@ export class PluginController {
       }
       this.#crashed(failure.message, failure);
     }
+  }
+
+  /**
+   * terminate() with a deadline (terminateTimeoutMs). False when the worker did not go
+   * away in time: the transport is then abandoned (channels closed, never waited for again).
+   */
+  async #terminate(transport: PluginTransport, reason: string): Promise<boolean> {
+    if (this.#abandoned.has(transport)) return false;
+    const ms = this.#services.options.terminateTimeoutMs;
+    if (await settlesWithin(transport.terminate(), ms)) return true;
+    if (this.#abandoned.has(transport)) return false;
+    this.#abandoned.add(transport);
+    transport.abandon?.();
+    this.#logger.error(`did not exit within ${ms} ms of being terminated (${reason}); its thread is abandoned`);
+    return false;
+  }
+
+  /** Terminate a running (or starting) plugin the supervisor gave up on; mark it unresponsive if it does not go. */
+  #kill(generation: number, transport: PluginTransport, reason: string): void {
+    void this.#terminate(transport, reason).then((exited) => {
+      if (exited || generation !== this.#generation) return;
+      const error = this.#unresponsiveError(reason);
+      // A start in progress sees its start call rejected here and finishes the job in #launch.
+      this.#calls.rejectAll(error.message);
+      if (this.#state !== 'running') return;
+      this.#clearTimers();
+      this.#outbox.detach();
+      this.#transport = undefined;
+      this.#revokeTokens();
+      this.#unresponsive(error);
+    });
+  }
+
+  #unresponsiveError(reason: string): Error {
+    return paddockError('PADDOCK_ERR_PLUGIN_UNRESPONSIVE', { plugin: this.id, ms: this.#services.options.terminateTimeoutMs, reason });
+  }
+
+  #unresponsive(error: Error): void {
+    this.#lastError = error;
+    this.#setState('unresponsive', error.message, error);
+    this.#rejectWaiters(error);
   }
 
   #startError(error: unknown, exitReason: string | undefined): Error {

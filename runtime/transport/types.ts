@@ -54,6 +54,12 @@ export interface PluginTransport {
   watchMemory?(limitMb: number, onExceeded: (usedMb: number) => void): () => void;
   /** Stop the plugin now; resolves once it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Give up on a plugin that did not go away after terminate() (a thread blocked in a
+   * system call): close its channels and stop holding anything of it. Optional: a
+   * process is always killed outright.
+   */
+  abandon?(): void;
 }
 
 export type TransportFactory = (options: TransportOptions) => PluginTransport;

@@ -87,6 +87,7 @@ export class WorkerTransport implements PluginTransport {
   readonly #worker: Worker;
   readonly #ports: MessagePort[];
   #exited = false;
+  #released = false;
   #exitPromise: Promise<void>;
 
   /** Runs the plugin in `worker` (a fresh one, or a warm spare), which must run the bootstrap. */
@@ -108,13 +109,7 @@ export class WorkerTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.#exited = true;
-        // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
-        // listeners reach back to the controller, that entry would keep everything alive.
-        this.control[releaseProxy]();
-        for (const port of this.#ports) {
-          port.removeAllListeners();
-          port.close();
-        }
+        this.#release();
         options.onExit(error === undefined ? { code } : { code, error });
         resolve();
       });
@@ -162,6 +157,24 @@ export class WorkerTransport implements PluginTransport {
   watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): () => void {
     const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
     return () => monitor.stop();
+  }
+
+  /** The thread did not exit when terminated: let go of it (it stays until its system call returns). */
+  abandon(): void {
+    this.#release();
+    this.#worker.unref();
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
+    // listeners reach back to the controller, that entry would keep everything alive.
+    this.control[releaseProxy]();
+    for (const port of this.#ports) {
+      port.removeAllListeners();
+      port.close();
+    }
   }
 
   /** Stop the worker now; resolves once it has exited. */
