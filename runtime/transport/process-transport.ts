@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { expose, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import {
@@ -33,7 +33,7 @@ import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from 
 import type { PermissionGrant, SandboxExtras } from '../../sdk/kernel/sandbox-data.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
-import type { PluginTransport, TransportOptions } from './types.js';
+import type { ExitInfo, PluginTransport, TransportOptions } from './types.js';
 
 export const PROCESS_ENTRY = fileURLToPath(new URL('../../workers/process-child.js', import.meta.url));
 // The child reads the plugin side only: workers/ here, sdk/ and its packages via moduleDirs.
@@ -94,10 +94,16 @@ export class ProcessTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exited = true;
+        // Comlink keeps the proxy's endpoint in a FinalizationRegistry, and the ports'
+        // listeners reach back to the controller: release both, or each cycle stays in the heap.
+        this.control[releaseProxy]();
         for (const port of Object.values(this.#ports)) port.close();
         const exitCode = code ?? 1;
-        if (!error && signal && signal !== 'SIGKILL') error = new Error(`killed by ${signal}`);
-        options.onExit(error === undefined ? { code: exitCode } : { code: exitCode, error });
+        // A signal is what ended it, not an exit code (which Node reports as null then).
+        const outOfMemory = (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const info: ExitInfo = signal && !outOfMemory ? { code: exitCode, reason: `was killed by ${signal}` } : { code: exitCode };
+        if (error) info.error = error;
+        options.onExit(info);
         resolve();
       });
     });
