@@ -10,6 +10,7 @@ import { paddockError } from '../sdk/errors.js';
 import type { AnyMethod, EventDefinition } from './api/define.js';
 import { BUILTIN_SCOPES } from './api/builtins.js';
 import { limitsSchema, type Limits } from './config/schema.js';
+import { capsSchema } from './limits/caps.js';
 import { formatIssues } from './config/format-issues.js';
 import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
 import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
@@ -86,6 +87,8 @@ export const runtimeOptionsSchema = z.object({
   terminateTimeoutMs: z.number().int().min(10).default(2_000),
   /** close() stops every plugin concurrently and resolves by this deadline, whatever they do. */
   closeTimeoutMs: z.number().int().min(10).default(15_000),
+  /** Byte and count caps on what each plugin sends the host (runtime/limits/caps.ts). */
+  caps: capsSchema.prefault({}),
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),

@@ -36,6 +36,8 @@ import { formatIssues } from './config/format-issues.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
 import { LogStore } from './logging/log-store.js';
+import { LogBudget } from './logging/log-budget.js';
+import { sizeUpTo } from './limits/measure.js';
 import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
 import { PackageLoader } from './packages/package-loader.js';
 import type { InstallProgress } from './packages/progress.js';
@@ -114,6 +116,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
+  readonly #logBudget: LogBudget;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -123,6 +126,11 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logs = new LogStore(this.#options.logStoreSize);
     this.#methods = this.#buildMethods();
     this.#denials = new DenialLog(this.logger);
+    const { logLinesPerSecond, logBytesPerSecond } = this.#options.caps;
+    this.#logBudget = new LogBudget(logLinesPerSecond, logBytesPerSecond, (id, dropped) => {
+      this.logger.child({ plugin: id }).warn({ droppedLines: dropped.lines, droppedBytes: dropped.bytes },
+        `dropped ${dropped.lines} log lines (${dropped.bytes} bytes) over caps.logLinesPerSecond (${logLinesPerSecond}) / caps.logBytesPerSecond (${logBytesPerSecond})`);
+    });
     this.#spares = this.#options.spareWorkers > 0
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
@@ -200,6 +208,7 @@ export class PluginRuntime extends EventEmitter<string> {
     await controller.stop('unload');
     this.#plugins.delete(id);
     this.#denials.forget(id);
+    this.#logBudget.forget(id);
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
@@ -298,6 +307,7 @@ export class PluginRuntime extends EventEmitter<string> {
       this.logger.error({ plugins: [...stopping] }, `close(): ${stopping.size} plugin(s) had not stopped within closeTimeoutMs (${this.#options.closeTimeoutMs} ms): ${[...stopping].join(', ')}`);
     }
     this.#plugins.clear();
+    this.#logBudget.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -429,6 +439,8 @@ export class PluginRuntime extends EventEmitter<string> {
   }
 
   #pluginLog(id: string, severity: LogSeverity, message: string, category = 'plugin'): void {
+    // Every line here comes from a plugin: its log calls and its output, within its budget.
+    if (!this.#logBudget.admit(id, message.length)) return;
     this.logger.child({ plugin: id })[SEVERITY_TO_PINO[severity]](message);
     this.logs.append({ timeStamp: Date.now(), processId: id, category, severity, text: message });
     super.emit('plugin:log', { id, severity, message });
@@ -440,6 +452,12 @@ export class PluginRuntime extends EventEmitter<string> {
       queryLogs: (query: LogQuery) => this.logs.query(query),
       publish: (id, event, data) => {
         checkEventName(event);
+        const cap = this.#options.caps.maxEventBytes;
+        if (sizeUpTo(data, cap) > cap) {
+          const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: id, what: `event ${JSON.stringify(event)}`, cap: 'maxEventBytes', detail: `more than ${cap} bytes; it was not published` });
+          this.logger.child({ plugin: id }).warn(error.message);
+          throw error;
+        }
         super.emit(event, data, { plugin: id } satisfies EventSource);
         this.#bus.publish(event, data, this.#bus.get(id));
       },

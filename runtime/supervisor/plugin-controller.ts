@@ -37,6 +37,7 @@ import { sandboxExtras } from '../permissions/sandbox-extras.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { verifyMeta } from '../verify-meta.js';
+import { sizeUpTo } from '../limits/measure.js';
 import { CallTracker } from './call-tracker.js';
 import { settlesWithin } from './deadline.js';
 
@@ -215,7 +216,14 @@ export class PluginController {
     assertCloneable(params, `params of action ${JSON.stringify(action)}`, this.id);
     await this.#whenRunning(this.#entry.limits.callTimeoutMs);
     const transport = this.#transport!;
-    return this.#calls.run(`action ${JSON.stringify(action)}`, this.#entry.limits.callTimeoutMs, () => transport.control.invoke(action, params));
+    const value = await this.#calls.run(`action ${JSON.stringify(action)}`, this.#entry.limits.callTimeoutMs, () => transport.control.invoke(action, params));
+    const cap = this.#services.options.caps.maxCallBytes;
+    if (sizeUpTo(value, cap) > cap) {
+      const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: this.id, what: `the result of action ${JSON.stringify(action)}`, cap: 'maxCallBytes', detail: `more than ${cap} bytes` });
+      this.#logger.warn(error.message);
+      throw error;
+    }
+    return value;
   }
 
   /** Resolves when the plugin runs; waits (up to callTimeoutMs) if it is starting or restarting. */
@@ -328,15 +336,17 @@ export class PluginController {
         methods: this.#services.methods,
         events: this.#services.events,
         context: (scopes) => ({ plugin: { id: this.id, name: this.#meta?.name }, logger: this.#logger, scopes }),
-        subscribe: (events) => this.#services.bus.subscribe(this.#outbox, events),
+        subscribe: (events) => this.#services.bus.subscribe(this.#outbox, this.#withinSubscriptionCap(events)),
         unsubscribe: (events) => this.#services.bus.unsubscribe(this.#outbox, events),
         denied: (report) => this.#services.onDenied?.(this.id, report),
         maxConcurrentCalls: limits.maxConcurrentCalls,
+        maxCallBytes: this.#services.options.caps.maxCallBytes,
       });
       transport = this.#services.transportFor(this.#entry)({
         limits,
         endpoint,
         heartbeatIntervalMs: heartbeatInterval(limits.blockTimeoutMs),
+        maxLineBytes: this.#services.options.caps.maxOutputLineBytes,
         boot: {
           id: this.id,
           url: this.#entry.url,
@@ -380,7 +390,10 @@ export class PluginController {
       this.#ensureCurrent(generation);
       await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
-      this.#services.bus.setSubscriptions(this.#outbox, this.#allowedSubscriptions(report.subscriptions));
+      const initial = this.#allowedSubscriptions(report.subscriptions);
+      const maxSubscriptions = this.#services.options.caps.maxSubscriptions;
+      if (initial.length > maxSubscriptions) this.#logger.warn(`subscribes to ${initial.length} events; only the first ${maxSubscriptions} are kept (caps.maxSubscriptions)`);
+      this.#services.bus.setSubscriptions(this.#outbox, initial.slice(0, maxSubscriptions));
       this.#outbox.attach(transport.events);
       this.#services.bus.kick(this.#outbox);
       this.#stableTimer = setTimeout(() => {
@@ -543,6 +556,19 @@ export class PluginController {
       this.#logger.warn(`may not subscribe to ${JSON.stringify(event)}: needs the scope ${JSON.stringify(scope)}`);
       return false;
     });
+  }
+
+  /** Refuse a subscription that would take the plugin past caps.maxSubscriptions. */
+  #withinSubscriptionCap(events: string[]): string[] {
+    const cap = this.#services.options.caps.maxSubscriptions;
+    const current = this.#outbox.subscriptions;
+    const added = new Set(events.filter((e) => !current.has(e))).size;
+    if (current.size + added > cap) {
+      const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: this.id, what: `subscribing to ${added} more events`, cap: 'maxSubscriptions', detail: `it has ${current.size} of at most ${cap}` });
+      this.#logger.warn(error.message);
+      throw error;
+    }
+    return events;
   }
 
   #dataDir(): string {

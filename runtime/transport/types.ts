@@ -30,6 +30,8 @@ export interface TransportOptions {
   /** What the plugin may call; the transport exposes it with every request validated. */
   endpoint: HostEndpoint;
   heartbeatIntervalMs: number;
+  /** The longest output line kept (caps.maxOutputLineBytes); the rest of a longer one is dropped as it arrives. */
+  maxLineBytes?: number;
   /** A line the plugin printed; `severity` when the transport knows it (an external plugin's level prefixes). */
   onOutput: (stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity) => void;
   onProtocolViolation: (problem: string) => void;

@@ -7,7 +7,6 @@
  *   Outbox                     ── events ──▶
  *   stdout / stderr lines of the worker ──▶ onOutput (pino, log store)
  */
-import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
@@ -21,11 +20,12 @@ import {
 } from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
+import { splitLines } from '../limits/line-splitter.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
 export const BOOTSTRAP_URL = new URL('../../workers/bootstrap.js', import.meta.url);
 
-const MAX_LINE = 8_192;
+const MAX_LINE_BYTES = 8_192;
 
 export interface WorkerResourceLimits {
   maxOldGenerationSizeMb?: number | undefined;
@@ -88,6 +88,8 @@ export class WorkerTransport implements PluginTransport {
   readonly #ports: MessagePort[];
   #exited = false;
   #released = false;
+  /** Set when the plugin broke the protocol; its worker is terminated and this is the reason. */
+  #violation: string | undefined;
   #exitPromise: Promise<void>;
 
   /** Runs the plugin in `worker` (a fresh one, or a warm spare), which must run the bootstrap. */
@@ -110,12 +112,28 @@ export class WorkerTransport implements PluginTransport {
       worker.once('exit', (code) => {
         this.#exited = true;
         this.#release();
-        options.onExit(error === undefined ? { code } : { code, error });
+        const reason = this.#violation;
+        options.onExit({ code, ...(error === undefined ? {} : { error }), ...(reason === undefined ? {} : { reason }) });
         resolve();
       });
     });
-    pipeLines(worker.stdout, (line) => options.onOutput('stdout', line));
-    pipeLines(worker.stderr, (line) => options.onOutput('stderr', line));
+    const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    splitLines(worker.stdout, maxLine, (line) => options.onOutput('stdout', line));
+    splitLines(worker.stderr, maxLine, (line) => options.onOutput('stderr', line));
+    // After boot the protocol uses only its three channels: anything on the worker's own
+    // port is plugin code talking past them (and once filled the host's memory).
+    let bootSeen = false;
+    worker.on('message', (message: WorkerMessage) => {
+      // A fresh worker (not a warm spare) says it booted after this transport exists: once.
+      if (!bootSeen && message?.type === 'paddock:booted') {
+        bootSeen = true;
+        return;
+      }
+      if (this.#violation !== undefined) return;
+      this.#violation = 'broke the protocol (a message on its parent port, which the protocol does not use after boot)';
+      options.onProtocolViolation('a message on its parent port after boot; the plugin is stopped');
+      void worker.terminate();
+    });
 
     expose(options.endpoint, portEndpoint(api.port1, (data) => {
       if (apiRequestSchema.safeParse(data).success) return true;
@@ -182,10 +200,4 @@ export class WorkerTransport implements PluginTransport {
     if (!this.#exited) await this.#worker.terminate();
     await this.#exitPromise;
   }
-}
-
-function pipeLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
-  if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  lines.on('line', (line) => onLine(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars)` : line));
 }
