@@ -122,6 +122,13 @@ export class WorkerTransport implements PluginTransport {
     splitLines(worker.stderr, maxLine, (line) => options.onOutput('stderr', line));
     // After boot the protocol uses only its three channels: anything on the worker's own
     // port is plugin code talking past them (and once filled the host's memory).
+    // A message the host cannot decode (nested too deep for its stack) would otherwise be
+    // dropped without a word; the SDK refuses such values before sending, so this is a
+    // plugin speaking past it, and it is logged with the channel and its direction.
+    const channels: Array<[MessagePort, string]> = [[control.port1, 'control (plugin → host replies)'], [api.port1, 'api (plugin → host calls)'], [events.port1, 'events (plugin → host acks)']];
+    for (const [port, name] of channels) {
+      port.on('messageerror', (error: Error) => options.onProtocolViolation(`a message on the ${name} channel that the host cannot decode (${error.message})`));
+    }
     let bootSeen = false;
     worker.on('message', (message: WorkerMessage) => {
       // A fresh worker (not a warm spare) says it booted after this transport exists: once.
