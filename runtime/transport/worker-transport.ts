@@ -179,9 +179,45 @@ export class WorkerTransport implements PluginTransport {
     return () => monitor.stop();
   }
 
+  /**
+   * Two readings of the worker's external memory: the one its heartbeat publishes (every
+   * Node line), and, where Node has `worker.getHeapStatistics()` (22.16+, 24+), V8's own
+   * count read by the host on its own interval. That one is answered by an interrupt of
+   * the worker's isolate, so a synchronous allocation loop is seen while it runs, and
+   * it is written by V8, not by code in the plugin's thread. Neither counts the growth of
+   * a growable SharedArrayBuffer (V8 does not report it as external memory).
+   */
   watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): () => void {
-    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
-    return () => monitor.stop();
+    let fired = false;
+    const once = (usedMb: number) => {
+      if (fired) return;
+      fired = true;
+      stop();
+      onExceeded(usedMb);
+    };
+    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, once);
+    const worker = this.#worker as Worker & { getHeapStatistics?: () => Promise<{ external_memory: number }> };
+    let timer: NodeJS.Timeout | undefined;
+    if (typeof worker.getHeapStatistics === 'function') {
+      let asking = false;
+      timer = setInterval(() => {
+        if (asking || this.#exited) return;
+        asking = true;
+        worker.getHeapStatistics!().then((stats) => {
+          asking = false;
+          const usedMb = Math.round(stats.external_memory / 1_048_576);
+          if (usedMb > limitMb) once(usedMb);
+        }, () => {
+          asking = false; // the worker is exiting; its exit is reported on its own
+        });
+      }, this.#heartbeatIntervalMs);
+      timer.unref();
+    }
+    const stop = () => {
+      monitor.stop();
+      clearInterval(timer);
+    };
+    return stop;
   }
 
   /** The thread did not exit when terminated: let go of it (it stays until its system call returns). */
