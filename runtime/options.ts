@@ -2,6 +2,7 @@
  * Options of a PluginRuntime, defined once: defaults filled, result frozen. Entry
  * limits fall back to `limits` here, which fall back to DEFAULT_LIMITS.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
@@ -89,6 +90,8 @@ export const runtimeOptionsSchema = z.object({
   closeTimeoutMs: z.number().int().min(10).default(15_000),
   /** Byte and count caps on what each plugin sends the host (runtime/limits/caps.ts). */
   caps: capsSchema.prefault({}),
+  /** Plugins starting (thread or process boot, import, construct) at once; more wait their turn. */
+  maxConcurrentStarts: z.number().int().min(1).default(() => availableParallelism()),
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),

@@ -46,6 +46,7 @@ import { effectivePermissions, normalizePermissions } from './permissions/effect
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { settlesWithin } from './supervisor/deadline.js';
+import { StartSlots } from './supervisor/start-slots.js';
 import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
@@ -117,6 +118,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
   readonly #logBudget: LogBudget;
+  readonly #startSlots: StartSlots;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -126,6 +128,7 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logs = new LogStore(this.#options.logStoreSize);
     this.#methods = this.#buildMethods();
     this.#denials = new DenialLog(this.logger);
+    this.#startSlots = new StartSlots(this.#options.maxConcurrentStarts);
     const { logLinesPerSecond, logBytesPerSecond } = this.#options.caps;
     this.#logBudget = new LogBudget(logLinesPerSecond, logBytesPerSecond, (id, dropped) => {
       this.logger.child({ plugin: id }).warn({ droppedLines: dropped.lines, droppedBytes: dropped.bytes },
@@ -381,6 +384,7 @@ export class PluginRuntime extends EventEmitter<string> {
       prepareImports: (resolved, context) => this.#packages.prepareImports(resolved, context),
       onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
+      startSlots: this.#startSlots,
       onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       onDenied: (pluginId, report) => {
         this.#denials.record(pluginId, report);

@@ -40,6 +40,7 @@ import { verifyMeta } from '../verify-meta.js';
 import { sizeUpTo } from '../limits/measure.js';
 import { CallTracker } from './call-tracker.js';
 import { settlesWithin } from './deadline.js';
+import type { StartSlots } from './start-slots.js';
 
 export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'unresponsive';
 
@@ -105,6 +106,8 @@ export interface ControllerServices {
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
   onDropped(id: string, count: number, total: number): void;
+  /** Bounds how many plugins start at once (maxConcurrentStarts). */
+  startSlots?: StartSlots;
   /** The plugin's sandbox refused something. */
   onDenied?(id: string, report: DenialReport): void;
 }
@@ -326,8 +329,11 @@ export class PluginController {
     this.#exitError = undefined;
     this.#calls = new CallTracker(this.id, limits.maxConcurrentCalls);
     let transport: PluginTransport | undefined;
+    let releaseSlot: (() => void) | undefined;
     try {
       await mkdir(this.#dataDir(), { recursive: true });
+      releaseSlot = await this.#services.startSlots?.acquire();
+      this.#ensureCurrent(generation);
       this.#ensureCurrent(generation);
       const token = this.#issueToken();
       const endpoint = createHostEndpoint({
@@ -382,6 +388,8 @@ export class PluginController {
       });
       const control = transport.control;
       const report = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
+      // Booted and imported: the costly part of a start is over.
+      releaseSlot?.();
       this.#ensureCurrent(generation);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion);
       this.#checkPackageMeta(resolved, this.#meta);
@@ -402,6 +410,7 @@ export class PluginController {
       this.#setState('running');
       this.#resolveWaiters();
     } catch (error) {
+      releaseSlot?.();
       if (generation !== this.#generation) {
         // Stopped while starting: stop() owns the cleanup and the state.
         if (transport && !transport.exited) await this.#terminate(transport, 'it was stopped while starting');
