@@ -2,6 +2,7 @@
  * Options of a PluginRuntime, defined once: defaults filled, result frozen. Entry
  * limits fall back to `limits` here, whose defaults are resolvedLimitsSchema's.
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { paddockError } from '../sdk/errors.js';
 import type { AnyMethod, EventDefinition } from './api/define.js';
 import { BUILTIN_SCOPES } from './api/builtins.js';
 import { resolvedLimitsSchema, type Limits, type ResolvedLimits } from './config/schema.js';
+import { capsSchema } from './limits/caps.js';
 import { formatIssues } from './config/format-issues.js';
 import { packageOptionsSchema, resolvePackageOptions, type ResolvedPackageOptions } from './packages/options.js';
 import { ALL_PERMISSIONS, normalizePermissions } from './permissions/effective.js';
@@ -64,6 +66,17 @@ export const runtimeOptionsSchema = z.object({
   tokenLifeMs: z.number().int().min(50).default(300_000),
   tokenRenewBeforeMs: z.number().int().min(10).default(10_000),
   limits: resolvedLimitsSchema.prefault({}),
+  /**
+   * How long a terminated plugin may take to go away before it is marked `unresponsive`
+   * and abandoned (a worker thread blocked in a system call cannot be stopped).
+   */
+  terminateTimeoutMs: z.number().int().min(10).default(2_000),
+  /** close() stops every plugin concurrently and resolves by this deadline, whatever they do. */
+  closeTimeoutMs: z.number().int().min(10).default(15_000),
+  /** Byte and count caps on what each plugin sends the host (runtime/limits/caps.ts). */
+  caps: capsSchema.prefault({}),
+  /** Plugins starting (thread or process boot, import, construct) at once; more wait their turn. */
+  maxConcurrentStarts: z.number().int().min(1).default(() => availableParallelism()),
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   logStoreSize: z.number().int().min(1).default(10_000),

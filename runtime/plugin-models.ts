@@ -61,7 +61,7 @@ export class PluginModels {
       return;
     }
     this.collectors.stop(change.id);
-    if (change.to === 'stopping' || change.to === 'failed') {
+    if (change.to === 'stopping' || change.to === 'failed' || change.to === 'unresponsive') {
       this.tasks.close(change.id, change.reason ?? change.to).catch((error: unknown) =>
         this.#deps.logger.error({ err: error, plugin: change.id }, 'failed to stop the plugin\'s tasks'));
     }

@@ -36,6 +36,8 @@ import { formatIssues } from './config/format-issues.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
 import { LogStore } from './logging/log-store.js';
+import { LogBudget } from './logging/log-budget.js';
+import { sizeUpTo } from './limits/measure.js';
 import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
 import { PackageLoader } from './packages/package-loader.js';
 import type { InstallProgress } from './packages/progress.js';
@@ -43,6 +45,8 @@ import { DenialLog } from './permissions/denial-log.js';
 import { effectivePermissions, normalizePermissions } from './permissions/effective.js';
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
+import { settlesWithin } from './supervisor/deadline.js';
+import { StartSlots } from './supervisor/start-slots.js';
 import { TokenAuthority } from './tokens.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
@@ -114,6 +118,8 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
+  readonly #logBudget: LogBudget;
+  readonly #startSlots: StartSlots;
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -123,6 +129,12 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logs = new LogStore(this.#options.logStoreSize);
     this.#methods = this.#buildMethods();
     this.#denials = new DenialLog(this.logger);
+    this.#startSlots = new StartSlots(this.#options.maxConcurrentStarts);
+    const { logLinesPerSecond, logBytesPerSecond } = this.#options.caps;
+    this.#logBudget = new LogBudget(logLinesPerSecond, logBytesPerSecond, (id, dropped) => {
+      this.logger.child({ plugin: id }).warn({ droppedLines: dropped.lines, droppedBytes: dropped.bytes },
+        `dropped ${dropped.lines} log lines (${dropped.bytes} bytes) over caps.logLinesPerSecond (${logLinesPerSecond}) / caps.logBytesPerSecond (${logBytesPerSecond})`);
+    });
     this.#spares = this.#options.spareWorkers > 0
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
@@ -200,6 +212,7 @@ export class PluginRuntime extends EventEmitter<string> {
     await controller.stop('unload');
     this.#plugins.delete(id);
     this.#denials.forget(id);
+    this.#logBudget.forget(id);
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
@@ -263,9 +276,14 @@ export class PluginRuntime extends EventEmitter<string> {
     return this.#plugins.get(id)?.info();
   }
 
-  /** Resolves once every event queued so far (for one plugin or all) is handled or dropped. */
-  drain(id?: string): Promise<void> {
-    return this.#bus.drain(id);
+  /**
+   * Resolves once every event queued so far (for one plugin or all) is handled or dropped;
+   * rejects with PADDOCK_ERR_DRAIN_TIMEOUT after `timeoutMs` (default limits.callTimeoutMs),
+   * so a frozen plugin cannot hold the caller.
+   */
+  async drain(id?: string, { timeoutMs = this.#options.limits.callTimeoutMs }: { timeoutMs?: number } = {}): Promise<void> {
+    if (await settlesWithin(this.#bus.drain(id), timeoutMs)) return;
+    throw paddockError('PADDOCK_ERR_DRAIN_TIMEOUT', { target: id === undefined ? 'all plugins' : `plugin ${JSON.stringify(id)}`, ms: timeoutMs, waiting: this.#bus.pending(id) });
   }
 
   /** Resolves when warm spare workers (option spareWorkers) have booted. */
@@ -273,20 +291,27 @@ export class PluginRuntime extends EventEmitter<string> {
     await this.#spares?.warm();
   }
 
-  /** Stop every plugin, most recently loaded first, then the spare workers. */
+  /**
+   * Stop every plugin, all at once, then the spare workers. Resolves by closeTimeoutMs
+   * whatever the plugins do: one that has not stopped by then is logged and left behind.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#models.close();
-    for (const controller of [...this.#plugins.values()].reverse()) {
-      try {
-        await controller.stop('runtime closing');
-      } catch (error) {
-        this.logger.error({ err: error, plugin: controller.id }, 'failed to stop plugin');
-      }
+    const controllers = [...this.#plugins.values()];
+    const stopping = new Set(controllers.map((c) => c.id));
+    const all = Promise.allSettled([
+      this.#models.close(),
+      ...controllers.map((controller) => controller.stop('runtime closing').then(
+        () => stopping.delete(controller.id),
+        (error: unknown) => this.logger.error({ err: error, plugin: controller.id }, 'failed to stop plugin'),
+      )),
+    ]).then(() => this.#spares?.close());
+    if (!await settlesWithin(all, this.#options.closeTimeoutMs)) {
+      this.logger.error({ plugins: [...stopping] }, `close(): ${stopping.size} plugin(s) had not stopped within closeTimeoutMs (${this.#options.closeTimeoutMs} ms): ${[...stopping].join(', ')}`);
     }
     this.#plugins.clear();
-    await this.#spares?.close();
+    this.#logBudget.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -366,6 +391,7 @@ export class PluginRuntime extends EventEmitter<string> {
       prepareImports: (resolved, context) => this.#packages.prepareImports(resolved, context),
       onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
+      startSlots: this.#startSlots,
       onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       onDenied: (pluginId, report) => {
         this.#denials.record(pluginId, report);
@@ -428,15 +454,18 @@ export class PluginRuntime extends EventEmitter<string> {
   #onState(change: StateChange): void {
     const log = this.logger.child({ plugin: change.id });
     const text = `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`;
-    if (change.to === 'failed' || change.to === 'crashed') log.error({ err: change.error }, text);
+    const bad = change.to === 'failed' || change.to === 'crashed' || change.to === 'unresponsive';
+    if (bad) log.error({ err: change.error }, text);
     else log.info(text);
-    this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
+    this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: bad ? 'error' : 'info', text });
     super.emit('plugin:state', change);
     this.#models.follow(change);
-    if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });
+    if (change.error && bad) super.emit('plugin:error', { id: change.id, error: change.error });
   }
 
   #pluginLog(id: string, severity: LogSeverity, message: string, category = 'plugin'): void {
+    // Every line here comes from a plugin: its log calls and its output, within its budget.
+    if (!this.#logBudget.admit(id, message.length)) return;
     this.logger.child({ plugin: id })[SEVERITY_TO_PINO[severity]](message);
     this.logs.append({ timeStamp: Date.now(), processId: id, category, severity, text: message });
     super.emit('plugin:log', { id, severity, message });
@@ -448,6 +477,12 @@ export class PluginRuntime extends EventEmitter<string> {
       queryLogs: (query: LogQuery) => this.logs.query(query),
       publish: (id, event, data) => {
         checkEventName(event);
+        const cap = this.#options.caps.maxEventBytes;
+        if (sizeUpTo(data, cap) > cap) {
+          const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: id, what: `event ${JSON.stringify(event)}`, cap: 'maxEventBytes', detail: `more than ${cap} bytes; it was not published` });
+          this.logger.child({ plugin: id }).warn(error.message);
+          throw error;
+        }
         super.emit(event, data, { plugin: id } satisfies EventSource);
         this.#bus.publish(event, data, this.#bus.get(id));
       },

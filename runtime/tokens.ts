@@ -3,6 +3,12 @@
  * HMAC-SHA256 under a secret made per runtime. A token names its plugin, its scopes
  * and its expiry. Verified tokens are cached, so a call costs one Map lookup plus an
  * expiry compare (the signature is checked once per token, not per call).
+ *
+ * Revocation is by plugin generation: each token carries the generation of its plugin
+ * id at issue, and `revokePlugin` starts a new generation, so every token ever issued
+ * to the plugin before (however many renewals there were) is refused from then on,
+ * with nothing kept per token. A single token can still be revoked on its own (the
+ * short-lived tokens of external tasks).
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { paddockError } from '../sdk/errors.js';
@@ -16,6 +22,8 @@ export interface TokenClaims {
   /** Expiry, ms since epoch. */
   exp: number;
   iat: number;
+  /** Generation of the plugin id at issue (see revokePlugin). */
+  gen: number;
 }
 
 export interface VerifiedToken {
@@ -30,11 +38,13 @@ export class TokenAuthority {
   readonly #verified = new Map<string, VerifiedToken>();
   /** jti → expiry; kept until expiry so a revoked token never verifies again. */
   readonly #revoked = new Map<string, number>();
+  /** Plugin id → its current generation; ids are few, and a generation must outlive its plugin. */
+  readonly #generations = new Map<string, number>();
 
   issue(pluginId: string, scopes: readonly string[], lifeMs: number): { token: string; claims: TokenClaims } {
     const now = Date.now();
     this.#sweep(now);
-    const claims: TokenClaims = { sub: pluginId, jti: randomUUID(), scopes: [...scopes], exp: now + lifeMs, iat: now };
+    const claims: TokenClaims = { sub: pluginId, jti: randomUUID(), scopes: [...scopes], exp: now + lifeMs, iat: now, gen: this.#generation(pluginId) };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const token = `${PREFIX}.${body}.${this.#sign(body)}`;
     this.#verified.set(token, { claims, scopes: new Set(claims.scopes) });
@@ -52,7 +62,7 @@ export class TokenAuthority {
     if (claims.sub !== pluginId) {
       throw paddockError('PADDOCK_ERR_TOKEN_INVALID', { plugin: pluginId, reason: 'it was issued to another plugin' });
     }
-    if (this.#revoked.has(claims.jti)) throw paddockError('PADDOCK_ERR_TOKEN_REVOKED', { plugin: pluginId });
+    if (claims.gen !== this.#generation(pluginId) || this.#revoked.has(claims.jti)) throw paddockError('PADDOCK_ERR_TOKEN_REVOKED', { plugin: pluginId });
     if (claims.exp <= now) throw paddockError('PADDOCK_ERR_TOKEN_EXPIRED', { plugin: pluginId, ago: now - claims.exp });
     return entry;
   }
@@ -63,6 +73,15 @@ export class TokenAuthority {
     if (!entry) return;
     this.#revoked.set(entry.claims.jti, entry.claims.exp);
     this.#verified.delete(token);
+  }
+
+  /**
+   * Refuse every token issued to `pluginId` so far (it was unloaded, reloaded or
+   * crashed); tokens issued after this call are of the new generation.
+   */
+  revokePlugin(pluginId: string): void {
+    this.#generations.set(pluginId, this.#generation(pluginId) + 1);
+    for (const [token, entry] of this.#verified) if (entry.claims.sub === pluginId) this.#verified.delete(token);
   }
 
   /** Number of cached verified tokens (for leak checks). */
@@ -99,8 +118,12 @@ export class TokenAuthority {
       throw invalid('its claims are unreadable');
     }
     const entry = { claims, scopes: new Set(claims.scopes) };
-    if (claims.exp > Date.now() && !this.#revoked.has(claims.jti)) this.#verified.set(token, entry);
+    if (claims.exp > Date.now() && !this.#revoked.has(claims.jti) && claims.gen === this.#generation(claims.sub)) this.#verified.set(token, entry);
     return entry;
+  }
+
+  #generation(pluginId: string): number {
+    return this.#generations.get(pluginId) ?? 0;
   }
 
   /** Forget expired tokens and expired revocations. */

@@ -223,6 +223,13 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} is process-isolated and the host requires the OS wall (requireOsSandbox), which is not available: ${p.reason}`),
   PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
     `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
+  PADDOCK_ERR_PLUGIN_UNRESPONSIVE: define(PluginStateError, (p: { plugin: string; ms: number; reason: string }) =>
+    `plugin ${quote(p.plugin)} did not exit within ${p.ms} ms of being terminated (${p.reason}); ` +
+    'its thread is abandoned (a worker blocked in a system call cannot be stopped until the call returns)'),
+  PADDOCK_ERR_CAP_EXCEEDED: define(ApiCallError, (p: { plugin: string; what: string; cap: string; detail: string }) =>
+    `plugin ${quote(p.plugin)}: ${p.what} went over caps.${p.cap} (${p.detail})`),
+  PADDOCK_ERR_DRAIN_TIMEOUT: define(TimeoutError, (p: { target: string; ms: number; waiting: number }) =>
+    `events for ${p.target} were not all handled within ${p.ms} ms (${p.waiting} still waiting)`),
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

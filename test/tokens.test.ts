@@ -75,3 +75,42 @@ test('a token is bound to its plugin: another plugin cannot use it, and a forged
   assert.equal(refused.code, 'PADDOCK_ERR_TOKEN_INVALID');
   assert.match(refused.message, /signature does not match/);
 });
+
+test('renewal is timed from issue: a call right after a slow load() meets a live token', async () => {
+  // The start (900 ms) outlives the token issued when it began (600 ms).
+  const slow = testRuntime({ tokenLifeMs: 600, tokenRenewBeforeMs: 300 });
+  try {
+    await slow.runtime.load({ url: './fault-probe.mjs', id: 'slow', options: { startDelayMs: 900 } });
+    await slow.runtime.invoke('slow', 'log', 'right after load');
+    assert.ok(slow.logs.has('right after load', 'slow'));
+  } finally {
+    await slow.close();
+  }
+});
+
+test('every token ever issued to a plugin is refused after reload and after unload (revoked by generation)', async () => {
+  // Long-lived tokens renewed every 150 ms: none expires during the test.
+  const t = testRuntime({ tokenLifeMs: 60_000, tokenRenewBeforeMs: 59_850 });
+  try {
+    await t.runtime.load({ url: './probe.mjs', id: 'gen' });
+    await waitFor(() => t.logs.lines.filter((l) => l.plugin === 'gen' && l.msg === 'token renewed').length >= 8, 10_000, 'eight renewals');
+    const issued = [await t.runtime.invoke('gen', 'token') as string, ...await t.runtime.invoke('gen', 'tokens') as string[]];
+    assert.ok(issued.length >= 8, `${issued.length} tokens collected`);
+    await t.runtime.reload('gen');
+    for (const token of issued) {
+      const error = await pluginCallError(t.runtime, 'gen', 'withToken', token);
+      assert.equal(error.code, 'PADDOCK_ERR_TOKEN_REVOKED', `token ${issued.indexOf(token)} of ${issued.length}`);
+    }
+    const second = await t.runtime.invoke('gen', 'token') as string;
+    await t.runtime.unload('gen');
+    // A new plugin under the same id is a new generation: the tokens of the old ones stay refused.
+    await t.runtime.load({ url: './probe.mjs', id: 'gen' });
+    for (const token of [...issued, second]) {
+      const error = await pluginCallError(t.runtime, 'gen', 'withToken', token);
+      assert.equal(error.code, 'PADDOCK_ERR_TOKEN_REVOKED');
+    }
+    await t.runtime.invoke('gen', 'call', { method: 'log', args: ['info', 'the new generation works'] });
+  } finally {
+    await t.close();
+  }
+});

@@ -15,6 +15,7 @@ import { formatIssuesInline } from '../config/format-issues.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { AnyMethod, EventDefinition, MethodContext } from './define.js';
 import { EVENT_NAME_MAX } from './builtins.js';
+import { sizeUpTo } from '../limits/measure.js';
 
 export interface HostEndpointDeps {
   pluginId: string;
@@ -28,6 +29,8 @@ export interface HostEndpointDeps {
   denied?: (report: DenialReport) => void;
   /** Plugin → host calls allowed in flight at once (limits.maxConcurrentCalls). */
   maxConcurrentCalls?: number;
+  /** Bytes a call's arguments may take (caps.maxCallBytes). */
+  maxCallBytes?: number;
 }
 
 
@@ -65,6 +68,7 @@ export function checkSubscriptions(
 export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
   const { pluginId, tokens, methods } = deps;
   const maxCalls = deps.maxConcurrentCalls ?? Infinity;
+  const maxCallBytes = deps.maxCallBytes ?? Infinity;
   let inFlight = 0;
 
   function checkEvents(token: string, events: unknown): string[] {
@@ -82,6 +86,9 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
         if (!definition) throw paddockError('PADDOCK_ERR_UNKNOWN_METHOD', { plugin: pluginId, method: String(method) });
         if (!verified.scopes.has(definition.scope)) {
           throw paddockError('PADDOCK_ERR_SCOPE_DENIED', { plugin: pluginId, what: `call ${JSON.stringify(method)}`, scope: definition.scope });
+        }
+        if (maxCallBytes !== Infinity && sizeUpTo(args, maxCallBytes) > maxCallBytes) {
+          throw paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: pluginId, what: `the arguments of its call to ${JSON.stringify(method)}`, cap: 'maxCallBytes', detail: `more than ${maxCallBytes} bytes` });
         }
         const parsed = definition.params.safeParse(Array.isArray(args) ? args : [args]);
         if (!parsed.success) {

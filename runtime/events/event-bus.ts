@@ -99,6 +99,12 @@ export class EventBus {
     await Promise.all(targets.map((o) => o.drained()));
   }
 
+  /** Events queued or in flight (for one plugin or all): what a drain still waits for. */
+  pending(pluginId?: string): number {
+    const targets = pluginId === undefined ? [...this.#outboxes.values()] : [this.#outboxes.get(pluginId)].filter((o) => o !== undefined);
+    return targets.reduce((sum, o) => sum + o.queued + o.inFlight, 0);
+  }
+
   #markDirty(outbox: Outbox): void {
     this.#dirty.add(outbox);
     if (this.#scheduled) return;

@@ -80,6 +80,9 @@ export class Outbox {
       if (this.queued === 0) return;
       this.#head += 2;
       this.#settle(1);
+      // Dropping from the front while no worker is attached (the plugin is down) must
+      // compact too, or the dropped half of the array grows without bound.
+      this.#compact();
     }
     this.#queue.push(event, data);
     this.#accepted++;
@@ -132,6 +135,10 @@ export class Outbox {
       this.#head += take * 2;
       this.#post(port, events);
     }
+    this.#compact();
+  }
+
+  #compact(): void {
     if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;

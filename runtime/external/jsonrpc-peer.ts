@@ -102,6 +102,12 @@ export class JsonRpcPeer {
 
   #receive(line: string): void {
     let message: unknown;
+    // Most output that is not JSON does not start like JSON: no parse (and no exception) for it.
+    const first = line.trimStart()[0];
+    if (first !== '{' && first !== '[') {
+      this.#options.onOtherLine(line);
+      return;
+    }
     try {
       message = JSON.parse(line);
     } catch {

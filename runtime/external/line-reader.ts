@@ -3,9 +3,16 @@
  * writes without newlines cannot make the host buffer without limit. An overlong
  * line is cut: `onLine` gets its first `maxLength` characters with `truncated` set,
  * and the rest of it is skipped.
+ *
+ * Lines are handed on in slices of at most SLICE_LINES, with a macrotask between
+ * slices and the stream paused meanwhile: a flood of short lines (a plugin printing
+ * in a loop) once kept the host loop busy for seconds and starved the plugin's own
+ * answers. The pipe's back-pressure then slows the writer instead.
  */
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+
+const SLICE_LINES = 256;
 
 export function readLines(
   stream: Readable,
@@ -16,6 +23,43 @@ export function readLines(
   const decoder = new StringDecoder('utf8');
   let buffer = '';
   let skipping = false;
+  const ready: Array<[string, boolean]> = [];
+  let head = 0;
+  let draining = false;
+  let ended = false;
+  const deliver = (line: string, truncated: boolean) => {
+    ready.push([line, truncated]);
+  };
+  const drain = () => {
+    const stop = Math.min(ready.length, head + SLICE_LINES);
+    while (head < stop) {
+      const [line, truncated] = ready[head]!;
+      ready[head++] = undefined as never;
+      onLine(line, truncated);
+    }
+    if (head < ready.length) {
+      setImmediate(drain);
+      return;
+    }
+    ready.length = 0;
+    head = 0;
+    draining = false;
+    if (ended) onEnd?.();
+    else stream.resume();
+  };
+  const flush = () => {
+    if (draining || head >= ready.length) {
+      if (!draining && ended) onEnd?.();
+      return;
+    }
+    draining = true;
+    if (ready.length - head <= SLICE_LINES) {
+      drain();
+      return;
+    }
+    stream.pause();
+    drain();
+  };
   const take = (text: string) => {
     let start = 0;
     let newline = text.indexOf('\n', start);
@@ -30,21 +74,25 @@ export function readLines(
     if (skipping) return;
     buffer += text.slice(start);
     if (buffer.length > maxLength) {
-      onLine(buffer.slice(0, maxLength), true);
+      deliver(buffer.slice(0, maxLength), true);
       buffer = '';
       skipping = true;
     }
   };
   const emit = (line: string) => {
     const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (clean.length > maxLength) onLine(clean.slice(0, maxLength), true);
-    else onLine(clean, false);
+    if (clean.length > maxLength) deliver(clean.slice(0, maxLength), true);
+    else deliver(clean, false);
   };
-  stream.on('data', (chunk: Buffer) => take(decoder.write(chunk)));
+  stream.on('data', (chunk: Buffer) => {
+    take(decoder.write(chunk));
+    flush();
+  });
   stream.on('end', () => {
     take(decoder.end());
     if (buffer && !skipping) emit(buffer);
     buffer = '';
-    onEnd?.();
+    ended = true;
+    flush();
   });
 }

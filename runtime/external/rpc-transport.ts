@@ -97,9 +97,32 @@ export class RpcTransport implements PluginTransport {
     return this.#child.pid;
   }
 
-  watchLiveness(): () => void {
-    // A busy or hung process cannot block the host's event loop; each call to it has its deadline.
-    return () => {};
+  /**
+   * A liveness ping: a `ping` request every half `blockTimeoutMs`. Any answer counts,
+   * "method not found" included (a plugin need not implement it); none within
+   * `blockTimeoutMs` means the process is frozen or hung (stopped by a signal, stuck
+   * in a loop that reads no input), and it is restarted like a blocked worker.
+   */
+  watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
+    let waiting: number | undefined;
+    const timer = setInterval(() => {
+      if (this.#exited) return;
+      const now = Date.now();
+      if (waiting !== undefined) {
+        if (now - waiting >= blockTimeoutMs) {
+          clearInterval(timer);
+          onBlocked(now - waiting);
+        }
+        return;
+      }
+      const sent = now;
+      waiting = sent;
+      this.#peer.request('ping').then(() => undefined, () => undefined).then(() => {
+        if (waiting === sent) waiting = undefined;
+      });
+    }, Math.max(10, Math.floor(blockTimeoutMs / 2)));
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async terminate(): Promise<void> {

@@ -109,7 +109,7 @@ export class ProcessHost {
     });
     // What plugins log and how they fare is part of the host log, and so of the `log` event.
     this.runtime.on('plugin:log', ({ id, severity, message }) => this.#emitLog(severity, 'plugin', message, id));
-    this.runtime.on('plugin:state', (change) => this.#emitLog(change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', 'runtime',
+    this.runtime.on('plugin:state', (change) => this.#emitLog(change.to === 'failed' || change.to === 'crashed' || change.to === 'unresponsive' ? 'error' : 'info', 'runtime',
       `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`, change.id));
   }
 

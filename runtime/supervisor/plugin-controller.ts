@@ -7,6 +7,11 @@
  *                 ▼        │ backoff: restartBackoffMs × 2^(n-1), at most maxRestartBackoffMs
  *               failed ◀───┘ after maxRestarts consecutive crashes (or a refused first start)
  *
+ *   any state with a worker ─▶ unresponsive  when the worker does not go away within
+ *                              terminateTimeoutMs of terminate() (a thread blocked in a
+ *                              system call): calls rejected, channels closed, tokens
+ *                              revoked, the thread abandoned; unload() or reload() go on from there
+ *
  * Every transition is reported (runtime event `plugin:state` and a log line). Calls in
  * flight are rejected the moment the worker dies; events queued for the plugin survive
  * a restart; invoke() during a restart waits for the plugin to be running again.
@@ -37,9 +42,12 @@ import type { TokenAuthority } from '../tokens.js';
 import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/types.js';
 import { checkReply, startReportSchema, stopReportSchema } from '../transport/wire-schemas.js';
 import { verifyMeta } from '../verify-meta.js';
+import { sizeUpTo } from '../limits/measure.js';
 import { CallTracker } from './call-tracker.js';
+import { settlesWithin } from './deadline.js';
+import type { StartSlots } from './start-slots.js';
 
-export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed';
+export type PluginState = 'loading' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'failed' | 'unresponsive';
 
 export interface StateChange {
   id: string;
@@ -109,11 +117,13 @@ export interface ControllerServices {
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
   onDropped(id: string, count: number, total: number): void;
+  /** Bounds how many plugins start at once (maxConcurrentStarts). */
+  startSlots?: StartSlots;
   /** The plugin's sandbox refused something. */
   onDenied?(id: string, report: DenialReport): void;
 }
 
-const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed']);
+const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed', 'unresponsive']);
 
 function heartbeatInterval(blockTimeoutMs: number): number {
   return Math.max(20, Math.min(1000, Math.floor(blockTimeoutMs / 5)));
@@ -132,7 +142,8 @@ export class PluginController {
   #report: StartReport | undefined;
   #meta: PluginMeta | undefined;
   #transport: PluginTransport | undefined;
-  #liveTokens: string[] = [];
+  /** Expiry of the newest token issued to the plugin (ms since epoch). */
+  #tokenExpiresAt = 0;
   #generation = 0;
   #crashes = 0;
   #restarts = 0;
@@ -145,6 +156,8 @@ export class PluginController {
   #stopWatching: (() => void) | undefined;
   #stopWatchingMemory: (() => void) | undefined;
   #runningWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  /** Transports whose worker did not go away when terminated: never waited for again. */
+  readonly #abandoned = new WeakSet<PluginTransport>();
 
   constructor(entry: PluginEntryResolved, services: ControllerServices) {
     this.id = entry.id;
@@ -217,7 +230,14 @@ export class PluginController {
     assertCloneable(params, `params of action ${JSON.stringify(action)}`, this.id);
     await this.#whenRunning(this.#entry.limits.callTimeoutMs);
     const transport = this.#transport!;
-    return this.#calls.run(`action ${JSON.stringify(action)}`, this.#entry.limits.callTimeoutMs, () => transport.control.invoke(action, params));
+    const value = await this.#calls.run(`action ${JSON.stringify(action)}`, this.#entry.limits.callTimeoutMs, () => transport.control.invoke(action, params));
+    const cap = this.#services.options.caps.maxCallBytes;
+    if (sizeUpTo(value, cap) > cap) {
+      const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: this.id, what: `the result of action ${JSON.stringify(action)}`, cap: 'maxCallBytes', detail: `more than ${cap} bytes` });
+      this.#logger.warn(error.message);
+      throw error;
+    }
+    return value;
   }
 
   /** Resolves when the plugin runs; waits (up to callTimeoutMs) if it is starting or restarting. */
@@ -302,7 +322,7 @@ export class PluginController {
     }
     this.#calls.rejectAll(`was stopped (${reason})`);
     this.#outbox.detach();
-    if (transport) await transport.terminate();
+    if (transport) await this.#terminate(transport, `it was stopped (${reason})`);
     this.#transport = undefined;
     this.#revokeTokens();
     if (!keepEvents) this.#services.bus.remove(this.id);
@@ -319,8 +339,12 @@ export class PluginController {
     this.#exitError = undefined;
     this.#calls = new CallTracker(this.id, limits.maxConcurrentCalls);
     let transport: PluginTransport | undefined;
+    let releaseSlot: (() => void) | undefined;
     try {
       await mkdir(this.#dataDir(), { recursive: true });
+      releaseSlot = await this.#services.startSlots?.acquire();
+      this.#ensureCurrent(generation);
+      this.#ensureCurrent(generation);
       const token = this.#issueToken();
       const endpoint = createHostEndpoint({
         pluginId: this.id,
@@ -328,15 +352,17 @@ export class PluginController {
         methods: this.#services.methods,
         events: this.#services.events,
         context: (scopes) => ({ plugin: { id: this.id, name: this.#meta?.name }, logger: this.#logger, scopes }),
-        subscribe: (events) => this.#services.bus.subscribe(this.#outbox, events),
+        subscribe: (events) => this.#services.bus.subscribe(this.#outbox, this.#withinSubscriptionCap(events)),
         unsubscribe: (events) => this.#services.bus.unsubscribe(this.#outbox, events),
         denied: (report) => this.#services.onDenied?.(this.id, report),
         maxConcurrentCalls: limits.maxConcurrentCalls,
+        maxCallBytes: this.#services.options.caps.maxCallBytes,
       });
       transport = this.#services.transportFor(this.#entry)({
         limits,
         endpoint,
         heartbeatIntervalMs: heartbeatInterval(limits.blockTimeoutMs),
+        maxLineBytes: this.#services.options.caps.maxOutputLineBytes,
         boot: {
           id: this.id,
           url: this.#entry.url,
@@ -354,11 +380,13 @@ export class PluginController {
         onExit: (info) => this.#onExit(generation, info),
       });
       this.#transport = transport;
+      // Timed from issue, not from "running": a start longer than the token's life renews it on the way.
+      this.#scheduleRefresh();
       const watched = transport;
       this.#stopWatching = watched.watchLiveness(limits.blockTimeoutMs, (ms) => {
         this.#exitReason = `its event loop was blocked for ${ms} ms`;
         this.#logger.error(`event loop blocked for ${ms} ms (limits.blockTimeoutMs ${limits.blockTimeoutMs}); terminating`);
-        void watched.terminate();
+        this.#kill(generation, watched, this.#exitReason);
       });
       this.#stopWatchingMemory = watched.watchMemory?.(limits.maxExternalMemoryMb, (usedMb) => {
         const error = paddockError('PADDOCK_ERR_RESOURCE_LIMIT', {
@@ -367,10 +395,12 @@ export class PluginController {
         this.#exitReason = `held ${usedMb} MB of external memory (limits.maxExternalMemoryMb ${limits.maxExternalMemoryMb})`;
         this.#exitError = error;
         this.#logger.error(error.message);
-        void watched.terminate();
+        this.#kill(generation, watched, this.#exitReason);
       });
       const control = transport.control;
       const reply = await this.#calls.run('start (import and construct)', limits.startTimeoutMs, () => control.start(), { lifecycle: true });
+      // Booted and imported: the costly part of a start is over.
+      releaseSlot?.();
       this.#ensureCurrent(generation);
       const report = checkReply(this.id, 'start', startReportSchema, reply);
       this.#meta = verifyMeta(this.id, report.meta, this.#services.options.apiVersion, report.metaRule);
@@ -381,27 +411,40 @@ export class PluginController {
       this.#ensureCurrent(generation);
       await this.#calls.run('configure()', limits.callTimeoutMs, () => control.configure(this.#entry.options), { lifecycle: true });
       this.#ensureCurrent(generation);
+      // One rule on both roads (host-endpoint.ts checkSubscriptions): a subscription the
+      // plugin's scopes do not allow is refused; so is one past caps.maxSubscriptions.
+      const maxSubscriptions = this.#services.options.caps.maxSubscriptions;
+      if (subscriptions.length > maxSubscriptions) {
+        throw paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: this.id, what: `subscribing to ${subscriptions.length} events`, cap: 'maxSubscriptions', detail: `at most ${maxSubscriptions}` });
+      }
       this.#services.bus.setSubscriptions(this.#outbox, subscriptions);
       this.#outbox.attach(transport.events);
       this.#services.bus.kick(this.#outbox);
-      this.#scheduleRefresh();
       this.#stableTimer = setTimeout(() => {
         this.#crashes = 0;
       }, limits.stableAfterMs).unref();
       this.#setState('running');
       this.#resolveWaiters();
     } catch (error) {
+      releaseSlot?.();
       if (generation !== this.#generation) {
         // Stopped while starting: stop() owns the cleanup and the state.
-        if (transport && !transport.exited) await transport.terminate();
+        if (transport && !transport.exited) await this.#terminate(transport, 'it was stopped while starting');
         throw this.#stoppedWhileStarting();
       }
       this.#clearTimers();
       const exitReason = this.#exitReason;
       this.#calls.rejectAll('failed to start');
-      if (transport) await transport.terminate();
+      const exited = transport ? await this.#terminate(transport, exitReason ?? 'it failed to start') : true;
+      if (generation !== this.#generation) throw this.#stoppedWhileStarting();
       this.#transport = undefined;
       this.#revokeTokens();
+      if (!exited) {
+        const stuck = this.#unresponsiveError(exitReason ?? 'it failed to start');
+        this.#unresponsive(stuck);
+        if (initial) throw stuck;
+        return;
+      }
       const failure = this.#startError(error, exitReason);
       if (initial) {
         this.#fail(failure);
@@ -409,6 +452,47 @@ export class PluginController {
       }
       this.#crashed(failure.message, failure);
     }
+  }
+
+  /**
+   * terminate() with a deadline (terminateTimeoutMs). False when the worker did not go
+   * away in time: the transport is then abandoned (channels closed, never waited for again).
+   */
+  async #terminate(transport: PluginTransport, reason: string): Promise<boolean> {
+    if (this.#abandoned.has(transport)) return false;
+    const ms = this.#services.options.terminateTimeoutMs;
+    if (await settlesWithin(transport.terminate(), ms)) return true;
+    if (this.#abandoned.has(transport)) return false;
+    this.#abandoned.add(transport);
+    transport.abandon?.();
+    this.#logger.error(`did not exit within ${ms} ms of being terminated (${reason}); its thread is abandoned`);
+    return false;
+  }
+
+  /** Terminate a running (or starting) plugin the supervisor gave up on; mark it unresponsive if it does not go. */
+  #kill(generation: number, transport: PluginTransport, reason: string): void {
+    void this.#terminate(transport, reason).then((exited) => {
+      if (exited || generation !== this.#generation) return;
+      const error = this.#unresponsiveError(reason);
+      // A start in progress sees its start call rejected here and finishes the job in #launch.
+      this.#calls.rejectAll(error.message);
+      if (this.#state !== 'running') return;
+      this.#clearTimers();
+      this.#outbox.detach();
+      this.#transport = undefined;
+      this.#revokeTokens();
+      this.#unresponsive(error);
+    });
+  }
+
+  #unresponsiveError(reason: string): Error {
+    return paddockError('PADDOCK_ERR_PLUGIN_UNRESPONSIVE', { plugin: this.id, ms: this.#services.options.terminateTimeoutMs, reason });
+  }
+
+  #unresponsive(error: Error): void {
+    this.#lastError = error;
+    this.#setState('unresponsive', error.message, error);
+    this.#rejectWaiters(error);
   }
 
   #startError(error: unknown, exitReason: string | undefined): Error {
@@ -495,33 +579,48 @@ export class PluginController {
     return [...new Set([dataDir, ...hiddenPaths].map((p) => realPath(resolve(p), true)))];
   }
 
+  /** Refuse a subscription that would take the plugin past caps.maxSubscriptions. */
+  #withinSubscriptionCap(events: string[]): string[] {
+    const cap = this.#services.options.caps.maxSubscriptions;
+    const current = this.#outbox.subscriptions;
+    const added = new Set(events.filter((e) => !current.has(e))).size;
+    if (current.size + added > cap) {
+      const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: this.id, what: `subscribing to ${added} more events`, cap: 'maxSubscriptions', detail: `it has ${current.size} of at most ${cap}` });
+      this.#logger.warn(error.message);
+      throw error;
+    }
+    return events;
+  }
+
   #dataDir(): string {
     return join(this.#services.options.dataDir, this.id);
   }
 
   #issueToken(): string {
-    const { token } = this.#services.tokens.issue(this.id, this.#entry.scopes, this.#services.options.tokenLifeMs);
-    this.#liveTokens.push(token);
+    const { token, claims } = this.#services.tokens.issue(this.id, this.#entry.scopes, this.#services.options.tokenLifeMs);
+    this.#tokenExpiresAt = claims.exp;
     return token;
   }
 
+  /** Every token this plugin was ever given is refused from now on (a new generation). */
   #revokeTokens(): void {
-    for (const token of this.#liveTokens) this.#services.tokens.revoke(token);
-    this.#liveTokens = [];
+    this.#services.tokens.revokePlugin(this.id);
   }
 
+  /** Renew `tokenRenewBeforeMs` before the newest token expires, counted from its issue. */
   #scheduleRefresh(): void {
-    const { tokenLifeMs, tokenRenewBeforeMs } = this.#services.options;
-    this.#refreshTimer = setTimeout(() => void this.#refreshToken(), tokenLifeMs - tokenRenewBeforeMs);
+    clearTimeout(this.#refreshTimer);
+    const delay = Math.max(0, this.#tokenExpiresAt - this.#services.options.tokenRenewBeforeMs - Date.now());
+    this.#refreshTimer = setTimeout(() => void this.#refreshToken(), delay);
     this.#refreshTimer.unref();
   }
 
   async #refreshToken(): Promise<void> {
     const transport = this.#transport;
-    if (this.#state !== 'running' || !transport) return;
+    // While starting too: the worker side takes a new token before the plugin is constructed.
+    if ((this.#state !== 'running' && this.#state !== 'starting') || !transport || transport.exited) return;
+    // Older tokens of this generation stay valid until they expire, so calls under way succeed.
     const token = this.#issueToken();
-    // Older tokens stay valid until they expire, so calls already under way succeed.
-    this.#liveTokens = this.#liveTokens.slice(-2);
     this.#scheduleRefresh();
     try {
       await this.#calls.run('refreshApiToken()', this.#entry.limits.callTimeoutMs, () => transport.control.refreshApiToken(token), { lifecycle: true });

@@ -19,11 +19,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { realPath } from '../../sdk/kernel/paths.js';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { expose, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import {
@@ -37,13 +37,14 @@ import {
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
+import { splitLines } from '../limits/line-splitter.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
-import type { PluginTransport, TransportOptions } from './types.js';
+import type { ExitInfo, PluginTransport, TransportOptions } from './types.js';
 
 export const PROCESS_ENTRY = fileURLToPath(new URL('../../workers/process-child.js', import.meta.url));
 // The child reads the plugin side only: workers/ here, sdk/ and its packages via moduleDirs.
 const WORKERS_DIST = fileURLToPath(new URL('../../workers/', import.meta.url));
-const MAX_LINE = 8_192;
+const MAX_LINE_BYTES = 8_192;
 /** Node itself, its code and stacks, on top of the heap and external limits (host-measured backstop). */
 const PROCESS_BASELINE_MB = 160;
 
@@ -119,15 +120,26 @@ export class ProcessTransport implements PluginTransport {
       child.once('exit', (code, signal) => {
         this.#exited = true;
         clearInterval(this.#pingTimer);
+        // Comlink keeps the proxy's endpoint in a FinalizationRegistry, and the ports'
+        // listeners reach back to the controller: release both, or each cycle stays in the heap.
+        this.control[releaseProxy]();
         for (const port of Object.values(this.#ports)) port.close();
         const exitCode = code ?? 1;
-        if (!error && signal && signal !== 'SIGKILL') error = new Error(`killed by ${signal}`);
-        options.onExit(error === undefined ? { code: exitCode } : { code: exitCode, error });
+        // A signal is what ended it, not an exit code (which Node reports as null then).
+        // Under the wall the host's child is bwrap, which turns its child's death by
+        // signal N into exit code 128 + N: read it back as the signal.
+        if (!signal && this.#walled) signal = signalOfWallExit(code);
+        const outOfMemory = (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const info: ExitInfo = signal && !outOfMemory ? { code: exitCode, reason: `was killed by ${signal}` } : { code: exitCode };
+        if (error) info.error = error;
+        options.onExit(info);
         resolve();
       });
     });
-    pipeLines(child.stdout, (line) => options.onOutput('stdout', line));
-    pipeLines(child.stderr, (line) => {
+    // Byte-capped like a worker's output (runtime/limits/line-splitter.ts): readline would hold a line without end.
+    const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    splitLines(child.stdout, maxLine, (line) => options.onOutput('stdout', line));
+    splitLines(child.stderr, maxLine, (line) => {
       if (line.includes('JavaScript heap out of memory') && !error) {
         error = Object.assign(new Error(line.trim()), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
       }
@@ -296,8 +308,10 @@ function residentMb(pid: number): number | undefined {
   }
 }
 
-function pipeLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
-  if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  lines.on('line', (line) => onLine(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars)` : line));
+/** bwrap exits with 128 + the signal that killed its child; anything else is an exit code. */
+function signalOfWallExit(code: number | null): NodeJS.Signals | null {
+  if (code === null || code <= 128) return null;
+  const number = code - 128;
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === number)?.[0];
+  return (name as NodeJS.Signals | undefined) ?? null;
 }

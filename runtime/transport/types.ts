@@ -30,6 +30,8 @@ export interface TransportOptions {
   /** What the plugin may call; the transport exposes it with every request validated. */
   endpoint: HostEndpoint;
   heartbeatIntervalMs: number;
+  /** The longest output line kept (caps.maxOutputLineBytes); the rest of a longer one is dropped as it arrives. */
+  maxLineBytes?: number;
   /** A line the plugin printed; `severity` when the transport knows it (an external plugin's level prefixes). */
   onOutput: (stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity) => void;
   onProtocolViolation: (problem: string) => void;
@@ -54,6 +56,12 @@ export interface PluginTransport {
   watchMemory?(limitMb: number, onExceeded: (usedMb: number) => void): () => void;
   /** Stop the plugin now; resolves once it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Give up on a plugin that did not go away after terminate() (a thread blocked in a
+   * system call): close its channels and stop holding anything of it. Optional: a
+   * process is always killed outright.
+   */
+  abandon?(): void;
 }
 
 export type TransportFactory = (options: TransportOptions) => PluginTransport;

@@ -7,7 +7,6 @@
  *   Outbox                     ── events ──▶
  *   stdout / stderr lines of the worker ──▶ onOutput (pino, log store)
  */
-import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
@@ -22,11 +21,12 @@ import {
 } from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
+import { splitLines } from '../limits/line-splitter.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
 export const BOOTSTRAP_URL = new URL('../../workers/bootstrap.js', import.meta.url);
 
-const MAX_LINE = 8_192;
+const MAX_LINE_BYTES = 8_192;
 
 export interface WorkerResourceLimits {
   maxOldGenerationSizeMb?: number | undefined;
@@ -85,6 +85,9 @@ export class WorkerTransport implements PluginTransport {
   readonly #worker: Worker;
   readonly #ports: MessagePort[];
   #exited = false;
+  #released = false;
+  /** Set when the plugin broke the protocol; its worker is terminated and this is the reason. */
+  #violation: string | undefined;
   #exitPromise: Promise<void>;
 
   /** Runs the plugin in `worker` (a fresh one, or a warm spare), which must run the bootstrap. */
@@ -106,19 +109,36 @@ export class WorkerTransport implements PluginTransport {
     this.#exitPromise = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.#exited = true;
-        // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
-        // listeners reach back to the controller, that entry would keep everything alive.
-        this.control[releaseProxy]();
-        for (const port of this.#ports) {
-          port.removeAllListeners();
-          port.close();
-        }
-        options.onExit(error === undefined ? { code } : { code, error });
+        this.#release();
+        const reason = this.#violation;
+        options.onExit({ code, ...(error === undefined ? {} : { error }), ...(reason === undefined ? {} : { reason }) });
         resolve();
       });
     });
-    pipeLines(worker.stdout, (line) => options.onOutput('stdout', line));
-    pipeLines(worker.stderr, (line) => options.onOutput('stderr', line));
+    const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    splitLines(worker.stdout, maxLine, (line) => options.onOutput('stdout', line));
+    splitLines(worker.stderr, maxLine, (line) => options.onOutput('stderr', line));
+    // After boot the protocol uses only its three channels: anything on the worker's own
+    // port is plugin code talking past them (and once filled the host's memory).
+    // A message the host cannot decode (nested too deep for its stack) would otherwise be
+    // dropped without a word; the SDK refuses such values before sending, so this is a
+    // plugin speaking past it, and it is logged with the channel and its direction.
+    const channels: Array<[MessagePort, string]> = [[control.port1, 'control (plugin → host replies)'], [api.port1, 'api (plugin → host calls)'], [events.port1, 'events (plugin → host acks)']];
+    for (const [port, name] of channels) {
+      port.on('messageerror', (error: Error) => options.onProtocolViolation(`a message on the ${name} channel that the host cannot decode (${error.message})`));
+    }
+    let bootSeen = false;
+    worker.on('message', (message: WorkerMessage) => {
+      // A fresh worker (not a warm spare) says it booted after this transport exists: once.
+      if (!bootSeen && message?.type === 'paddock:booted') {
+        bootSeen = true;
+        return;
+      }
+      if (this.#violation !== undefined) return;
+      this.#violation = 'broke the protocol (a message on its parent port, which the protocol does not use after boot)';
+      options.onProtocolViolation('a message on its parent port after boot; the plugin is stopped');
+      void worker.terminate();
+    });
 
     expose(options.endpoint, portEndpoint(api.port1, (data) => {
       if (apiRequestSchema.safeParse(data).success) return true;
@@ -157,9 +177,63 @@ export class WorkerTransport implements PluginTransport {
     return () => monitor.stop();
   }
 
+  /**
+   * Two readings of the worker's external memory: the one its heartbeat publishes (every
+   * Node line), and, where Node has `worker.getHeapStatistics()` (22.16+, 24+), V8's own
+   * count read by the host on its own interval. That one is answered by an interrupt of
+   * the worker's isolate, so a synchronous allocation loop is seen while it runs, and
+   * it is written by V8, not by code in the plugin's thread. Neither counts the growth of
+   * a growable SharedArrayBuffer (V8 does not report it as external memory).
+   */
   watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): () => void {
-    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, onExceeded);
-    return () => monitor.stop();
+    let fired = false;
+    const once = (usedMb: number) => {
+      if (fired) return;
+      fired = true;
+      stop();
+      onExceeded(usedMb);
+    };
+    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, once);
+    const worker = this.#worker as Worker & { getHeapStatistics?: () => Promise<{ external_memory: number }> };
+    let timer: NodeJS.Timeout | undefined;
+    if (typeof worker.getHeapStatistics === 'function') {
+      let asking = false;
+      timer = setInterval(() => {
+        if (asking || this.#exited) return;
+        asking = true;
+        worker.getHeapStatistics!().then((stats) => {
+          asking = false;
+          const usedMb = Math.round(stats.external_memory / 1_048_576);
+          if (usedMb > limitMb) once(usedMb);
+        }, () => {
+          asking = false; // the worker is exiting; its exit is reported on its own
+        });
+      }, this.#heartbeatIntervalMs);
+      timer.unref();
+    }
+    const stop = () => {
+      monitor.stop();
+      clearInterval(timer);
+    };
+    return stop;
+  }
+
+  /** The thread did not exit when terminated: let go of it (it stays until its system call returns). */
+  abandon(): void {
+    this.#release();
+    this.#worker.unref();
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
+    // listeners reach back to the controller, that entry would keep everything alive.
+    this.control[releaseProxy]();
+    for (const port of this.#ports) {
+      port.removeAllListeners();
+      port.close();
+    }
   }
 
   /** Stop the worker now; resolves once it has exited. */
@@ -167,10 +241,4 @@ export class WorkerTransport implements PluginTransport {
     if (!this.#exited) await this.#worker.terminate();
     await this.#exitPromise;
   }
-}
-
-function pipeLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
-  if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  lines.on('line', (line) => onLine(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars)` : line));
 }

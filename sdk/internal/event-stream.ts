@@ -7,12 +7,21 @@
  * The host only sends events this worker subscribed to; the stream keeps a count of
  * listeners per event across all clients of the worker and tells the host when an
  * event gains its first listener or loses its last (coalesced per microtask).
+ *
+ * Busy is not blocked: batches are handed to listeners one per macrotask (setImmediate),
+ * so a plugin kept busy by a steady stream still runs its own timers between batches,
+ * the heartbeat among them. A port delivers every queued message in one go; handling
+ * them there would starve the timers and get a busy plugin restarted as "blocked".
+ * Unhandled batches are bounded by the host's window of unacknowledged events.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Remote } from 'comlink';
 import type { EventBatch, HostEndpoint } from '../kernel/protocol.js';
 import { DROPPED_EVENT, type DroppedNotice } from '../types.js';
 import { deserializeError } from '../kernel/serialize-error.js';
+
+// Captured before plugin code runs: the delivery loop must not ask the plugin how to yield.
+const yieldToLoop = setImmediate;
 
 export interface EventSink {
   deliver(event: string, data: unknown): void;
@@ -29,13 +38,33 @@ export class EventStream {
   #pendingRemove = new Set<string>();
   #flushScheduled = false;
   #droppedTotal = 0;
+  readonly #inbox: EventBatch[] = [];
+  #inboxHead = 0;
+  #delivering = false;
+  readonly #deliverNext = () => {
+    const batch = this.#inbox[this.#inboxHead];
+    this.#inbox[this.#inboxHead++] = undefined as never;
+    if (this.#inboxHead === this.#inbox.length) {
+      this.#inbox.length = 0;
+      this.#inboxHead = 0;
+    }
+    // Yield again before the next batch, whether or not this one's listeners threw.
+    if (this.#inboxHead < this.#inbox.length) yieldToLoop(this.#deliverNext);
+    else this.#delivering = false;
+    if (batch) this.#onBatch(batch);
+  };
 
   constructor(port: MessagePort, host: Remote<HostEndpoint>, token: () => string, report: (where: string, error: unknown) => void) {
     this.#port = port;
     this.#host = host;
     this.#token = token;
     this.#report = report;
-    port.on('message', (batch: EventBatch) => this.#onBatch(batch));
+    port.on('message', (batch: EventBatch) => {
+      this.#inbox.push(batch);
+      if (this.#delivering) return;
+      this.#delivering = true;
+      yieldToLoop(this.#deliverNext);
+    });
   }
 
   get droppedTotal(): number {

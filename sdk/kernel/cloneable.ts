@@ -13,6 +13,35 @@ const CLONEABLE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
 
 const TYPED_ARRAY_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const MAX_DEPTH = 64;
+/**
+ * How deep a value may be nested to cross between threads. Past ~1,500 levels the
+ * receiving side's deserializer runs out of stack: the message is lost with a
+ * `messageerror` on the receiver and the sender waits out its deadline. Refused here,
+ * before sending, with the path and the method.
+ */
+export const MAX_CROSSING_DEPTH = 1_000;
+
+/** True if `value` has objects nested more than `limit` levels below it (an iterative walk: no stack to run out of). */
+function nestedDeeperThan(value: object, limit: number): boolean {
+  const seen = new Set<object>();
+  const stack: Array<[object, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [object, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    if (seen.has(object)) continue;
+    seen.add(object);
+    const children: Iterable<unknown> = object instanceof Map ? [...object.keys(), ...object.values()]
+      : object instanceof Set ? object.values()
+        : isTypedArray(object) || object instanceof ArrayBuffer ? []
+          : Object.values(object);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function shortPath(path: string): string {
+  return path.length > 80 ? `${path.slice(0, 80)}…` : path;
+}
 
 function isTypedArray(value: object): boolean {
   return Object.getPrototypeOf(Object.getPrototypeOf(value)) === TYPED_ARRAY_PROTO;
@@ -29,7 +58,13 @@ export function findUncloneable(value: unknown, path = '', seen = new Set<object
   const bad = kindOf(value);
   if (bad) return [path || 'the value', bad];
   if (typeof value !== 'object' || value === null) return undefined;
-  if (seen.has(value) || depth > MAX_DEPTH) return undefined;
+  if (seen.has(value)) return undefined;
+  if (depth > MAX_DEPTH) {
+    // Deep values are rare: only they pay for the depth walk.
+    return nestedDeeperThan(value, MAX_CROSSING_DEPTH - depth)
+      ? [shortPath(path), `nested more than ${MAX_CROSSING_DEPTH} levels deep`]
+      : undefined;
+  }
   seen.add(value);
   const proto = Object.getPrototypeOf(value) as object | null;
   if (!CLONEABLE_CLASSES.has(proto) && !isTypedArray(value) && !(value instanceof Error)) {

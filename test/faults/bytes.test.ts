@@ -1,0 +1,151 @@
+/**
+ * Bytes bounded, plugin named, host told (issue 12): output lines, log calls, published
+ * events, subscriptions, call arguments and results, raw messages after boot.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isPaddockError, PaddockError } from '../../runtime/index.js';
+import { testRuntime, waitFor } from '../helpers.js';
+
+async function pluginCallError(promise: Promise<unknown>): Promise<PaddockError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  assert.ok(isPaddockError(error), `expected the call to fail, got ${String(error)}`);
+  const cause = (error as Error).cause;
+  return (cause instanceof PaddockError ? cause : error) as PaddockError;
+}
+
+test('64 MB on stdout without a newline: the line is cut, the splitter holds no more than the cap, later lines come through', async () => {
+  const t = testRuntime({ caps: { maxOutputLineBytes: 4_096 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'loud' });
+    global.gc?.();
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }, 5);
+    try {
+      assert.equal(await t.runtime.invoke('loud', 'floodStdout', { mb: 64 }), 64);
+      await waitFor(() => t.logs.has('after the flood', 'loud'), 30_000, 'the line after the flood');
+    } finally {
+      clearInterval(sampler);
+    }
+    const cut = t.logs.messages('loud').find((m) => m.startsWith('xxxx'));
+    assert.ok(cut, 'the long line is logged, cut');
+    assert.match(cut, /… \(cut: the line had 67108864 bytes\)$/);
+    assert.ok(cut.length < 4_096 + 100, `the logged line has ${cut.length} characters`);
+    // readline held the whole 64 MB line as one string (and more while joining it).
+    const grownMb = (peak - base) / 1024 / 1024;
+    assert.ok(grownMb < 48, `the host heap grew ${grownMb.toFixed(1)} MB while the plugin wrote 64 MB`);
+  } finally {
+    await t.close();
+  }
+});
+
+test('log calls past the plugin\'s budget are dropped and counted, and the count is reported under its name', async () => {
+  const t = testRuntime({ caps: { logLinesPerSecond: 50, logBytesPerSecond: 1_048_576 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'chatty' });
+    await t.runtime.invoke('chatty', 'floodLogs', { count: 2_000, size: 1_000 });
+    const logged = () => t.logs.lines.filter((l) => l.plugin === 'chatty' && typeof l.msg === 'string' && /^\d+ y/.test(l.msg)).length;
+    const reports = () => t.logs.lines.filter((l) => l.plugin === 'chatty' && typeof l.msg === 'string'
+      && /^dropped \d+ log lines \(\d+ bytes\) over caps\.logLinesPerSecond \(50\)/.test(l.msg));
+    const dropped = () => reports().reduce((sum, l) => sum + (l.droppedLines as number), 0);
+    // Every line is either logged or counted in a report (each second that dropped some has one).
+    await waitFor(() => logged() + dropped() === 2_000, 10_000, 'every line logged or counted');
+    assert.ok(logged() <= 50 * 4, `${logged()} of 2000 lines were logged`);
+    assert.ok(reports().length >= 1);
+  } finally {
+    await t.close();
+  }
+});
+
+test('an event over caps.maxEventBytes is refused with an error naming the plugin and the event, and never reaches anyone', async () => {
+  const t = testRuntime({ caps: { maxEventBytes: 65_536 } });
+  const heard: unknown[] = [];
+  t.runtime.on('big', (data) => heard.push(data));
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'publisher' });
+    await t.runtime.invoke('publisher', 'publish', { event: 'big', bytes: 1_000 });
+    const error = await pluginCallError(t.runtime.invoke('publisher', 'publish', { event: 'big', bytes: 1_000_000 }));
+    assert.equal(error.code, 'PADDOCK_ERR_CAP_EXCEEDED');
+    assert.match(error.message, /plugin "publisher": event "big" went over caps\.maxEventBytes/);
+    assert.equal(heard.length, 1);
+    assert.ok(t.logs.has(/event "big" went over caps\.maxEventBytes/, 'publisher'), 'the host is told');
+  } finally {
+    await t.close();
+  }
+});
+
+test('subscriptions stop at caps.maxSubscriptions', async () => {
+  const t = testRuntime({ caps: { maxSubscriptions: 50 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'greedy' });
+    await t.runtime.invoke('greedy', 'subscribeMany', { count: 200 });
+    await waitFor(() => t.logs.has(/subscribing to \d+ more events went over caps\.maxSubscriptions \(it has 50 of at most 50\)/, 'greedy'), 5_000, 'the refusal');
+    assert.equal(t.runtime.get('greedy')!.subscriptions.length, 50);
+  } finally {
+    await t.close();
+  }
+});
+
+test('call arguments and action results over caps.maxCallBytes are refused, naming the plugin and the method or action', async () => {
+  const t = testRuntime({ caps: { maxCallBytes: 1_048_576 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'bulky' });
+    assert.equal((await t.runtime.invoke('bulky', 'bigResult', { bytes: 1_000 }) as string).length, 1_000);
+    await assert.rejects(t.runtime.invoke('bulky', 'bigResult', { bytes: 4_000_000 }), (error) => {
+      assert.ok(isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED'), String(error));
+      assert.match((error as Error).message, /plugin "bulky": the result of action "bigResult" went over caps\.maxCallBytes \(more than 1048576 bytes\)/);
+      return true;
+    });
+    const error = await pluginCallError(t.runtime.invoke('bulky', 'bigArgument', { bytes: 4_000_000 }));
+    assert.equal(error.code, 'PADDOCK_ERR_CAP_EXCEEDED');
+    assert.match(error.message, /plugin "bulky": the arguments of its call to "log" went over caps\.maxCallBytes/);
+    assert.equal(t.runtime.get('bulky')!.state, 'running');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a raw message on the worker\'s parent port after boot is a protocol violation that stops the plugin, logged with its name', async () => {
+  const t = testRuntime({ limits: { restartBackoffMs: 100 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'rogue' });
+    await t.runtime.invoke('rogue', 'rawParentPort', { count: 1_000 }).catch(() => undefined);
+    await waitFor(() => t.logs.has(/protocol violation: the plugin sent a message on its parent port after boot/, 'rogue'), 5_000, 'the violation');
+    await waitFor(() => t.logs.has(/plugin crashed: its worker broke the protocol/, 'rogue'), 5_000, 'the stop');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a value nested 2,000 levels deep gets a clear error naming the direction and the method, both ways, instead of a lost message', async () => {
+  const t = testRuntime({ limits: { callTimeoutMs: 20_000 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'deep' });
+    assert.deepEqual(await t.runtime.invoke('deep', 'deepResult', { depth: 500 }).then(() => 'ok'), 'ok');
+    // plugin → host: an action's result
+    await assert.rejects(t.runtime.invoke('deep', 'deepResult', { depth: 2_000 }), (error) => {
+      assert.ok(isPaddockError(error, 'PADDOCK_ERR_NOT_CLONEABLE'), String(error));
+      assert.match((error as Error).message, /^result of action "deepResult": inner[.a-z]*… is nested more than 1000 levels deep/);
+      return true;
+    });
+    // plugin → host: a call's argument
+    const error = await pluginCallError(t.runtime.invoke('deep', 'deepArgument', { depth: 2_000 }));
+    assert.equal(error.code, 'PADDOCK_ERR_NOT_CLONEABLE');
+    assert.match(error.message, /^call to "publish": argument 1\.inner[.a-z]*… is nested more than 1000 levels deep/);
+    // host → plugin: the host's own value is the host's error, not the plugin's
+    let value: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 10_000; i++) value = { inner: value };
+    await assert.rejects(t.runtime.invoke('deep', 'ping', value), (e) => {
+      assert.ok(isPaddockError(e, 'PADDOCK_ERR_NOT_CLONEABLE'), String(e));
+      assert.notEqual((e as PaddockError).origin, 'plugin');
+      assert.match((e as Error).message, /^params of action "ping": inner[.a-z]*… is nested more than 1000 levels deep/);
+      return true;
+    });
+    assert.equal(await t.runtime.invoke('deep', 'ping'), 'pong');
+  } finally {
+    await t.close();
+  }
+});

@@ -1,0 +1,31 @@
+/**
+ * Memory measured from the host (issue 12): on Node lines with worker.getHeapStatistics(),
+ * a synchronous allocation loop is stopped while it runs, not after it ends.
+ */
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { test } from 'node:test';
+import { isPaddockError, type StateChange } from '../../runtime/index.js';
+import { testRuntime, waitFor } from '../helpers.js';
+
+const hostHeapStatistics = typeof (Worker.prototype as { getHeapStatistics?: unknown }).getHeapStatistics === 'function';
+
+test('external memory held by a loop that never yields is measured by the host and the plugin stopped while the loop runs', {
+  skip: hostHeapStatistics ? false : `Node ${process.version} has no worker.getHeapStatistics() (22.16+, 24+): only the heartbeat's reading, taken when the loop yields`,
+}, async () => {
+  const t = testRuntime({ limits: { maxExternalMemoryMb: 64, blockTimeoutMs: 60_000, restartBackoffMs: 100 } });
+  const crashes: StateChange[] = [];
+  t.runtime.on('plugin:state', (change) => {
+    if (change.to === 'crashed') crashes.push(change);
+  });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'hog' });
+    // 30 s in a loop holding 200 MB: the heartbeat's reading would come after it ends.
+    await t.runtime.invoke('hog', 'allocateSync', { mb: 200, ms: 30_000 });
+    await waitFor(() => crashes.length > 0, 15_000, 'the plugin to be stopped');
+    assert.ok(isPaddockError(crashes[0]!.error, 'PADDOCK_ERR_RESOURCE_LIMIT'), String(crashes[0]!.error));
+    assert.match(crashes[0]!.error!.message, /limits\.maxExternalMemoryMb \(64 MB\)/);
+  } finally {
+    await t.close();
+  }
+});
