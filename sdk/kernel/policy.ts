@@ -255,8 +255,9 @@ export class Policy {
     return false;
   }
 
-  sys(kind: string): void {
-    if (!this.maySys(kind)) this.deny('sys', kind);
+  /** Refuse unless `kind` is granted; `route` (e.g. "os.hostname") is what the denial names. */
+  sys(kind: string, route?: string): void {
+    if (!this.maySys(kind)) this.deny('sys', route ?? kind, route === undefined ? 'permissions.sys' : `permissions.sys: ["${kind}"]`);
   }
 
   /** Routes with no narrower resource: they need the whole permission. */

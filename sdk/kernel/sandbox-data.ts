@@ -8,12 +8,13 @@ export const PERMISSION_NAMES = ['read', 'write', 'net', 'env', 'run', 'ffi', 's
 export type PermissionName = (typeof PERMISSION_NAMES)[number];
 
 /**
- * Kinds of system information `sys` can grant, Deno's names plus `threads`
+ * Kinds of system information `sys` can grant, Deno's names plus `resourceUsage`
+ * (process-wide memory and CPU figures: the host's and other plugins' too) and `threads`
  * (BroadcastChannel and postMessageToThread, which reach other threads of the host).
  */
 export const SYS_KINDS = [
   'hostname', 'osRelease', 'osUptime', 'loadavg', 'networkInterfaces', 'systemMemoryInfo',
-  'uid', 'gid', 'cpus', 'homedir', 'userInfo', 'getPriority', 'setPriority', 'threads',
+  'uid', 'gid', 'cpus', 'homedir', 'userInfo', 'getPriority', 'setPriority', 'resourceUsage', 'threads',
 ] as const;
 export type SysKind = (typeof SYS_KINDS)[number];
 
