@@ -26,12 +26,12 @@ export const GATES = {
 
 // Host information on `process` (gated by sys.ts, with the Deno-style kind it needs).
 const PROCESS_SYS = [
-  'availableMemory', 'constrainedMemory', 'resourceUsage', 'memoryUsage', 'memoryUsage.rss', 'cpuUsage', 'threadCpuUsage',
+  'availableMemory', 'constrainedMemory', 'resourceUsage', 'memoryUsage', 'memoryUsage.rss', 'cpuUsage',
   'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups',
 ];
 // On `process`, computing or acting on the plugin's own thread only.
 const PROCESS_HARMLESS = [
-  'nextTick', 'emitWarning', 'hrtime', 'hrtime.bigint', 'uptime', 'cwd', 'umask', 'ref', 'unref', 'exit', 'reallyExit',
+  'threadCpuUsage', 'nextTick', 'emitWarning', 'hrtime', 'hrtime.bigint', 'uptime', 'cwd', 'umask', 'ref', 'unref', 'exit', 'reallyExit',
   'abort', 'assert', 'setSourceMapsEnabled', 'setUncaughtExceptionCaptureCallback', 'hasUncaughtExceptionCaptureCallback',
   'addUncaughtExceptionCaptureCallback', 'getActiveResourcesInfo', '_getActiveHandles', '_getActiveRequests', '_tickCallback',
   '_fatalException', 'openStdin', 'emit', 'finalization', 'chdir', 'features', 'allowedNodeEnvironmentFlags', 'env',
@@ -61,7 +61,7 @@ const GLOBALS_HARMLESS = [
   'WebAssembly', 'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa',
   'clearImmediate', 'clearInterval', 'clearTimeout', 'console', 'crypto', 'decodeURI', 'decodeURIComponent', 'encodeURI',
   'encodeURIComponent', 'escape', 'eval', 'isFinite', 'isNaN', 'navigator', 'parseFloat', 'parseInt', 'performance',
-  'queueMicrotask', 'setImmediate', 'setInterval', 'setTimeout', 'structuredClone', 'unescape',
+  'queueMicrotask', 'gc', 'setImmediate', 'setInterval', 'setTimeout', 'structuredClone', 'unescape',
 ];
 // Routes process.ts gates (natives, signals, the inspector, env files, reports, the title).
 const PROCESS_GATED = [
@@ -78,12 +78,20 @@ export const RULES = [
   [/^node:os\.(arch|platform|type|endianness|machine|tmpdir|availableParallelism|EOL|devNull|constants)\b/, 'harmless'],
   [/^node:os\.[a-zA-Z]+\.\[Symbol\(Symbol\.toPrimitive\)\]$/, 'harmless'],
   [/^node:os\./, 'gated:sys'],
+  // The native resolver handle's own getServers: Node's setServers calls it too, so it
+  // cannot need sys without making setServers need it; not gated yet.
+  [/^probe:new dns[^]*\._handle\b[^]*\.getServers$/, 'open:resolver-handle-getServers'],
+  [/^(node:dns|node:dns\/promises|probe:new dns)[^]*\.getServers$/, 'gated:sys'],
   processRule(PROCESS_SYS, 'gated:sys'),
   processRule(PROCESS_GATED, 'gated:process'),
   processRule(PROCESS_HARMLESS, 'harmless'),
   [/^(node:process|globalThis\.process)(\[get\]|\[set\])$/, 'harmless'],
   // ── files ──────────────────────────────────────────────────────────────────
   [/^node:fs\.(Stats|Dirent|StatFs|BigIntStats|constants)\b/, 'harmless'],
+  // The watchers' native handles take a path of their own: start() on any path answers
+  // whether it exists and reports changes there, past the fs gate's checks.
+  [/^probe:fs\.watch\(\)\._handle\b/, 'open:fs-watch-handle-takes-any-path'],
+  [/^probe:fs\.watchFile\(\)\._handle\b/, 'open:stat-watcher-handle-takes-any-path'],
   [/^(node:fs|node:fs\/promises|probe:fs\.)/, 'gated:fs'],
   // Node 26's zip archives open files by path.
   [/^node:zlib\.(ZipFile|ZipEntry|createZipArchive|zipFiles|ZipBuffer)/, 'gated:fs'],

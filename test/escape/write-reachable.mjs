@@ -2,7 +2,7 @@
 // Writes test/escape/reachable.json, the reviewed list of the reachability audit
 // (audit.test.ts). Run after `npm run build`, once per Node line at the same time:
 //
-//   node test/escape/write-reachable.mjs --node /path/to/node22 --node /path/to/node24 …
+//   node test/escape/write-reachable.mjs --node /path/to/node22 --node /path/to/node24 … [--reclassify]
 //
 // Every line walks the functions a default-permission plugin reaches; entries already
 // in the list keep their class (they were reviewed), new ones get the class the rules
@@ -25,12 +25,18 @@ if (process.argv[2] === '--walk') {
   process.exit(0);
 }
 
+// --reclassify: apply the rules to every entry again (after a rule changed).
 const nodes = [process.execPath];
-for (let i = 2; i < process.argv.length; i++) if (process.argv[i] === '--node') nodes.push(process.argv[++i]);
+let reclassify = false;
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--node') nodes.push(process.argv[++i]);
+  else if (process.argv[i] === '--reclassify') reclassify = true;
+}
 
 const found = new Map(); // line → Set of paths
 for (const node of nodes) {
-  const out = execFileSync(node, [fileURLToPath(import.meta.url), '--walk'], { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The flags the test runner gives (test/run.mjs): --expose-gc adds globalThis.gc.
+  const out = execFileSync(node, ['--expose-gc', fileURLToPath(import.meta.url), '--walk'], { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   const result = JSON.parse(out.toString('utf8'));
   const line = Number(result.node.split('.')[0]);
   if (result.truncated) throw new Error(`Node ${result.node}: the walk was cut short; raise its bounds`);
@@ -50,7 +56,7 @@ const counts = {};
 for (const path of [...paths].sort()) {
   const previous = old.functions[path];
   const at = previous?.indexOf(' @') ?? -1;
-  const cls = previous === undefined ? classify(path) : at === -1 ? previous : previous.slice(0, at);
+  const cls = previous === undefined || reclassify ? classify(path) : at === -1 ? previous : previous.slice(0, at);
   const oldLines = previous === undefined ? [] : at === -1 ? (previous === undefined ? [] : LINES) : previous.slice(at + 2).split(',').map(Number);
   const lines = new Set(oldLines.filter((line) => !found.has(line)));
   for (const line of walked) if (found.get(line).has(path)) lines.add(line);

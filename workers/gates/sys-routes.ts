@@ -40,8 +40,8 @@ export const SYS_ROUTES: Readonly<Record<string, string>> = {
   'process.cpuUsage': 'resourceUsage',
   'dns.getServers': 'networkInterfaces',
   'dns.promises.getServers': 'networkInterfaces',
+  // Both Resolver classes (callback and promise) share the one method.
   'dns.Resolver.prototype.getServers': 'networkInterfaces',
-  'dns.promises.Resolver.prototype.getServers': 'networkInterfaces',
 };
 
 /** Functions of `os` that answer about the platform, not the host: open to every plugin. */

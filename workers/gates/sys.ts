@@ -8,9 +8,17 @@ import dns from 'node:dns';
 import os from 'node:os';
 import { Patcher, type GateContext, type Teardown } from './context.js';
 import { OS_OPEN, SYS_ROUTES } from './sys-routes.js';
-import { ObjectGetOwnPropertyNames, ObjectHasOwn, ReflectApply } from '../../sdk/kernel/primordials.js';
+import { ObjectGetOwnPropertyNames, ObjectGetPrototypeOf, ObjectHasOwn, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The object on `start`'s prototype chain that owns `key` (or `start`). */
+function holderOf(start: object, key: string): object {
+  for (let o: object | null = start; o !== null; o = ObjectGetPrototypeOf(o) as object | null) {
+    if (ObjectHasOwn(o, key)) return o;
+  }
+  return start;
+}
 
 export function gateSys(ctx: GateContext): Teardown {
   const { policy } = ctx;
@@ -45,7 +53,10 @@ export function gateSys(ctx: GateContext): Teardown {
   }
   gate(dns, 'getServers', 'dns.getServers');
   gate(dns.promises, 'getServers', 'dns.promises.getServers');
-  gate(dns.Resolver.prototype, 'getServers', 'dns.Resolver.prototype.getServers');
-  gate(dns.promises.Resolver.prototype, 'getServers', 'dns.promises.Resolver.prototype.getServers');
+  // On the prototype that holds it (a base class both Resolvers share), not a shadow of it.
+  const resolverBase = holderOf(dns.Resolver.prototype, 'getServers');
+  gate(resolverBase, 'getServers', 'dns.Resolver.prototype.getServers');
+  const promisesBase = holderOf(dns.promises.Resolver.prototype, 'getServers');
+  if (promisesBase !== resolverBase) gate(promisesBase, 'getServers', 'dns.Resolver.prototype.getServers');
   return patch.teardown();
 }

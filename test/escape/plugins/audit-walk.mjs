@@ -97,65 +97,72 @@ async function walk(dataDir) {
   const refusedProbes = probed.out.filter(([name]) => name.startsWith('probe-refused:')).map(([name, v]) => `${name.slice(14)}: ${v.code ?? v.message}`);
 
   const seen = new Map(); // object → path
-  const functions = new Map(); // path → 'function' | 'getter' | 'setter'
-  let level = roots.map(([path, value]) => [path, value]);
+  const functions = new Map(); // path → 'function'
   let depth = 0;
   let truncated = false;
   let getterErrors = 0;
-  while (level.length > 0) {
-    // Within one depth, the alphabetically first path names an object found twice.
-    level.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const next = [];
-    for (const [path, value] of level) {
-      if (!isObject(value) || seen.has(value)) continue;
-      if (seen.size >= MAX_OBJECTS) { truncated = true; break; }
-      seen.set(value, path);
-      if (typeof value === 'function') functions.set(path, 'function');
-      if (depth >= MAX_DEPTH) { truncated = true; continue; }
-      let keys;
-      try {
-        keys = Reflect.ownKeys(value);
-      } catch {
-        continue;
-      }
-      for (const key of keys) {
-        let descriptor;
+  const walkFrom = (start) => {
+    let level = start;
+    let d = 0;
+    while (level.length > 0) {
+      // Within one depth, the alphabetically first path names an object found twice.
+      level.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const next = [];
+      for (const [path, value] of level) {
+        if (!isObject(value) || seen.has(value)) continue;
+        if (seen.size >= MAX_OBJECTS) { truncated = true; return; }
+        seen.set(value, path);
+        if (typeof value === 'function') functions.set(path, 'function');
+        if (d >= MAX_DEPTH) { truncated = true; continue; }
+        let keys;
         try {
-          descriptor = Reflect.getOwnPropertyDescriptor(value, key);
+          keys = Reflect.ownKeys(value);
         } catch {
           continue;
         }
-        if (!descriptor) continue;
-        const child = `${path}.${keyName(key)}`;
-        if ('value' in descriptor) {
-          next.push([child, descriptor.value]);
-          continue;
-        }
-        if (descriptor.get) {
-          next.push([`${child}[get]`, descriptor.get]);
+        for (const key of keys) {
+          let descriptor;
           try {
-            const got = Reflect.apply(descriptor.get, value, []);
-            // A getter may hand back a rejected promise (a stream reader's `closed`).
-            if (got instanceof Promise) got.catch(() => {});
-            next.push([child, got]);
+            descriptor = Reflect.getOwnPropertyDescriptor(value, key);
           } catch {
-            getterErrors++;
+            continue;
           }
+          if (!descriptor) continue;
+          const child = `${path}.${keyName(key)}`;
+          if ('value' in descriptor) {
+            next.push([child, descriptor.value]);
+            continue;
+          }
+          if (descriptor.get) {
+            next.push([`${child}[get]`, descriptor.get]);
+            try {
+              const got = Reflect.apply(descriptor.get, value, []);
+              // A getter may hand back a rejected promise (a stream reader's `closed`).
+              if (got instanceof Promise) got.catch(() => {});
+              next.push([child, got]);
+            } catch {
+              getterErrors++;
+            }
+          }
+          if (descriptor.set) next.push([`${child}[set]`, descriptor.set]);
         }
-        if (descriptor.set) next.push([`${child}[set]`, descriptor.set]);
+        let proto;
+        try {
+          proto = Reflect.getPrototypeOf(value);
+        } catch {
+          proto = null;
+        }
+        if (proto) next.push([`${path}.<proto>`, proto]);
       }
-      let proto;
-      try {
-        proto = Reflect.getPrototypeOf(value);
-      } catch {
-        proto = null;
-      }
-      if (proto) next.push([`${path}.<proto>`, proto]);
+      level = next;
+      d++;
+      if (d > depth) depth = d;
     }
-    if (truncated && seen.size >= MAX_OBJECTS) break;
-    level = next;
-    depth++;
-  }
+  };
+  // What builtins hand back is walked last: what it shares with the modules keeps the
+  // modules' names (node:net.Socket.prototype.connect, not probe:new net.Socket().<proto>.connect).
+  walkFrom(roots.filter(([name]) => !name.startsWith('probe:')));
+  walkFrom(roots.filter(([name]) => name.startsWith('probe:')));
   await probed.close();
   // Kinds are not recorded: a getter is a function like any other.
   return {

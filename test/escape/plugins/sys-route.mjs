@@ -34,8 +34,7 @@ const ROUTES = {
   'process.cpuUsage': () => call(process, 'cpuUsage').user,
   'dns.getServers': () => call(dns, 'getServers'),
   'dns.promises.getServers': () => call(dns.promises, 'getServers'),
-  'dns.Resolver.prototype.getServers': () => new dns.Resolver().getServers(),
-  'dns.promises.Resolver.prototype.getServers': () => new dns.promises.Resolver().getServers(),
+  'dns.Resolver.prototype.getServers': () => [new dns.Resolver().getServers(), new dns.promises.Resolver().getServers()],
   // Open to every plugin: the platform, and the plugin's own thread.
   'os.arch': () => os.arch(),
   'os.availableParallelism': () => call(os, 'availableParallelism'),
