@@ -11,16 +11,11 @@
  */
 import { paddockError } from './errors.js';
 import { getWorkerLink } from './internal/worker-link.js';
+import { PERMISSION_NAMES, type PermissionDescriptor, type PermissionName } from './kernel/permissions/table.js';
 
-export type PermissionName = 'read' | 'write' | 'net' | 'env' | 'run' | 'ffi' | 'sys' | 'import';
-
-/** Deno's descriptor shape: one resource field per permission. */
-export type PermissionDescriptor =
-  | { name: 'read' | 'write' | 'ffi' | 'import'; path?: string | URL }
-  | { name: 'net'; host?: string }
-  | { name: 'env'; variable?: string }
-  | { name: 'run'; command?: string }
-  | { name: 'sys'; kind?: string };
+// Both derive from the permission kinds (sdk/kernel/permissions/): one name per kind,
+// and Deno's descriptor shape, one resource field per kind.
+export type { PermissionDescriptor, PermissionName } from './kernel/permissions/table.js';
 
 export interface PermissionStatus {
   readonly state: 'granted' | 'denied';
@@ -46,7 +41,7 @@ export interface PermissionOracle {
   query(descriptor: PermissionDescriptor): 'granted' | 'denied';
 }
 
-const NAMES: readonly string[] = ['read', 'write', 'net', 'env', 'run', 'ffi', 'sys', 'import'];
+const NAMES: readonly string[] = PERMISSION_NAMES;
 
 function oracle(what: string): PermissionOracle {
   const link = getWorkerLink(what);

@@ -1,7 +1,7 @@
 /**
  * The module resolver's own ways of looking at the disk: `Module._stat`,
- * `Module._findPath`, the node_modules search (`Module._nodeModulePaths`),
- * `require.resolve(x, { paths })`, `Module._readPackage` and `module.findPackageJSON`.
+ * `Module._findPath` (every CommonJS search: node_modules folders, `require.resolve(x,
+ * { paths })`), `Module._readPackage` and `module.findPackageJSON`.
  * Each tells an existing file from a missing one, and the resolver reads package.json
  * files through Node's internals, past the fs gate. Here they answer as if what the
  * plugin may not read did not exist (or, where the question names a place up front,
@@ -20,12 +20,13 @@ import {
   URLPrototypeGetHref,
   pathResolve,
   ReflectApply,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
   StringPrototypeStartsWith,
 } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-const ObjectCreate = Object.create;
 
 const isBuiltin = nodeModule.isBuiltin;
 
@@ -34,12 +35,22 @@ function readable(policy: Policy, path: string): boolean {
   return policy.mayReadReal(realPath(absolutePath(path), true));
 }
 
-/** The folders of `dirs` the plugin may read (a copy; anything not a string is dropped). */
-function readableDirs(policy: Policy, dirs: unknown[]): string[] {
+/** What a search for `request` would look at in folder `dir`: the path, or the package's folder. */
+function lookedAt(dir: string, request: string): string {
+  if (StringPrototypeStartsWith(request, '.')) return pathResolve(dir, request);
+  const slash = StringPrototypeIndexOf(request, '/');
+  const second = slash === -1 ? -1 : StringPrototypeIndexOf(request, '/', slash + 1);
+  // "@scope/name/sub" → "@scope/name"; "name/sub" → "name".
+  const end = StringPrototypeStartsWith(request, '@') ? second : slash;
+  return pathResolve(dir, end === -1 ? request : StringPrototypeSlice(request, 0, end));
+}
+
+/** The folders of `dirs` where the plugin may read what `request` names (a copy). */
+function searchableDirs(policy: Policy, dirs: unknown[], request: string): string[] {
   const kept: string[] = [];
   for (let i = 0; i < dirs.length; i++) {
     const dir = dirs[i];
-    if (typeof dir === 'string' && readable(policy, dir)) ArrayPrototypePush(kept, dir);
+    if (typeof dir === 'string' && readable(policy, lookedAt(dir, request))) ArrayPrototypePush(kept, dir);
   }
   return kept;
 }
@@ -83,17 +94,12 @@ export function gateResolutionOracles(ctx: GateContext, patch: Patcher): void {
     return ReflectApply(original, this, args);
   });
 
-  // The node_modules folders a search visits: only those the plugin may read, so a
-  // package elsewhere (and its package.json, read past the fs gate) is never looked at.
-  replaceFunction(patch, Module, '_nodeModulePaths', (original) => function (this: unknown, ...args: unknown[]) {
-    const paths = ReflectApply(original, this, args) as unknown;
-    return ArrayIsArray(paths) ? readableDirs(policy, paths as unknown[]) : paths;
-  });
-
   // A file found where the plugin may not read is not found; the cache forgets it too.
   replaceFunction(patch, Module, '_findPath', (original) => function (this: unknown, ...args: unknown[]) {
-    // Folders out of reach are not searched at all (Node would stat and realpath there).
-    if (ArrayIsArray(args[1])) args[1] = readableDirs(policy, args[1] as unknown[]);
+    // Folders are searched only where the plugin may read what the request names there
+    // (dir/request, or dir/package for a bare name): Node would stat, realpath and read
+    // package.json files there past the fs gate.
+    if (ArrayIsArray(args[1]) && typeof args[0] === 'string') args[1] = searchableDirs(policy, args[1] as unknown[], args[0]);
     if (typeof args[0] === 'string' && StringPrototypeStartsWith(args[0], '/') && !readable(policy, args[0])) return false;
     const found = ReflectApply(original, this, args);
     if (typeof found !== 'string' || readable(policy, found)) return found;
@@ -105,17 +111,10 @@ export function gateResolutionOracles(ctx: GateContext, patch: Patcher): void {
     return false;
   });
 
-  // require.resolve(x, { paths }): the given folders count only where the plugin may
-  // read; whatever the resolution lands on must be readable too.
+  // require.resolve(x, { paths }) searches through _findPath above; whatever any
+  // resolution lands on (a package's exports included) must be readable too.
   replaceFunction(patch, Module, '_resolveFilename', (original) => function (this: unknown, ...args: unknown[]) {
     const request = args[0];
-    const options = args[3] as { paths?: unknown } | null | undefined;
-    if (typeof options === 'object' && options !== null && ArrayIsArray(options.paths)) {
-      const paths = readableDirs(policy, options.paths as unknown[]);
-      const copy = ObjectCreate(null) as { paths: string[] };
-      copy.paths = paths;
-      args[3] = copy;
-    }
     const filename = ReflectApply(original, this, args);
     if (typeof filename === 'string' && StringPrototypeStartsWith(filename, '/') && !(typeof request === 'string' && isBuiltin(request))
       && !readable(policy, filename)) {

@@ -15,6 +15,10 @@ import { permissions } from 'paddock-runtime/sdk';
 import { vector } from './_vector.mjs';
 
 const MAX_DEPTH = 12;
+// Listeners and stream state hold callbacks registered at run time (by the plugin, or
+// by the runtime on the plugin's own streams and ports): not routes Node offers, and
+// they come and go with timing (a pending write's callback), so they are not walked.
+const RUNTIME_STATE = new Set(['_events', '_eventsCount', '_writableState', '_readableState']);
 const MAX_OBJECTS = 200_000;
 // Builtins only some lines list in builtinModules (the node:-only ones, newest lines).
 const SCHEME_ONLY = ['node:sea', 'node:sqlite', 'node:test', 'node:test/reporters', 'node:quic'];
@@ -121,6 +125,7 @@ async function walk(dataDir) {
           continue;
         }
         for (const key of keys) {
+          if (typeof key === 'string' && RUNTIME_STATE.has(key)) continue;
           let descriptor;
           try {
             descriptor = Reflect.getOwnPropertyDescriptor(value, key);
