@@ -117,8 +117,9 @@ export const RULES = [
   // ── computation and the plugin's own thread ────────────────────────────────
   [/^node:(crypto|assert|assert\/strict|async_hooks|buffer|console|constants|diagnostics_channel|domain|events|path|path\/posix|path\/win32|perf_hooks|punycode|querystring|readline|readline\/promises|sea|stream|stream\/consumers|stream\/promises|stream\/web|string_decoder|sys|timers|timers\/promises|url|util|util\/types|_stream_[a-z]+)\./, 'harmless'],
   [/^probe:(crypto|perf_hooks|new MessageChannel)/, 'harmless'],
-  // With --localstorage-file on the host (Node ≥ 22), every thread shares one store: the
-  // host's and every plugin's localStorage. No gate checks it yet.
+  // Node ≥ 25 exposes Web Storage by default (22 and 24 behind a flag); with
+  // --localstorage-file on the host every thread shares one store, the host's and every
+  // plugin's (checked on Node 26). No gate checks it yet.
   [/^globalThis\.(localStorage|sessionStorage|Storage)\b/, 'open:web-storage-shared-with-host'],
   [new RegExp(`^globalThis\\.(${GLOBALS_HARMLESS.map(escape).join('|')})(\\.|\\[|$)`), 'harmless'],
 ];
