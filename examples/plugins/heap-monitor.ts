@@ -4,6 +4,7 @@
  * in use and how busy its event loop was since the last collection.
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { MonitorPlugin } from 'paddock-runtime/sdk';
 
 export class PupPlugin extends MonitorPlugin {
@@ -12,7 +13,9 @@ export class PupPlugin extends MonitorPlugin {
   #last = performance.eventLoopUtilization();
 
   override collect() {
-    const { heapUsed, heapTotal } = process.memoryUsage();
+    // Its own heap (V8's figures for this thread); process.memoryUsage() is the whole
+    // process's, host information that needs sys ["resourceUsage"].
+    const { used_heap_size: heapUsed, total_heap_size: heapTotal } = getHeapStatistics();
     const now = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(now, this.#last).utilization;
     this.#last = now;

@@ -3,27 +3,13 @@
  * ceiling (`maxPermissions`), normalized (absolute real paths, lower-case hosts), and
  * what was cut away, for the log. Nothing is granted that either side does not grant.
  */
-import { isAbsolute, resolve } from 'node:path';
-import { isWithin, realPath } from '../../sdk/kernel/paths.js';
-import { parseNetAddress } from '../../sdk/kernel/policy.js';
-import { PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../sdk/kernel/sandbox-data.js';
+import { ALL_PERMISSIONS, permissionKind, PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from '../../sdk/kernel/permissions/table.js';
 import type { Permissions } from './schema.js';
 
-export const ALL_PERMISSIONS: PermissionGrant = Object.freeze({
-  read: true, write: true, net: true, env: true, run: true, ffi: true, sys: true, import: true,
-});
-
-const PATH_KINDS: ReadonlySet<PermissionName> = new Set(['read', 'write', 'ffi', 'import']);
+export { ALL_PERMISSIONS };
 
 function normalizeEntry(name: PermissionName, entry: string, baseDir: string): string {
-  if (PATH_KINDS.has(name)) return realPath(isAbsolute(entry) ? resolve(entry) : resolve(baseDir, entry), true);
-  if (name === 'net') {
-    const [host, port] = parseNetAddress(entry);
-    if (port < 0) return host;
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  }
-  if (name === 'run' && entry.startsWith('/')) return realPath(resolve(entry), true);
-  return entry;
+  return permissionKind(name).normalise(entry, baseDir);
 }
 
 /** Entry or ceiling permissions in normalized form (false / missing → nothing). */
@@ -40,19 +26,7 @@ export function normalizePermissions(permissions: Permissions | undefined, baseD
 
 /** Does `inner` ask for nothing more than `outer` allows? */
 export function covers(name: PermissionName, inner: string, outer: string): boolean {
-  if (inner === outer) return true;
-  if (PATH_KINDS.has(name)) return isWithin(inner, outer);
-  if (name === 'net') {
-    const [ih, ip] = parseNetAddress(inner);
-    const [oh, op] = parseNetAddress(outer);
-    return ih === oh && (op === -1 || ip === op);
-  }
-  if (name === 'env') {
-    if (!outer.endsWith('*')) return false;
-    const prefix = outer.slice(0, -1);
-    return inner.startsWith(prefix);
-  }
-  return false;
+  return permissionKind(name).covers(inner, outer);
 }
 
 function intersectOne(name: PermissionName, a: Grant, b: Grant): Grant {

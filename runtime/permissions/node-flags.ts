@@ -8,7 +8,7 @@
  * inside the process do those, and the process starts with only the granted variables); it does not follow
  * symbolic links when it compares paths, so the grants are passed as real paths.
  */
-import type { PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
+import { PERMISSION_KINDS, type PermissionGrant } from '../../sdk/kernel/permissions/table.js';
 import type { ResolvedLimits } from '../options.js';
 
 export interface NodeVersion {
@@ -29,6 +29,9 @@ export interface ProcessFolders {
 }
 
 /** One flag per path: Node reads a single comma-separated list as one path (since 20.8 / nodejs/node#49047). */
+/** The Node major that brought a permission flag, for flags computed for another line (tests). */
+const FLAG_SINCE: Record<string, number> = { '--allow-net': 25, '--allow-inspector': 24 };
+
 function pathFlags(flag: string, paths: string[]): string[] {
   return paths.map((path) => `${flag}=${path}`);
 }
@@ -38,30 +41,30 @@ function pathFlags(flag: string, paths: string[]): string[] {
  * the same binary): lines gain flags in minor releases (Node 22 has no --allow-inspector,
  * 24 has it; --allow-net came with 25), and an unknown flag stops Node at once.
  */
-export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders, given?: NodeVersion): string[] {
-  const version = given ?? currentNodeVersion();
-  const knows = (flag: string, sinceMajor: number) => (given === undefined ? process.allowedNodeEnvironmentFlags.has(flag) : version.major >= sinceMajor);
+export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders, forVersion?: NodeVersion): string[] {
+  const version = forVersion ?? currentNodeVersion();
+  const knows = (flag: string) => (forVersion === undefined ? process.allowedNodeEnvironmentFlags.has(flag) : version.major >= (FLAG_SINCE[flag] ?? 0));
   const flags = [version.major >= 22 ? '--permission' : '--experimental-permission'];
-  const list = (g: true | readonly string[]) => (g === true ? [] : [...g]);
-  if (grant.read === true || grant.import === true) {
-    flags.push('--allow-fs-read=*');
-  } else {
-    const reads = [...new Set([folders.codeDir, folders.dataDir, ...folders.runtimeDirs, ...list(grant.read), ...list(grant.import), ...list(grant.ffi)])];
-    flags.push(...pathFlags('--allow-fs-read', reads));
+  // Each kind says where its paths go and what else it needs (sdk/kernel/permissions/).
+  const paths = { read: [folders.codeDir, folders.dataDir, ...folders.runtimeDirs], write: [folders.dataDir] };
+  const everywhere = { read: false, write: false };
+  const extra: string[] = [];
+  for (const kind of PERMISSION_KINDS) {
+    const given = grant[kind.name];
+    const target = kind.node.paths;
+    if (target && given === true && kind.node.everywhereWhenTrue) everywhere[target] = true;
+    else if (target && given !== true) paths[target].push(...given);
+    extra.push(...(kind.node.flags?.(given, { major: version.major }) ?? []));
   }
-  if (grant.write === true) flags.push('--allow-fs-write=*');
-  else flags.push(...pathFlags('--allow-fs-write', [...new Set([folders.dataDir, ...list(grant.write)])]));
-  if (grant.run === true || grant.run.length > 0) flags.push('--allow-child-process');
+  flags.push(...(everywhere.read ? ['--allow-fs-read=*'] : pathFlags('--allow-fs-read', [...new Set(paths.read)])));
+  flags.push(...(everywhere.write ? ['--allow-fs-write=*'] : pathFlags('--allow-fs-write', [...new Set(paths.write)])));
   // Workers inherit the permission model (checked on Node 20 and 24), and the gates
   // (workers/nested-worker.ts); Node 20 also needs one for its module hooks thread.
   flags.push('--allow-worker');
-  // Node 25 added network rules to its model (all or nothing): on with any net grant,
-  // the gates narrow it to the granted hosts, and without one the OS wall removes the network.
-  if ((grant.net === true || grant.net.length > 0) && knows('--allow-net', 25)) flags.push('--allow-net');
-  if (grant.ffi === true || grant.ffi.length > 0) flags.push('--allow-addons');
-  // WASI preopens are checked by the gates; Node's model does not look inside WASI.
-  if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');
-  if (grant.ffi === true && knows('--allow-inspector', 24)) flags.push('--allow-inspector');
+  // Lines gain flags in minor releases (Node 22 has no --allow-inspector, 24 has it;
+  // --allow-net came with 25), and an unknown flag stops Node at once: pass only those
+  // this Node knows (the child runs the same binary).
+  flags.push(...[...new Set(extra)].filter((flag) => !(flag in FLAG_SINCE) || knows(flag)));
   return flags;
 }
 

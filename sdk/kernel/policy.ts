@@ -8,25 +8,22 @@
  * same realm and must not be able to change an answer by patching built-ins.
  */
 import { paddockError } from '../errors.js';
-import type { PermissionDescriptor } from '../permissions.js';
 import type { DenialReport, Grant, PermissionGrant, PermissionName, SandboxData } from './sandbox-data.js';
+import { normalizeHost, parseNetAddress } from './permissions/net-address.js';
+import { permissionKind, type PermissionDescriptor } from './permissions/table.js';
 import { absolutePath, invalidPath, isSpecialPath, isWithin, pathArgument, realPath, trimTrailingSeparator } from './paths.js';
 import {
-  ArrayIsArray,
   ArrayPrototypePush,
   MapPrototypeGet,
   MapPrototypeHas,
   MapPrototypeSet,
-  NumberIsInteger,
   ObjectFreeze,
   ObjectKeys,
   SafeMap,
   StringPrototypeEndsWith,
   StringPrototypeIndexOf,
-  StringPrototypeLastIndexOf,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
-  StringPrototypeToLowerCase,
 } from './primordials.js';
 
 export type Reporter = (report: DenialReport) => void;
@@ -40,32 +37,8 @@ function copyList(grant: Grant): true | string[] {
   return out;
 }
 
-/** "host", "host:port", "[v6]:port" or a bare IPv6 address → [host, port or -1]. */
-export function parseNetAddress(entry: string): [string, number] {
-  const text = StringPrototypeToLowerCase(entry);
-  if (StringPrototypeStartsWith(text, '[')) {
-    const close = StringPrototypeIndexOf(text, ']');
-    const host = StringPrototypeSlice(text, 1, close);
-    const rest = StringPrototypeSlice(text, close + 1);
-    return [host, StringPrototypeStartsWith(rest, ':') ? toPort(StringPrototypeSlice(rest, 1)) : -1];
-  }
-  const colon = StringPrototypeIndexOf(text, ':');
-  if (colon !== -1 && colon === StringPrototypeLastIndexOf(text, ':')) {
-    return [StringPrototypeSlice(text, 0, colon), toPort(StringPrototypeSlice(text, colon + 1))];
-  }
-  return [text, -1];
-}
-
-function toPort(text: string): number {
-  const port = +text;
-  return NumberIsInteger(port) && port >= 0 && port <= 65_535 ? port : -2;
-}
-
-export function normalizeHost(host: string): string {
-  let text = StringPrototypeToLowerCase(host);
-  if (StringPrototypeStartsWith(text, '[') && StringPrototypeEndsWith(text, ']')) text = StringPrototypeSlice(text, 1, -1);
-  return text;
-}
+export { isPermissionGrant } from './permissions/table.js';
+export { normalizeHost, parseNetAddress };
 
 function displayAddress(host: string, port: number | undefined): string {
   if (port === undefined || port < 0) return host;
@@ -281,8 +254,9 @@ export class Policy {
     return false;
   }
 
-  sys(kind: string): void {
-    if (!this.maySys(kind)) this.deny('sys', kind);
+  /** Refuse unless `kind` is granted; `route` (e.g. "os.hostname") is what the denial names. */
+  sys(kind: string, route?: string): void {
+    if (!this.maySys(kind)) this.deny('sys', route ?? kind, route === undefined ? 'permissions.sys' : `permissions.sys: ["${kind}"]`);
   }
 
   /** Routes with no narrower resource: they need the whole permission. */
@@ -296,12 +270,8 @@ export class Policy {
     const name = descriptor.name;
     const grant = this.grant[name];
     if (grant === undefined) throw new TypeError(`unknown permission ${JSON.stringify(name)}`);
-    const d = descriptor as { host?: string; variable?: string; command?: string; kind?: string; path?: string | URL };
-    const resource = name === 'net' ? d.host
-      : name === 'env' ? d.variable
-        : name === 'run' ? d.command
-          : name === 'sys' ? d.kind
-            : d.path;
+    // The descriptor field that names the resource is the kind's (Deno's): path, host, variable, command, kind.
+    const resource = (descriptor as unknown as Record<string, string | URL | undefined>)[permissionKind(name).resource];
     if (resource === undefined) return grant === true ? 'granted' : 'denied';
     switch (name) {
       case 'read':
@@ -356,14 +326,4 @@ function inList(list: PathList, real: string): boolean {
   if (list === true) return true;
   for (let i = 0; i < list.length; i++) if (isWithin(real, list[i]!)) return true;
   return false;
-}
-
-export function isPermissionGrant(value: unknown): value is PermissionGrant {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  for (const name of ['read', 'write', 'net', 'env', 'run', 'ffi', 'sys', 'import']) {
-    const grant = record[name];
-    if (grant !== true && !(ArrayIsArray(grant) && grant.every((v) => typeof v === 'string'))) return false;
-  }
-  return true;
 }

@@ -4,33 +4,11 @@
  * (workers/gates/); types and constants only.
  */
 
-export const PERMISSION_NAMES = ['read', 'write', 'net', 'env', 'run', 'ffi', 'sys', 'import'] as const;
-export type PermissionName = (typeof PERMISSION_NAMES)[number];
-
-/**
- * Kinds of system information `sys` can grant, Deno's names plus `threads`
- * (BroadcastChannel and postMessageToThread, which reach other threads of the host).
- */
-export const SYS_KINDS = [
-  'hostname', 'osRelease', 'osUptime', 'loadavg', 'networkInterfaces', 'systemMemoryInfo',
-  'uid', 'gid', 'cpus', 'homedir', 'userInfo', 'getPriority', 'setPriority', 'threads',
-] as const;
-export type SysKind = (typeof SYS_KINDS)[number];
-
-/** One permission after normalization: everything, or a list (empty = nothing). */
-export type Grant = true | readonly string[];
-
-/**
- * Effective permissions: absolute real paths for read/write/ffi/import, lower-case
- * `host` or `host:port` for net (IPv6 without brackets before the port: `::1` or
- * `[::1]:80`), variable names (a trailing `*` matches a prefix) for env, command
- * names or absolute paths for run, kinds for sys.
- */
-export type PermissionGrant = { readonly [K in PermissionName]: Grant };
-
-export const NO_PERMISSIONS: PermissionGrant = Object.freeze({
-  read: [], write: [], net: [], env: [], run: [], ffi: [], sys: [], import: [],
-});
+// The kinds themselves live in permissions/ (one module each); these names stay here
+// for the modules that import them from this file.
+export { NO_PERMISSIONS, PERMISSION_NAMES, type Grant, type PermissionGrant, type PermissionName } from './permissions/table.js';
+export { SYS_KINDS, type SysKind } from './permissions/sys.js';
+import type { PermissionGrant, PermissionName } from './permissions/table.js';
 
 /** Extra facts the worker needs to enforce a grant, computed on the host at launch. */
 export interface SandboxExtras {

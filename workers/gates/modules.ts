@@ -9,6 +9,7 @@
  */
 import * as nodeModule from 'node:module';
 import { checkBuiltin } from './builtins.js';
+import { gateResolutionOracles } from './resolution-oracles.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
 import { realPath } from '../../sdk/kernel/paths.js';
 import { pathDirname, pathResolve, processCwd, ReflectApply, StringPrototypeStartsWith } from '../../sdk/kernel/primordials.js';
@@ -63,5 +64,6 @@ export function gateModules(ctx: GateContext): Teardown {
       return ReflectApply(enableCompileCache as AnyFunction, this, args);
     });
   }
+  gateResolutionOracles(ctx, patch);
   return patch.teardown();
 }

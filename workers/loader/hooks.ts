@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkModuleLoad, checkModuleResolve } from './module-policy.js';
+import { checkModuleLoad, checkModuleResolve, checkModuleResolved } from './module-policy.js';
 import { currentImportMap, resolvePackageImport } from './package-imports.js';
 import { resolveImportMap } from '../../sdk/kernel/import-map.js';
 import { findAlias } from '../../sdk/kernel/provided-specifiers.js';
@@ -29,6 +29,14 @@ export interface LoaderConfig {
 }
 
 const TS_EXTENSION = /\.(c|m)?ts$/;
+
+/** A denial met while resolving a bare name: the package is out of reach, so not found. */
+function hiddenAsMissing(specifier: string, error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'PADDOCK_ERR_PERMISSION_DENIED') return error;
+  const missing = new Error(`Cannot find package '${specifier}'`) as Error & { code: string };
+  missing.code = 'ERR_MODULE_NOT_FOUND';
+  return missing;
+}
 
 export function createHooks(config: LoaderConfig) {
   const aliases = new Map(Object.entries(config.aliases));
@@ -55,7 +63,24 @@ export function createHooks(config: LoaderConfig) {
         if (existsSync(asTs)) return { url: asTs.href, shortCircuit: true };
       }
     }
-    return next(specifier, context);
+    // Node's search for a bare name stats and realpaths its way through node_modules
+    // folders (the realpath goes through the fs gate): one out of reach reads as missing.
+    let result: MaybePromise<ResolveResult>;
+    try {
+      result = next(specifier, context);
+    } catch (error) {
+      throw hiddenAsMissing(specifier, error);
+    }
+    if (result instanceof Promise) {
+      return result.then((resolved) => {
+        checkModuleResolved(specifier, resolved?.url);
+        return resolved;
+      }, (error: unknown) => {
+        throw hiddenAsMissing(specifier, error);
+      });
+    }
+    checkModuleResolved(specifier, result?.url);
+    return result;
   }
 
   function load(url: string, context: LoadContext, next: NextLoad): MaybePromise<LoadResult> {

@@ -82,6 +82,21 @@ export function checkModuleResolve(specifier: string, parentURL: string | undefi
   // Bare package names (and other schemes) are checked when their resolved URL is loaded.
 }
 
+/**
+ * After resolution: a bare name resolved by searching node_modules folders (or a
+ * package's imports and exports) must land where the plugin may read, or it was not
+ * found: `import.meta.resolve` and a failed import must not tell a hidden package
+ * from a missing one.
+ */
+export function checkModuleResolved(specifier: string, url: unknown): void {
+  const active = policy;
+  if (!active || typeof url !== 'string' || !StringPrototypeStartsWith(url, 'file:')) return;
+  if (active.mayReadReal(realPath(absolutePath(hrefToPath(url)), true))) return;
+  const error = new Error(`Cannot find package '${specifier}'`) as Error & { code: string };
+  error.code = 'ERR_MODULE_NOT_FOUND';
+  throw error;
+}
+
 /** Before loading: whatever the resolution produced. */
 export function checkModuleLoad(url: string): void {
   const active = policy;
