@@ -158,6 +158,24 @@ export class Policy {
     return inList(this.#readable, real);
   }
 
+  /**
+   * May the plugin see the metadata (stat, lstat) of `real`? What it may read, and the
+   * folders on the way to what it may read: Node's own path resolution (the JavaScript
+   * fs.realpath the CommonJS loader uses) looks at each of them, and their names are in
+   * the plugin's paths already.
+   */
+  mayStatReal(real: string): boolean {
+    if (this.mayReadReal(real)) return true;
+    if (isSpecialPath(real)) return false;
+    const lists: PathList[] = [this.#readable, this.#writable];
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l]!;
+      if (list === true) return true;
+      for (let i = 0; i < list.length; i++) if (isWithin(list[i]!, real)) return true;
+    }
+    return false;
+  }
+
   mayWriteReal(real: string): boolean {
     if (isSpecialPath(real)) return this.#ffi === true;
     return inList(this.#writable, real);
@@ -247,6 +265,21 @@ export class Policy {
     for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === real) return real;
     for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === real) return real;
     return this.deny('run', abs);
+  }
+
+  /**
+   * May the OS be asked to start the executable `file` (what a spawn hands to the
+   * native layer, after `command` replaced a name by its path)? A bare name would be
+   * searched in a PATH the plugin sets, so it passes only with `run: true`.
+   */
+  mayRunFile(file: string): boolean {
+    if (this.#run === true) return true;
+    if (StringPrototypeIndexOf(file, '/') === -1) return false;
+    const abs = absolutePath(file);
+    const real = realPath(abs, true);
+    for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === abs || this.#run[i] === real) return true;
+    for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === abs || this.#commandPaths[i] === real) return true;
+    return false;
   }
 
   maySys(kind: string): boolean {

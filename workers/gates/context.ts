@@ -60,6 +60,11 @@ export interface GateContext {
   loader: LoaderConfig;
   report(report: DenialReport): void;
   fds: OwnedFds;
+  /**
+   * A descriptor of /dev/null the gates opened for themselves before they were in place
+   * (-1 if it could not be opened): what a WASI guest gets instead of the host's stdio.
+   */
+  devNull: number;
   /** Pids of the processes the plugin started (it may signal those). */
   children: Set<number>;
   addChild(pid: number): void;
@@ -75,6 +80,7 @@ export function createGateContext(policy: Policy, sandbox: SandboxData, loader: 
     loader,
     report,
     fds: new OwnedFds(),
+    devNull: -1,
     children,
     addChild: (pid) => { SetPrototypeAdd(children, pid); },
     isChild: (pid) => SetPrototypeHas(children, pid),

@@ -5,6 +5,7 @@
  * and returns its teardown; `syncBuiltinESMExports` then updates the live bindings of
  * `import { readFileSync } from 'node:fs'`.
  */
+import { closeSync, openSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import type { LoaderConfig } from '../loader/hooks.js';
 import type { DenialReport, SandboxData } from '../../sdk/kernel/sandbox-data.js';
@@ -14,6 +15,7 @@ import { gateDiagnostics } from './diagnostics.js';
 import { fillEnvironment, gateEnv } from './env.js';
 import { gateFs } from './fs.js';
 import { gateModules } from './modules.js';
+import { gateNative } from './native.js';
 import { gateNet } from './net.js';
 import { Policy } from '../../sdk/kernel/policy.js';
 import { gateProcess } from './process.js';
@@ -21,6 +23,11 @@ import { gateSys } from './sys.js';
 import { gateWorkers } from './workers.js';
 
 let installed = false;
+
+/** Whether this thread's gates are in place (the nested-worker entry refuses to run again then). */
+export function gatesInstalled(): boolean {
+  return installed;
+}
 
 export interface InstalledGates {
   policy: Policy;
@@ -40,8 +47,15 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
   const policy = new Policy(data, options.report);
   if (options.fillEnv) fillEnvironment(data.env);
   const ctx = createGateContext(policy, data, options.loader, options.report);
+  try {
+    // Opened now, while nothing is gated yet (Node's permission model may still refuse it).
+    ctx.devNull = openSync('/dev/null', 'r+');
+  } catch {
+    ctx.devNull = -1;
+  }
+  // The native layer first: tty.js, loaded by gateNet, then reads the gated TTY class.
   const teardowns = [
-    gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
+    gateNative(ctx), gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
     gateProcess(ctx), gateWorkers(ctx), gateDiagnostics(ctx), gateModules(ctx),
   ];
   syncBuiltinESMExports();
@@ -50,6 +64,7 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
     teardown: () => {
       for (let i = teardowns.length - 1; i >= 0; i--) teardowns[i]!();
       syncBuiltinESMExports();
+      if (ctx.devNull >= 0) closeSync(ctx.devNull);
     },
   };
 }
