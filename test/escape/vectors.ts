@@ -281,6 +281,11 @@ export const VECTORS: Vector[] = [
       return true;
     },
   },
+  {
+    name: 'net-by-name', route: 'net.connect to a host name (the address it resolves to is granted through the name)', permission: 'net',
+    grant: (env) => ({ net: [`localhost:${env.target.httpPort}`] }),
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/net-by-name' && env.httpHits.includes('/v/net-by-name'),
+  },
   // ── options the gate decides on must be the options Node reads ──────────────
   {
     name: 'proto-path', route: 'net.connect with a `path` inherited from Object.prototype', permission: 'read',

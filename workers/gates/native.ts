@@ -342,6 +342,35 @@ export function gateNative(ctx: GateContext): Teardown {
     }
     return ReflectApply(getaddrinfo, this, args);
   });
+  if (typeof cares?.getaddrinfo !== 'function' && !policy.all('net')) {
+    // No binding (a process under Node's permission model): net and dgram look names up
+    // through the public dns.lookup; remember its answers there (gates/net.ts checks the name).
+    const lookup = dns.lookup as unknown as AnyFunction;
+    patch.set(dns, 'lookup', function (this: unknown, ...args: unknown[]) {
+      const host = args[0];
+      const index = args.length - 1;
+      const callback = args[index];
+      if (typeof host === 'string' && typeof callback === 'function') {
+        args[index] = function (this: unknown, ...results: unknown[]) {
+          if (results[0] === null || results[0] === undefined) {
+            const found = results[1];
+            if (typeof found === 'string') remember(host, [found]);
+            else if (ArrayIsArray(found)) {
+              const addresses: string[] = [];
+              for (let i = 0; i < found.length; i++) {
+                const entry = found[i] as { address?: unknown } | undefined;
+                if (typeof entry?.address === 'string') ArrayPrototypePush(addresses, entry.address);
+              }
+              remember(host, addresses);
+            }
+          }
+          return ReflectApply(callback as AnyFunction, this, results);
+        };
+      }
+      return ReflectApply(lookup, this, args);
+    });
+    gated.push('dns.lookup (answers remembered)');
+  }
   let channel = (cares?.ChannelWrap as { prototype?: Methods } | undefined)?.prototype;
   if (!channel) {
     const handle = (new dns.Resolver() as unknown as { _handle?: object })._handle;
@@ -382,28 +411,38 @@ export function gateNative(ctx: GateContext): Teardown {
   }
 
   // ── processes ──────────────────────────────────────────────────────────────
+  /** A spawn's stdio list, read once; any descriptor but 0-2 ('inherit') must be the plugin's. */
+  const spawnStdio = (value: unknown): unknown => {
+    const stdio = ownList(value);
+    if (!ArrayIsArray(stdio)) return stdio;
+    for (let i = 0; i < stdio.length; i++) {
+      const entry = ownRecord(stdio[i]);
+      stdio[i] = entry;
+      if (entry.type === 'fd' && typeof entry.fd === 'number' && entry.fd > 2) checkFd(entry.fd);
+    }
+    return stdio;
+  };
+  const spawnFile = (file: unknown): void => {
+    if (typeof file !== 'string' || !policy.mayRunFile(file)) policy.deny('run', `${file as string}`);
+  };
   /** The options a spawn hands to the OS, read once; the executable and the descriptors checked. */
   const spawnOptions = (options: unknown): OwnRecord => {
     const record = ownRecord(options);
     record.args = ownList(record.args);
     record.envPairs = ownList(record.envPairs);
-    const stdio = ownList(record.stdio);
-    if (ArrayIsArray(stdio)) {
-      for (let i = 0; i < stdio.length; i++) {
-        const entry = ownRecord(stdio[i]);
-        stdio[i] = entry;
-        // 0-2 are what 'inherit' passes; any other descriptor must be the plugin's.
-        if (entry.type === 'fd' && typeof entry.fd === 'number' && entry.fd > 2) checkFd(entry.fd);
-      }
-      record.stdio = stdio;
-    }
-    const file = record.file;
-    if (typeof file !== 'string' || !policy.mayRunFile(file)) policy.deny('run', `${file as string}`);
+    record.stdio = spawnStdio(record.stdio);
+    spawnFile(record.file);
     return record;
   };
   const processWrap = binding('process_wrap');
-  wrap((processWrap?.Process as { prototype?: Methods } | undefined)?.prototype, 'Process.prototype', 'spawn', (spawn) => function (this: object, options: unknown) {
-    return ReflectApply(spawn, this, [spawnOptions(options)]);
+  wrap((processWrap?.Process as { prototype?: Methods } | undefined)?.prototype, 'Process.prototype', 'spawn', (spawn) => function (this: object, ...args: unknown[]) {
+    // Node ≤ 22: spawn(options); Node ≥ 24: spawn(file, args, cwd, envPairs, stdio, flags, uid, gid).
+    if (typeof args[0] === 'object' && args[0] !== null) return ReflectApply(spawn, this, [spawnOptions(args[0])]);
+    spawnFile(args[0]);
+    args[1] = ownList(args[1]);
+    args[3] = ownList(args[3]);
+    args[4] = spawnStdio(args[4]);
+    return ReflectApply(spawn, this, args);
   });
   wrap(binding('spawn_sync'), 'spawn_sync', 'spawn', (spawn) => function (this: unknown, options: unknown) {
     return ReflectApply(spawn, this, [spawnOptions(options)]);
