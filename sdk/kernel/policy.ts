@@ -87,6 +87,11 @@ export class Policy {
   readonly #commands = new SafeMap<string, string>();
   readonly #commandPaths: string[] = [];
   readonly #sys: true | string[];
+  /** The last real path `path()` let through, and for what (see `approved`). */
+  #approvedPath: string | undefined = undefined;
+  #approvedRead = false;
+  #approvedWrite = false;
+  #approvedFollow = false;
 
   constructor(data: SandboxData, report: Reporter) {
     this.plugin = data.plugin;
@@ -192,7 +197,21 @@ export class Policy {
     const real = realPath(abs, follow);
     if (access.read && !this.mayReadReal(real)) this.#denyPath('read', abs, real);
     if (access.write && !this.mayWriteReal(real)) this.#denyPath('write', abs, real);
+    this.#approvedPath = real;
+    this.#approvedRead = access.read === true;
+    this.#approvedWrite = access.write === true;
+    this.#approvedFollow = follow;
     return real;
+  }
+
+  /**
+   * Whether `real` is the real path `path()` just returned for at least this access:
+   * a named gate hands that path on, and the native layer under it need not resolve
+   * it again (the same decision; it would only see the same file system).
+   */
+  approved(real: string, access: { read?: boolean; write?: boolean }, follow: boolean): boolean {
+    return real === this.#approvedPath && follow === this.#approvedFollow
+      && (access.read !== true || this.#approvedRead) && (access.write !== true || this.#approvedWrite);
   }
 
   #denyPath(permission: 'read' | 'write', abs: string, real: string): never {

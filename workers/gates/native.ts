@@ -452,6 +452,8 @@ export function gateNative(ctx: GateContext): Teardown {
   const fsBinding = binding('fs');
   const filePath = (value: unknown, access: { read?: boolean; write?: boolean }, follow = true): unknown => {
     if (typeof value !== 'string' && !isUint8Array(value)) return value; // a descriptor, or something Node refuses itself
+    // The real path a named gate (fs.ts) just checked and handed on: decided already.
+    if (typeof value === 'string' && policy.approved(value, access, follow)) return value;
     return policy.path(value, access, follow);
   };
   const pathFunction = (key: string, specs: Array<'r' | 'w' | 'rl' | 'wl' | 'rwl' | 'all'>) => {
@@ -498,7 +500,7 @@ export function gateNative(ctx: GateContext): Teardown {
   for (const [key, follow] of [['stat', true], ['lstat', false], ['statfs', true]] as const) {
     wrap(fsBinding, 'fs', key, (original) => function (this: unknown, ...args: unknown[]) {
       const value = args[0];
-      if (typeof value === 'string' || isUint8Array(value)) {
+      if ((typeof value === 'string' && !policy.approved(value, { read: true }, follow)) || isUint8Array(value)) {
         const text = pathArgument(value)!;
         const real = realPath(absolutePath(text), follow);
         if (!policy.mayStatReal(real)) policy.path(text, { read: true }, follow);
