@@ -241,6 +241,12 @@ export const VECTORS: Vector[] = [
     name: 'cjs-dependency', route: 'a CommonJS dependency\'s require("fs")', permission: 'read', grant: readSecret, escaped: leaks,
     url: './plugins/cjs-dependency/index.mjs',
   },
+  {
+    name: 'nested-binding', route: 'process.binding in a Worker the plugin starts', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'raw fs binding',
+    // Node's permission model holds in the nested worker too (it is lost if the Worker gets execArgv).
+    processGranted: () => 'node-denies',
+  },
   // ── capabilities used through routes the named gates do not see (the native layer) ──
   { name: 'worker-constructor', route: 'Worker.prototype.constructor (the real class)', permission: 'read', grant: readSecret, escaped: leaks },
   {
@@ -294,6 +300,13 @@ export const VECTORS: Vector[] = [
     received: (env) => env.unixHits.length > 0,
     escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/proto-path-inherited | UNIX /v/proto-path-own'
       && !env.unixHits.includes('/v/proto-path-inherited'),
+  },
+  {
+    name: 'proto-spawn-file', route: 'ChildProcess#spawn with a `file` inherited from Object.prototype', permission: 'run',
+    grant: (env) => ({ run: [env.target.nodePath] }),
+    artifact: (env) => join(env.target.outsideDir, 'proto-spawn-file-ran'),
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'inherited: refused (ERR_INVALID_ARG_TYPE); own: exited 42'
+      && !existsSync(join(env.target.outsideDir, 'proto-spawn-file-ran')),
   },
   {
     name: 'proto-flag', route: 'fs.promises.writeFile with a `flag` inherited from Object.prototype', permission: 'write',

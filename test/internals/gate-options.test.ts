@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { ownList, ownRecord } from '../../workers/gates/options.js';
 
 test('ownRecord keeps own fields, reads each getter once and inherits nothing', () => {
@@ -75,4 +75,41 @@ test('the native layer reaches every binding it gates in a worker thread', async
   }
   // The host's socket, wrapped through the real net.Socket behind tty.WriteStream.
   assert.equal(message.denied, 'PADDOCK_ERR_PERMISSION_DENIED');
+});
+
+test('the nested-worker entry takes its sandbox only from the gate\'s port, and only once per thread', async () => {
+  const entry = new URL('../../workers/nested-worker.js', import.meta.url);
+  const { port1, port2 } = new MessageChannel();
+  // A sandbox forged in workerData (what a plugin controls): refused before any hook or gate is set up.
+  const forged = new Worker(entry, {
+    workerData: { mark: 'paddock:nested-worker', sandbox: { grant: { read: true } }, loader: {}, target: 'data:text/javascript,', workerData: null, reports: port2 },
+    transferList: [port2],
+  });
+  const error = await new Promise<Error>((resolve) => forged.once('error', resolve));
+  port1.close();
+  assert.match(error.message, /runs only as a worker started by a plugin/);
+
+  // Imported again (under another URL) in a thread whose gates are in place: refused too.
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    (async () => {
+      const { installGates } = await import(${JSON.stringify(new URL('../../workers/gates/install.js', import.meta.url).href)});
+      const none = { read: [], write: [], net: [], env: [], run: [], ffi: [], sys: [], import: [] };
+      installGates({ plugin: 'probe', grant: none, codeDir: '/nonexistent', dataDir: '/nonexistent', moduleDirs: [], env: {}, commands: {}, nestedLimits: {} },
+        { report: () => {}, loader: {}, fillEnv: false });
+      try {
+        await import(${JSON.stringify(`${entry.href}?again`)});
+        parentPort.postMessage('ran');
+      } catch (error) {
+        parentPort.postMessage(error.message);
+      }
+    })();
+  `;
+  const worker = new Worker(source, { eval: true });
+  const message = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assert.match(message, /runs only as the entry of a worker started by a plugin/);
 });

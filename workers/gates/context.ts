@@ -61,10 +61,11 @@ export interface GateContext {
   report(report: DenialReport): void;
   fds: OwnedFds;
   /**
-   * A descriptor of /dev/null the gates opened for themselves before they were in place
-   * (-1 if it could not be opened): what a WASI guest gets instead of the host's stdio.
+   * A descriptor of /dev/null, opened by the native layer past the gates the first time
+   * it is asked for (-1 where it cannot): what a WASI guest gets instead of the host's
+   * stdio. It stays open for the thread's life (at most one per thread).
    */
-  devNull: number;
+  devNull(): number;
   /** Pids of the processes the plugin started (it may signal those). */
   children: Set<number>;
   addChild(pid: number): void;
@@ -80,7 +81,7 @@ export function createGateContext(policy: Policy, sandbox: SandboxData, loader: 
     loader,
     report,
     fds: new OwnedFds(),
-    devNull: -1,
+    devNull: () => -1,
     children,
     addChild: (pid) => { SetPrototypeAdd(children, pid); },
     isChild: (pid) => SetPrototypeHas(children, pid),

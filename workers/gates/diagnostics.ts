@@ -39,10 +39,11 @@ function loadQuietly(id: string): unknown {
 export function gateDiagnostics(ctx: GateContext): Teardown {
   const { policy } = ctx;
   const patch = new Patcher();
-  /** The thread's /dev/null descriptor (install.ts opens it before the gates), for a WASI guest's unasked stdio. */
+  /** The thread's /dev/null descriptor (see GateContext.devNull), for a WASI guest's unasked stdio. */
   const devNull = (): number => {
-    if (ctx.devNull < 0) policy.requireAll('ffi', 'WASI on this process\'s stdin, stdout and stderr');
-    return ctx.devNull;
+    const fd = ctx.devNull();
+    if (fd < 0) policy.requireAll('ffi', 'WASI on this process\'s stdin, stdout and stderr');
+    return fd;
   };
   const v8Target = v8 as unknown as Record<string, unknown>;
   for (const key of ObjectGetOwnPropertyNames(v8Target)) {

@@ -5,7 +5,6 @@
  * and returns its teardown; `syncBuiltinESMExports` then updates the live bindings of
  * `import { readFileSync } from 'node:fs'`.
  */
-import { closeSync, openSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import type { LoaderConfig } from '../loader/hooks.js';
 import type { DenialReport, SandboxData } from '../../sdk/kernel/sandbox-data.js';
@@ -47,12 +46,6 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
   const policy = new Policy(data, options.report);
   if (options.fillEnv) fillEnvironment(data.env);
   const ctx = createGateContext(policy, data, options.loader, options.report);
-  try {
-    // Opened now, while nothing is gated yet (Node's permission model may still refuse it).
-    ctx.devNull = openSync('/dev/null', 'r+');
-  } catch {
-    ctx.devNull = -1;
-  }
   // The native layer first: tty.js, loaded by gateNet, then reads the gated TTY class.
   const teardowns = [
     gateNative(ctx), gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
@@ -64,7 +57,6 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
     teardown: () => {
       for (let i = teardowns.length - 1; i >= 0; i--) teardowns[i]!();
       syncBuiltinESMExports();
-      if (ctx.devNull >= 0) closeSync(ctx.devNull);
     },
   };
 }

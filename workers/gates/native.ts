@@ -27,6 +27,7 @@
  */
 import dgram from 'node:dgram';
 import dns from 'node:dns';
+import fs from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -55,6 +56,7 @@ type Methods = Record<string, unknown>;
 // Captured when the gates load: process.binding is replaced by gates/process.ts.
 const processBinding = (process as unknown as { binding: (name: string) => Methods }).binding;
 const isIP = net.isIP;
+const { O_RDWR } = fs.constants;
 // The ungated open: only used where the fs binding itself is out of reach (see below).
 const fsPromisesOpen = fsPromises.open;
 const ownFile = new URL(import.meta.url);
@@ -402,7 +404,8 @@ export function gateNative(ctx: GateContext): Teardown {
   }
 
   // ── TLS engines: OpenSSL loads a shared library (native code) ──────────────
-  const secureContext = ObjectGetPrototypeOf((tls.createSecureContext() as unknown as { context: object }).context) as Methods;
+  // From an empty context (cheap): process.binding('crypto') warns on Node 20 and is refused later.
+  const secureContext = ObjectGetPrototypeOf((new (tls as unknown as { SecureContext: new () => { context: object } }).SecureContext()).context) as Methods;
   for (const key of ['setEngineKey', 'setClientCertEngine']) {
     wrap(secureContext, 'SecureContext.prototype', key, (original) => function (this: object, ...args: unknown[]) {
       policy.requireAll('ffi', `an OpenSSL engine (SecureContext.${key}: native code in this process)`);
@@ -450,6 +453,20 @@ export function gateNative(ctx: GateContext): Teardown {
 
   // ── files: the fs binding ──────────────────────────────────────────────────
   const fsBinding = binding('fs');
+  const openUngated = fsBinding?.open as AnyFunction | undefined;
+  let nullFd = -1;
+  ctx.devNull = () => {
+    if (nullFd >= 0 || typeof openUngated !== 'function') return nullFd;
+    try {
+      // Node 20 reports a synchronous error in a context object, later lines throw.
+      const errors: { errno?: number } = {};
+      const fd = ReflectApply(openUngated, fsBinding, ['/dev/null', O_RDWR, 0o666, undefined, errors]);
+      if (typeof fd === 'number' && fd >= 0 && errors.errno === undefined) nullFd = fd;
+    } catch {
+      nullFd = -1;
+    }
+    return nullFd;
+  };
   const filePath = (value: unknown, access: { read?: boolean; write?: boolean }, follow = true): unknown => {
     if (typeof value !== 'string' && !isUint8Array(value)) return value; // a descriptor, or something Node refuses itself
     // The real path a named gate (fs.ts) just checked and handed on: decided already.

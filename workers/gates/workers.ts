@@ -53,6 +53,9 @@ export interface NestedHandoff {
   port: workerThreads.MessagePort;
 }
 
+/** Node's permission model is on in this process (process.permission exists only then). */
+const permissionModel = typeof (process as unknown as { permission?: unknown }).permission === 'object';
+
 // Captured when the gates load: plugin code could replace them on the prototype later.
 const MessagePortPostMessage = workerThreads.MessagePort.prototype.postMessage;
 const MessagePortClose = workerThreads.MessagePort.prototype.close;
@@ -104,7 +107,10 @@ export function gateWorkers(ctx: GateContext): Teardown {
       ReflectApply(MessagePortClose, handoff.port1, []);
       options.workerData = { mark: NESTED_MARK, port: handoff.port2 } satisfies NestedHandoff;
       options.transferList = [handoff.port2];
-      options.execArgv = ['--enable-source-maps'];
+      // Under Node's permission model (a process-isolated plugin) a Worker given any
+      // execArgv, even [], runs without it (Node 20 to 26): inherit the process's flags.
+      if (permissionModel) delete options.execArgv;
+      else options.execArgv = ['--enable-source-maps'];
       const requested = ownRecord(options.resourceLimits);
       for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
         const cap = limits[key];
