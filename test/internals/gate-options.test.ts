@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { ownList, ownRecord } from '../../workers/gates/options.js';
@@ -95,7 +96,8 @@ test('the nested-worker entry takes its sandbox only from the gate\'s port, and 
     (async () => {
       const { installGates } = await import(${JSON.stringify(new URL('../../workers/gates/install.js', import.meta.url).href)});
       const none = { read: [], write: [], net: [], env: [], run: [], ffi: [], sys: [], import: [] };
-      installGates({ plugin: 'probe', grant: none, codeDir: '/nonexistent', dataDir: '/nonexistent', moduleDirs: [], env: {}, commands: {}, nestedLimits: {} },
+      // The runtime's files are readable (as the SDK is to a plugin): the entry itself must refuse.
+      installGates({ plugin: 'probe', grant: none, codeDir: ${JSON.stringify(fileURLToPath(new URL('../../', import.meta.url)))}, dataDir: '/nonexistent', moduleDirs: [], env: {}, commands: {}, nestedLimits: {} },
         { report: () => {}, loader: {}, fillEnv: false });
       try {
         await import(${JSON.stringify(`${entry.href}?again`)});

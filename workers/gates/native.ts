@@ -458,10 +458,9 @@ export function gateNative(ctx: GateContext): Teardown {
   ctx.devNull = () => {
     if (nullFd >= 0 || typeof openUngated !== 'function') return nullFd;
     try {
-      // Node 20 reports a synchronous error in a context object, later lines throw.
-      const errors: { errno?: number } = {};
-      const fd = ReflectApply(openUngated, fsBinding, ['/dev/null', O_RDWR, 0o666, undefined, errors]);
-      if (typeof fd === 'number' && fd >= 0 && errors.errno === undefined) nullFd = fd;
+      // The synchronous form, as fs.openSync calls it (three arguments; an error throws).
+      const fd = ReflectApply(openUngated, fsBinding, ['/dev/null', O_RDWR, 0o666]);
+      if (typeof fd === 'number' && fd >= 0) nullFd = fd;
     } catch {
       nullFd = -1;
     }
