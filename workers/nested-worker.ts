@@ -1,16 +1,30 @@
 /**
  * Entry of a Worker started by plugin code (see gates/workers.ts): the same module
- * hooks and gates as the plugin's own thread, then the plugin's module. The plugin's
- * workerData replaces the init record before its code can look.
+ * hooks and gates as the plugin's own thread, then the plugin's module.
+ *
+ * What this thread is given (its sandbox, its loader settings, the module to run)
+ * comes over the MessagePort the gate created and posted to before the thread
+ * started; `workerData` only carries that port. The plugin's own workerData then
+ * replaces it before plugin code can look. A second evaluation of this file in a
+ * thread whose gates are in place (a plugin importing it under another URL) refuses
+ * to do anything.
  */
 import { syncBuiltinESMExports } from 'node:module';
 import workerThreads from 'node:worker_threads';
-import { NESTED_MARK, type NestedInit } from './gates/workers.js';
+import { gatesInstalled } from './gates/install.js';
+import { NESTED_MARK, type NestedHandoff, type NestedInit } from './gates/workers.js';
 import { installModuleHooks } from './loader/install.js';
 import { enterSandbox } from './sandbox.js';
 
-const init = workerThreads.workerData as NestedInit;
-if (init?.mark !== NESTED_MARK) throw new Error('workers/nested-worker.js runs only as a worker started by a plugin');
+if (gatesInstalled()) throw new Error('workers/nested-worker.js runs only as the entry of a worker started by a plugin');
+const handoff = workerThreads.workerData as NestedHandoff | undefined;
+if (handoff?.mark !== NESTED_MARK || !(handoff.port instanceof workerThreads.MessagePort)) {
+  throw new Error('workers/nested-worker.js runs only as a worker started by a plugin');
+}
+const received = workerThreads.receiveMessageOnPort(handoff.port);
+handoff.port.close();
+const init = received?.message as NestedInit | undefined;
+if (init?.mark !== NESTED_MARK) throw new Error('workers/nested-worker.js: the gate did not hand this worker its sandbox');
 const loader = installModuleHooks(init.loader);
 Object.defineProperty(workerThreads, 'workerData', { value: init.workerData, writable: true, enumerable: true, configurable: true });
 syncBuiltinESMExports();

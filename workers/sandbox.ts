@@ -5,6 +5,7 @@
  * and before any plugin module is imported.
  */
 import { installGates } from './gates/install.js';
+import { nativeGatesReady } from './gates/native.js';
 import { realPath } from '../sdk/kernel/paths.js';
 import { isPermissionGrant, type Policy } from '../sdk/kernel/policy.js';
 import type { InstalledLoader } from './loader/install.js';
@@ -51,6 +52,7 @@ export interface EnterOptions {
 
 export async function enterSandbox(sandbox: SandboxData, options: EnterOptions): Promise<Policy> {
   const { policy } = installGates(sandbox, { report: options.report, loader: options.loaderConfig, fillEnv: options.fillEnv });
+  await nativeGatesReady();
   await options.loader.activate(policy, sandbox, options.report);
   return policy;
 }

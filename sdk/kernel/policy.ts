@@ -65,6 +65,11 @@ export class Policy {
   /** What the grant itself names (a hidden path opens only through these). */
   readonly #explicitRead: PathList;
   readonly #explicitWrite: PathList;
+  /** The last real path `path()` let through, and for what (see `approved`). */
+  #approvedPath: string | undefined = undefined;
+  #approvedRead = false;
+  #approvedWrite = false;
+  #approvedFollow = false;
 
   constructor(data: SandboxData, report: Reporter) {
     this.plugin = data.plugin;
@@ -147,6 +152,24 @@ export class Policy {
     return inList(this.#readable, real);
   }
 
+  /**
+   * May the plugin see the metadata (stat, lstat) of `real`? What it may read, and the
+   * folders on the way to what it may read: Node's own path resolution (the JavaScript
+   * fs.realpath the CommonJS loader uses) looks at each of them, and their names are in
+   * the plugin's paths already.
+   */
+  mayStatReal(real: string): boolean {
+    if (this.mayReadReal(real)) return true;
+    if (isSpecialPath(real)) return false;
+    const lists: PathList[] = [this.#readable, this.#writable];
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l]!;
+      if (list === true) return true;
+      for (let i = 0; i < list.length; i++) if (isWithin(list[i]!, real)) return true;
+    }
+    return false;
+  }
+
   mayWriteReal(real: string): boolean {
     if (isSpecialPath(real)) return this.#ffi === true;
     if (this.#isHidden(real)) return inList(this.#explicitWrite, real);
@@ -173,7 +196,21 @@ export class Policy {
     const real = realPath(abs, follow);
     if (access.read && !this.mayReadReal(real)) this.#denyPath('read', abs, real);
     if (access.write && !this.mayWriteReal(real)) this.#denyPath('write', abs, real);
+    this.#approvedPath = real;
+    this.#approvedRead = access.read === true;
+    this.#approvedWrite = access.write === true;
+    this.#approvedFollow = follow;
     return real;
+  }
+
+  /**
+   * Whether `real` is the real path `path()` just returned for at least this access:
+   * a named gate hands that path on, and the native layer under it need not resolve
+   * it again (the same decision; it would only see the same file system).
+   */
+  approved(real: string, access: { read?: boolean; write?: boolean }, follow: boolean): boolean {
+    return real === this.#approvedPath && follow === this.#approvedFollow
+      && (access.read !== true || this.#approvedRead) && (access.write !== true || this.#approvedWrite);
   }
 
   #denyPath(permission: 'read' | 'write', abs: string, real: string): never {
@@ -246,6 +283,21 @@ export class Policy {
     for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === real) return real;
     for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === real) return real;
     return this.deny('run', abs);
+  }
+
+  /**
+   * May the OS be asked to start the executable `file` (what a spawn hands to the
+   * native layer, after `command` replaced a name by its path)? A bare name would be
+   * searched in a PATH the plugin sets, so it passes only with `run: true`.
+   */
+  mayRunFile(file: string): boolean {
+    if (this.#run === true) return true;
+    if (StringPrototypeIndexOf(file, '/') === -1) return false;
+    const abs = absolutePath(file);
+    const real = realPath(abs, true);
+    for (let i = 0; i < this.#run.length; i++) if (this.#run[i] === abs || this.#run[i] === real) return true;
+    for (let i = 0; i < this.#commandPaths.length; i++) if (this.#commandPaths[i] === abs || this.#commandPaths[i] === real) return true;
+    return false;
   }
 
   maySys(kind: string): boolean {

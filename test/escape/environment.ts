@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { closeSync, fstatSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BroadcastChannel, setEnvironmentData } from 'node:worker_threads';
@@ -33,6 +33,10 @@ export interface EscapeTarget {
   envName: string;
   environmentDataKey: string;
   broadcastName: string;
+  /** A listening TCP socket of the host that nothing else uses (a plugin may wrap and close it). */
+  spareSocketFd: number;
+  /** A Unix socket HTTP listener of the host (answers "UNIX <url>"). */
+  unixSocketPath: string;
 }
 
 export const ENV_NAME = 'PADDOCK_ESCAPE_SECRET';
@@ -43,11 +47,13 @@ export class EscapeEnvironment {
   readonly httpHits: string[] = [];
   readonly udpMessages: string[] = [];
   readonly broadcasts: unknown[] = [];
+  readonly unixHits: string[] = [];
   /** The folder outside the plugins' own that the static-import plugin reaches for. */
   readonly repoOutsideDir = join(repoRoot, 'test', 'escape', 'outside');
   target!: EscapeTarget;
   readonly #dirs: string[] = [];
   #server!: Server;
+  #unixServer!: Server;
   #udp!: Socket;
   #channel!: BroadcastChannel;
   #fd = -1;
@@ -87,6 +93,18 @@ export class EscapeEnvironment {
     this.#udp = createSocket('udp4');
     this.#udp.on('message', (message) => this.udpMessages.push(message.toString('utf8')));
     await new Promise<void>((resolve) => this.#udp.bind(0, '127.0.0.1', resolve));
+    const socketDir = this.#dir('paddock-escape-sockets-');
+    const unixSocketPath = join(socketDir, 'http.sock');
+    this.#unixServer = createServer((request, response) => {
+      this.unixHits.push(request.url ?? '');
+      response.end(`UNIX ${request.url}`);
+    });
+    await new Promise<void>((resolve) => this.#unixServer.listen(unixSocketPath, resolve));
+    // Never closed by the host: a granted plugin wraps its descriptor, and closes it with its thread.
+    const spare = createNetServer();
+    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
+    spare.unref();
+    const spareSocketFd = (spare as unknown as { _handle: { fd: number } })._handle.fd;
     const broadcastName = `paddock-escape-${randomUUID()}`;
     this.#channel = new BroadcastChannel(broadcastName);
     this.#channel.onmessage = (event: unknown) => this.broadcasts.push((event as { data: unknown }).data);
@@ -109,6 +127,8 @@ export class EscapeEnvironment {
       envName: ENV_NAME,
       environmentDataKey: ENVIRONMENT_DATA_KEY,
       broadcastName,
+      spareSocketFd,
+      unixSocketPath,
     };
   }
 
@@ -140,6 +160,7 @@ export class EscapeEnvironment {
     this.#channel.close();
     this.#udp.close();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.#unixServer.close(() => resolve()));
     closeSync(this.#fd);
     if (this.#previousEnv === undefined) delete process.env[ENV_NAME];
     else process.env[ENV_NAME] = this.#previousEnv;

@@ -22,6 +22,7 @@ export const GATES = {
   builtins: 'workers/gates/builtins.ts',
   'web-globals': 'workers/gates/web-globals.ts',
   loader: 'workers/loader/module-policy.ts',
+  native: 'workers/gates/native.ts',
 };
 
 // Host information on `process` (gated by sys.ts, with the Deno-style kind it needs).
@@ -88,10 +89,10 @@ export const RULES = [
   [/^(node:process|globalThis\.process)(\[get\]|\[set\])$/, 'harmless'],
   // ── files ──────────────────────────────────────────────────────────────────
   [/^node:fs\.(Stats|Dirent|StatFs|BigIntStats|constants)\b/, 'harmless'],
-  // The watchers' native handles take a path of their own: start() on any path answers
-  // whether it exists and reports changes there, past the fs gate's checks.
-  [/^probe:fs\.watch\(\)\._handle\b/, 'open:fs-watch-handle-takes-any-path'],
-  [/^probe:fs\.watchFile\(\)\._handle\b/, 'open:stat-watcher-handle-takes-any-path'],
+  // The watchers' native handles take a path of their own: the native layer checks
+  // start() like an open for reading (escape vector watch-handle).
+  [/^probe:fs\.watch\(\)\._handle\b/, 'gated:native'],
+  [/^probe:fs\.watchFile\(\)\._handle\b/, 'gated:native'],
   [/^(node:fs|node:fs\/promises|probe:fs\.)/, 'gated:fs'],
   // Node 26's zip archives open files by path.
   [/^node:zlib\.(ZipFile|ZipEntry|createZipArchive|zipFiles|ZipBuffer)/, 'gated:fs'],

@@ -4,7 +4,7 @@
  * makes it work, and what proves that it worked, so no vector passes vacuously.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PermissionsInput } from '../../runtime/permissions/schema.js';
 import type { PermissionName } from '../../sdk/kernel/sandbox-data.js';
 import type { EscapeEnvironment } from './environment.js';
@@ -56,6 +56,13 @@ const consume = (file: string) => {
 
 export const VECTORS: Vector[] = [
   { name: 'fs-read', route: 'fs.readFileSync of a file outside the grants', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'watch-handle', route: "a fresh native watcher handle (fs.watch()'s FSEvent) started on a file outside the grants: an existence oracle", permission: 'read',
+    grant: readSecret, escaped: (outcome) => outcome.ok && outcome.value === 0,
+    // A denial either way: the native layer's in a worker; in a child process the handle
+    // is out of the gates' reach and Node's own model refuses the path (checked in C++).
+    refused: (outcome) => !outcome.ok && (outcome.code === 'PADDOCK_ERR_PERMISSION_DENIED' || outcome.code === 'ERR_ACCESS_DENIED'),
+  },
   {
     name: 'fs-write', route: 'fs.writeFileSync outside the grants', permission: 'write',
     grant: (env) => ({ write: [env.target.outsideDir] }),
@@ -241,4 +248,87 @@ export const VECTORS: Vector[] = [
     name: 'cjs-dependency', route: 'a CommonJS dependency\'s require("fs")', permission: 'read', grant: readSecret, escaped: leaks,
     url: './plugins/cjs-dependency/index.mjs',
   },
+  {
+    name: 'nested-binding', route: 'process.binding in a Worker the plugin starts', permission: 'ffi', grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'raw fs binding',
+    // Node's permission model holds in the nested worker too (it is lost if the Worker gets execArgv).
+    processGranted: () => 'node-denies',
+  },
+  // ── capabilities used through routes the named gates do not see (the native layer) ──
+  { name: 'worker-constructor', route: 'Worker.prototype.constructor (the real class)', permission: 'read', grant: readSecret, escaped: leaks },
+  {
+    name: 'wasi-constructor', route: 'WASI.prototype.constructor with preopens', permission: 'read',
+    grant: (env) => ({ read: [env.target.secretDir], write: [env.target.secretDir] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'preopened the secret folder',
+  },
+  {
+    name: 'socket-parent-fd', route: 'the real net.Socket (parent of tty.WriteStream) on a descriptor the plugin did not open', permission: 'ffi',
+    grant: () => ({ ffi: true }),
+    escaped: (outcome, env) => outcome.ok && outcome.value === `wrapped descriptor ${env.target.spareSocketFd}: yes`,
+    // In its own process the descriptor is the child's own channel to the host, not a host socket.
+    processGranted: () => 'isolated',
+  },
+  {
+    name: 'filehandle-symbol', route: 'the native FileHandle class (a FileHandle\'s symbol-keyed field) on a host descriptor', permission: 'ffi',
+    grant: () => ({ ffi: true }), escaped: leaks,
+    processGranted: () => 'isolated',
+  },
+  {
+    name: 'udp-internal-handle', route: 'dgram\'s internal UDP handle, connected directly', permission: 'net',
+    grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),
+    escaped: (outcome, env) => outcome.ok && outcome.value === `raw connect 0, peer ${env.target.udpPort}`,
+  },
+  {
+    name: 'tls-engine', route: 'tls.createSecureContext with privateKeyEngine (OpenSSL loads native code)', permission: 'ffi',
+    grant: () => ({ ffi: true }),
+    escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('OpenSSL tried the engine'),
+  },
+  {
+    name: 'dns-servers', route: 'dns.Resolver#setServers to any address, then an IP-literal name', permission: 'net',
+    grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`, '10.99.88.77'] }),
+    // The query's name, as DNS labels: 2"10" 2"99" 2"88" 2"77".
+    received: (env) => env.udpMessages.some((message) => message.includes('\u000299\u000288')),
+    escaped: async (outcome, env) => {
+      if (!outcome.ok) return false;
+      await waitUntilTrue(() => env.udpMessages.some((message) => message.includes('\u000299\u000288')));
+      return true;
+    },
+  },
+  {
+    name: 'net-by-name', route: 'net.connect to a host name (the address it resolves to is granted through the name)', permission: 'net',
+    grant: (env) => ({ net: [`localhost:${env.target.httpPort}`] }),
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/net-by-name' && env.httpHits.includes('/v/net-by-name'),
+  },
+  // ── options the gate decides on must be the options Node reads ──────────────
+  {
+    name: 'proto-path', route: 'net.connect with a `path` inherited from Object.prototype', permission: 'read',
+    baseline: httpGrant,
+    grant: (env) => ({ net: [`127.0.0.1:${env.target.httpPort}`], read: [dirname(env.target.unixSocketPath)], write: [dirname(env.target.unixSocketPath)] }),
+    received: (env) => env.unixHits.length > 0,
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/proto-path-inherited | UNIX /v/proto-path-own'
+      && !env.unixHits.includes('/v/proto-path-inherited'),
+  },
+  {
+    name: 'proto-spawn-file', route: 'ChildProcess#spawn with a `file` inherited from Object.prototype', permission: 'run',
+    grant: (env) => ({ run: [env.target.nodePath] }),
+    artifact: (env) => join(env.target.outsideDir, 'proto-spawn-file-ran'),
+    escaped: (outcome, env) => outcome.ok && outcome.value === 'inherited: refused (ERR_INVALID_ARG_TYPE); own: exited 42'
+      && !existsSync(join(env.target.outsideDir, 'proto-spawn-file-ran')),
+  },
+  {
+    name: 'proto-flag', route: 'fs.promises.writeFile with a `flag` inherited from Object.prototype', permission: 'write',
+    baseline: (env) => ({ read: [env.target.outsideDir] }),
+    grant: (env) => ({ read: [env.target.outsideDir], write: [env.target.outsideDir] }),
+    artifact: (env) => join(env.target.outsideDir, 'proto-flag-written'),
+    escaped: (outcome, env) => outcome.ok && consume(join(env.target.outsideDir, 'proto-flag-written')),
+  },
 ];
+
+/** Wait (bounded, 5 s) for something the host receives asynchronously. */
+async function waitUntilTrue(predicate: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the host to receive it');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

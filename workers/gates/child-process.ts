@@ -11,6 +11,7 @@
  */
 import childProcess from 'node:child_process';
 import { Patcher, type GateContext, type Teardown } from './context.js';
+import { ownList, ownRecord } from './options.js';
 import { ArrayIsArray, ObjectGetOwnPropertyNames, ReflectApply } from '../../sdk/kernel/primordials.js';
 
 const SAFE = ['ChildProcess', 'spawn', 'exec', 'execFile', 'fork'];
@@ -36,7 +37,11 @@ export function gateChildProcess(ctx: GateContext): Teardown {
   const spawn = prototype.spawn;
   patch.set(prototype, 'spawn', function (this: { pid?: number }, options: unknown) {
     if (typeof options !== 'object' || options === null) return ReflectApply(spawn, this, [options]);
-    const copy = { ...(options as Record<string, unknown>) };
+    // Own fields read once (options.ts): an inherited or changing `file` is not what runs.
+    const copy = ownRecord(options);
+    copy.args = ownList(copy.args);
+    copy.envPairs = ownList(copy.envPairs);
+    copy.stdio = ownList(copy.stdio);
     if (typeof copy.file === 'string') copy.file = policy.command(copy.file);
     checkStdio(copy.stdio);
     const result = ReflectApply(spawn, this, [copy]);
@@ -50,7 +55,7 @@ export function gateChildProcess(ctx: GateContext): Teardown {
     patch.set(cp, name, function (this: unknown, ...args: unknown[]) {
       const shellAlways = name === 'execSync';
       const optionsIndex = shellAlways ? 1 : (ArrayIsArray(args[1]) ? 2 : (typeof args[1] === 'object' && args[1] !== null ? 1 : 2));
-      const options = { ...((args[optionsIndex] ?? {}) as Record<string, unknown>) };
+      const options = ownRecord(args[optionsIndex]);
       args[optionsIndex] = options;
       if (optionsIndex === 1 && !shellAlways) args[2] = undefined;
       checkStdio(options.stdio);

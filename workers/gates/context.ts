@@ -60,6 +60,12 @@ export interface GateContext {
   loader: LoaderConfig;
   report(report: DenialReport): void;
   fds: OwnedFds;
+  /**
+   * A descriptor of /dev/null, opened by the native layer past the gates the first time
+   * it is asked for (-1 where it cannot): what a WASI guest gets instead of the host's
+   * stdio. It stays open for the thread's life (at most one per thread).
+   */
+  devNull(): number;
   /** Pids of the processes the plugin started (it may signal those). */
   children: Set<number>;
   addChild(pid: number): void;
@@ -75,6 +81,7 @@ export function createGateContext(policy: Policy, sandbox: SandboxData, loader: 
     loader,
     report,
     fds: new OwnedFds(),
+    devNull: () => -1,
     children,
     addChild: (pid) => { SetPrototypeAdd(children, pid); },
     isChild: (pid) => SetPrototypeHas(children, pid),

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import { createRequire } from 'node:module';
 import { Patcher, type GateContext, type Teardown } from './context.js';
+import { ownList, ownRecord } from './options.js';
 import { ObjectGetOwnPropertyNames, ReflectApply, ReflectConstruct, SafeProxy, StringPrototypeIncludes } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -38,6 +39,12 @@ function loadQuietly(id: string): unknown {
 export function gateDiagnostics(ctx: GateContext): Teardown {
   const { policy } = ctx;
   const patch = new Patcher();
+  /** The thread's /dev/null descriptor (see GateContext.devNull), for a WASI guest's unasked stdio. */
+  const devNull = (): number => {
+    const fd = ctx.devNull();
+    if (fd < 0) policy.requireAll('ffi', 'WASI on this process\'s stdin, stdout and stderr');
+    return fd;
+  };
   const v8Target = v8 as unknown as Record<string, unknown>;
   for (const key of ObjectGetOwnPropertyNames(v8Target)) {
     const original = v8Target[key];
@@ -57,24 +64,45 @@ export function gateDiagnostics(ctx: GateContext): Teardown {
 
   const wasi = loadQuietly('node:wasi') as { WASI: new (...args: unknown[]) => unknown };
   const WASI = wasi.WASI;
-  patch.set(wasi, 'WASI', new SafeProxy(WASI, {
+  const gatedWasi = new SafeProxy(WASI, {
     construct(cls, args, newTarget) {
-      const options = typeof args[0] === 'object' && args[0] !== null ? { ...(args[0] as Record<string, unknown>) } : args[0];
-      if (typeof options === 'object' && options !== null) {
-        const preopens = (options as { preopens?: unknown }).preopens;
+      if (typeof args[0] === 'object' && args[0] !== null) {
+        // Own fields read once (options.ts): the preopens checked are the preopens used.
+        const options = ownRecord(args[0]);
+        const preopens = options.preopens;
         if (typeof preopens === 'object' && preopens !== null) {
-          const checked: Record<string, string> = {};
-          const source = { ...(preopens as Record<string, unknown>) };
+          const checked = ownRecord(null);
+          const source = ownRecord(preopens);
           for (const guest of ObjectGetOwnPropertyNames(source)) {
             checked[guest] = policy.path(source[guest], { read: true, write: true });
           }
-          (options as { preopens?: unknown }).preopens = checked;
+          options.preopens = checked;
         }
+        for (const key of ['args', 'env']) if (typeof options[key] === 'object' && options[key] !== null) options[key] = key === 'args' ? ownList(options[key]) : ownRecord(options[key]);
         args[0] = options;
       }
+      // The guest's stdin/stdout/stderr are descriptors of this process (by default 0-2,
+      // in a worker the host's own): only the plugin's own, or ffi: true.
+      const options = (typeof args[0] === 'object' && args[0] !== null ? args[0] : ownRecord(null)) as Record<string, unknown>;
+      const stdio = ['stdin', 'stdout', 'stderr'];
+      for (let fd = 0; fd < stdio.length; fd++) {
+        const key = stdio[fd]!;
+        const given = options[key] === undefined ? fd : options[key];
+        if (typeof given !== 'number' || ctx.fds.has(given) || (ctx.ownStdio && given <= 2) || policy.all('ffi')) continue;
+        if (options[key] === undefined) {
+          // Not asked for: give the guest nothing rather than the host's stdio.
+          options[key] = devNull();
+          continue;
+        }
+        policy.deny('ffi', `file descriptor ${given} (WASI ${key})`, 'permissions.ffi: true; the plugin did not open it');
+      }
+      args[0] = options;
       return ReflectConstruct(cls, args, newTarget);
     },
-  }));
+  });
+  patch.set(wasi, 'WASI', gatedWasi);
+  // The real class is otherwise one `prototype.constructor` away.
+  patch.set(WASI.prototype as object, 'constructor', gatedWasi);
 
   const setEngine = (crypto as unknown as { setEngine?: AnyFunction }).setEngine;
   if (typeof setEngine === 'function') {

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { Patcher, lastCallback, lastCallbackIndex, type GateContext, type Teardown } from './context.js';
 import { invalidPath } from '../../sdk/kernel/paths.js';
+import { ownRecord } from './options.js';
 import {
   isUint8Array,
   ObjectGetOwnPropertyNames,
@@ -256,8 +257,9 @@ export function gateFs(ctx: GateContext): Teardown {
   const fileFunction = (name: string, optionsIndex: number, fallbackFlag: string) => {
     wrapAll(name, (args, style) => {
       let options = args[optionsIndex];
+      // Own fields read once (options.ts): an inherited `flag` is neither decided on nor used.
       if (typeof options === 'object' && options !== null && !isUint8Array(options)) {
-        options = { ...options };
+        options = ownRecord(options);
         args[optionsIndex] = options;
       }
       const flag = typeof options === 'object' && options !== null ? (options as { flag?: unknown }).flag : undefined;
@@ -304,7 +306,7 @@ export function gateFs(ctx: GateContext): Teardown {
     patch.set(fs, name, gated(original, 'sync', (args) => {
       let options = args[1];
       if (typeof options === 'object' && options !== null) {
-        options = { ...options };
+        options = ownRecord(options);
         args[1] = options;
       }
       const fd = typeof options === 'object' && options !== null ? (options as { fd?: unknown }).fd : undefined;

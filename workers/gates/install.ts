@@ -14,6 +14,7 @@ import { gateDiagnostics } from './diagnostics.js';
 import { fillEnvironment, gateEnv } from './env.js';
 import { gateFs } from './fs.js';
 import { gateModules } from './modules.js';
+import { gateNative } from './native.js';
 import { gateNet } from './net.js';
 import { Policy } from '../../sdk/kernel/policy.js';
 import { gateProcess } from './process.js';
@@ -21,6 +22,11 @@ import { gateSys } from './sys.js';
 import { gateWorkers } from './workers.js';
 
 let installed = false;
+
+/** Whether this thread's gates are in place (the nested-worker entry refuses to run again then). */
+export function gatesInstalled(): boolean {
+  return installed;
+}
 
 export interface InstalledGates {
   policy: Policy;
@@ -40,8 +46,9 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
   const policy = new Policy(data, options.report);
   if (options.fillEnv) fillEnvironment(data.env);
   const ctx = createGateContext(policy, data, options.loader, options.report);
+  // The native layer first: tty.js, loaded by gateNet, then reads the gated TTY class.
   const teardowns = [
-    gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
+    gateNative(ctx), gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
     gateProcess(ctx), gateWorkers(ctx), gateDiagnostics(ctx), gateModules(ctx),
   ];
   syncBuiltinESMExports();

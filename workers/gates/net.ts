@@ -11,8 +11,9 @@
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
-import tty from 'node:tty';
+import { createRequire } from 'node:module';
 import { Patcher, type GateContext, type Teardown } from './context.js';
+import { ownRecord } from './options.js';
 import { useUrlCheck } from './web-globals.js';
 import {
   ArrayIsArray,
@@ -48,11 +49,10 @@ export function gateNet(ctx: GateContext): Teardown {
 
   /**
    * A descriptor wrapped as a socket or stream is closed by that handle, not by
-   * fs.close: forget it now, or its number (reused later by the host) would stay "owned".
+   * fs.close: the native layer (native.ts) forgets it once the handle opened it.
    */
   function adoptFd(fd: unknown): void {
     checkFd(fd);
-    if (typeof fd === 'number') ctx.fds.delete(fd);
   }
 
   function checkLookup(options: Record<string, unknown>): void {
@@ -79,11 +79,12 @@ export function gateNet(ctx: GateContext): Teardown {
   /** Arguments of connect/listen as one options object and a callback (Node's own normalization). */
   function normalized(args: unknown[]): [Record<string, unknown>, AnyFunction | undefined] {
     const first = args[0];
+    // Own fields only, read once (options.ts): Node reads the very record decided on.
     if (args.length === 1 && ArrayIsArray(first) && typeof first[0] === 'object' && first[0] !== null) {
-      return [{ ...(first[0] as Record<string, unknown>) }, typeof first[1] === 'function' ? first[1] as AnyFunction : undefined];
+      return [ownRecord(first[0]), typeof first[1] === 'function' ? first[1] as AnyFunction : undefined];
     }
     const pair = ReflectApply(normalizeArgs, undefined, [args]) as [Record<string, unknown>, AnyFunction?];
-    return [{ ...pair[0] }, pair[1]];
+    return [ownRecord(pair[0]), pair[1]];
   }
 
   // ── TCP clients: every socket connects through here ────────────────────────
@@ -96,19 +97,27 @@ export function gateNet(ctx: GateContext): Teardown {
   });
 
   // Wrapping a descriptor: new net.Socket({ fd }), net.connect({ fd }), tty streams.
+  // The class's own `prototype.constructor` leads to the gated one too (the native
+  // layer still checks a descriptor reached through a class Node subclassed earlier).
   const guardConstructor = (target: object, key: string, fdOf: (args: unknown[]) => unknown) => {
     const original = (target as Record<string, unknown>)[key] as new (...args: unknown[]) => unknown;
-    patch.set(target, key, new SafeProxy(original, {
+    const gated = new SafeProxy(original, {
       construct(cls, args, newTarget) {
+        if (typeof args[0] === 'object' && args[0] !== null) args[0] = ownRecord(args[0]);
         adoptFd(fdOf(args));
         return ReflectConstruct(cls, args, newTarget);
       },
       apply(cls, self, args) {
+        if (typeof args[0] === 'object' && args[0] !== null) args[0] = ownRecord(args[0]);
         adoptFd(fdOf(args));
         return ReflectApply(cls as unknown as AnyFunction, self, args);
       },
-    }));
+    });
+    patch.set(target, key, gated);
+    if (original.prototype.constructor === original) patch.set(original.prototype, 'constructor', gated);
   };
+  // Loaded here, after the native layer gated the TTY class tty.js reads when it loads.
+  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
   // stdout and stderr (1, 2) are what Node itself wraps for process.stdout/stderr in a
   // main thread (a process-isolated plugin's own pipes); in a worker they are the host's.
   const stdOut = (fd: unknown) => (ctx.ownStdio && (fd === 1 || fd === 2) ? undefined : fd);
@@ -116,8 +125,10 @@ export function gateNet(ctx: GateContext): Teardown {
     const options = args[0];
     return stdOut(typeof options === 'object' && options !== null ? (options as { fd?: unknown }).fd : undefined);
   };
+  const streamIsSocket = (net as unknown as { Stream: unknown }).Stream === net.Socket;
   guardConstructor(net, 'Socket', fdOption);
-  guardConstructor(net, 'Stream', fdOption);
+  if (streamIsSocket) patch.set(net, 'Stream', net.Socket);
+  else guardConstructor(net, 'Stream', fdOption);
   guardConstructor(tty, 'ReadStream', (args) => args[0]);
   guardConstructor(tty, 'WriteStream', (args) => stdOut(args[0]));
   for (const key of ['connect', 'createConnection'] as const) {

@@ -12,6 +12,7 @@ import workerThreads from 'node:worker_threads';
 import { paddockError } from '../../sdk/errors.js';
 import type { DenialReport } from '../../sdk/kernel/sandbox-data.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
+import { ownList, ownRecord } from './options.js';
 import { absolutePath, pathArgument } from '../../sdk/kernel/paths.js';
 import {
   ArrayIsArray,
@@ -28,10 +29,13 @@ import {
 type AnyFunction = (...args: unknown[]) => unknown;
 
 export const NESTED_MARK = 'paddock:nested-worker';
-/** Read once, before plugin code runs (a process-isolated plugin's process). */
-const UNDER_PERMISSION_MODEL = typeof (process as { permission?: unknown }).permission === 'object';
 const NESTED_ENTRY = new URL('../nested-worker.js', import.meta.url);
 
+/**
+ * What the gate gives a nested worker, posted on a MessagePort the gate creates (never
+ * in `workerData`, which the plugin writes): the worker's `workerData` holds only that
+ * port, and workers/nested-worker.js takes this record from it before any other code.
+ */
 export interface NestedInit {
   mark: typeof NESTED_MARK;
   sandbox: GateContext['sandbox'];
@@ -42,6 +46,19 @@ export interface NestedInit {
   workerData: unknown;
   reports: workerThreads.MessagePort;
 }
+
+/** The nested worker's `workerData`: the port its init record waits on. */
+export interface NestedHandoff {
+  mark: typeof NESTED_MARK;
+  port: workerThreads.MessagePort;
+}
+
+/** Node's permission model is on in this process (process.permission exists only then). */
+const permissionModel = typeof (process as unknown as { permission?: unknown }).permission === 'object';
+
+// Captured when the gates load: plugin code could replace them on the prototype later.
+const MessagePortPostMessage = workerThreads.MessagePort.prototype.postMessage;
+const MessagePortClose = workerThreads.MessagePort.prototype.close;
 
 function unsupported(plugin: string, what: string, why: string): Error {
   return paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
@@ -54,12 +71,12 @@ export function gateWorkers(ctx: GateContext): Teardown {
   const limits = ctx.sandbox.nestedLimits;
 
   const Worker = workerThreads.Worker as unknown as new (...args: unknown[]) => workerThreads.Worker;
-  patch.set(workerThreads, 'Worker', new SafeProxy(Worker, {
+  const gatedWorker = new SafeProxy(Worker, {
     construct(cls, args, newTarget) {
-      const given = args[1];
-      const options: Record<string, unknown> = typeof given === 'object' && given !== null ? { ...(given as Record<string, unknown>) } : {};
+      // Own fields read once (options.ts): what is checked here is what Node reads.
+      const options = ownRecord(args[1]);
       if (options.eval) throw unsupported(plugin, 'a Worker with eval: true', 'put the code in a file and pass its path or URL');
-      const execArgv = options.execArgv;
+      const execArgv = ownList(options.execArgv);
       if (execArgv !== undefined && !(ArrayIsArray(execArgv) && execArgv.length === 0)) {
         throw unsupported(plugin, 'a Worker with execArgv', 'flags would apply before the sandbox of the new thread');
       }
@@ -77,19 +94,24 @@ export function gateWorkers(ctx: GateContext): Teardown {
       const reports = new workerThreads.MessageChannel();
       reports.port1.on('message', (report: DenialReport) => ctx.report(report));
       reports.port1.unref();
+      // The plugin's transferables travel with its workerData, on the gate's own channel.
+      const transferList: unknown[] = [];
+      const given = ownList(options.transferList);
+      if (ArrayIsArray(given)) for (let i = 0; i < given.length; i++) transferList[i] = given[i];
+      transferList[transferList.length] = reports.port2;
       const init: NestedInit = {
         mark: NESTED_MARK, sandbox: ctx.sandbox, loader: ctx.loader, target, workerData: options.workerData, reports: reports.port2,
       };
-      options.workerData = init;
-      const transferList = ArrayIsArray(options.transferList) ? [...(options.transferList as unknown[])] : [];
-      transferList.push(reports.port2);
-      options.transferList = transferList;
-      // Any execArgv (even []) starts the thread without Node's permission model (Node 20
-      // to 26): where the process runs under it, the thread inherits the process's flags.
-      options.execArgv = UNDER_PERMISSION_MODEL ? undefined : ['--enable-source-maps'];
-      const requested = typeof options.resourceLimits === 'object' && options.resourceLimits !== null
-        ? { ...(options.resourceLimits as Record<string, unknown>) }
-        : {};
+      const handoff = new workerThreads.MessageChannel();
+      ReflectApply(MessagePortPostMessage, handoff.port1, [init, transferList]);
+      ReflectApply(MessagePortClose, handoff.port1, []);
+      options.workerData = { mark: NESTED_MARK, port: handoff.port2 } satisfies NestedHandoff;
+      options.transferList = [handoff.port2];
+      // Under Node's permission model (a process-isolated plugin) a Worker given any
+      // execArgv, even [], runs without it (Node 20 to 26): inherit the process's flags.
+      if (permissionModel) delete options.execArgv;
+      else options.execArgv = ['--enable-source-maps'];
+      const requested = ownRecord(options.resourceLimits);
       for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
         const cap = limits[key];
         if (cap === undefined) continue;
@@ -97,9 +119,13 @@ export function gateWorkers(ctx: GateContext): Teardown {
         requested[key] = MathMax(0, asked < cap ? asked : cap);
       }
       options.resourceLimits = requested;
+      if (typeof options.env === 'object' && options.env !== null) options.env = ownRecord(options.env);
       return ReflectConstruct(cls, [NESTED_ENTRY, options], newTarget);
     },
-  }));
+  });
+  patch.set(workerThreads, 'Worker', gatedWorker);
+  // The real class is otherwise one `prototype.constructor` away.
+  patch.set(Worker.prototype, 'constructor', gatedWorker);
 
   const threads = (what: string): void => {
     if (!policy.maySys('threads')) policy.deny('sys', what, 'permissions.sys: ["threads"]');
@@ -112,6 +138,7 @@ export function gateWorkers(ctx: GateContext): Teardown {
     },
   });
   patch.set(workerThreads, 'BroadcastChannel', gatedBroadcast);
+  patch.set(BroadcastChannel.prototype, 'constructor', gatedBroadcast);
   patch.define(globalThis, 'BroadcastChannel', gatedBroadcast);
   const postMessageToThread = (workerThreads as unknown as { postMessageToThread?: AnyFunction }).postMessageToThread;
   if (typeof postMessageToThread === 'function') {
