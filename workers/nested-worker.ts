@@ -16,12 +16,14 @@ import { NESTED_MARK, type NestedHandoff, type NestedInit } from './gates/worker
 import { installModuleHooks } from './loader/install.js';
 import { enterSandbox } from './sandbox.js';
 
+// Nothing of the plugin's has run in this thread yet: these are Node's own.
+const { MessagePort, receiveMessageOnPort } = workerThreads;
 if (gatesInstalled()) throw new Error('workers/nested-worker.js runs only as the entry of a worker started by a plugin');
 const handoff = workerThreads.workerData as NestedHandoff | undefined;
-if (handoff?.mark !== NESTED_MARK || !(handoff.port instanceof workerThreads.MessagePort)) {
+if (handoff?.mark !== NESTED_MARK || !(handoff.port instanceof MessagePort)) {
   throw new Error('workers/nested-worker.js runs only as a worker started by a plugin');
 }
-const received = workerThreads.receiveMessageOnPort(handoff.port);
+const received = receiveMessageOnPort(handoff.port);
 handoff.port.close();
 const init = received?.message as NestedInit | undefined;
 if (init?.mark !== NESTED_MARK) throw new Error('workers/nested-worker.js: the gate did not hand this worker its sandbox');

@@ -59,6 +59,8 @@ const permissionModel = typeof (process as unknown as { permission?: unknown }).
 // Captured when the gates load: plugin code could replace them on the prototype later.
 const MessagePortPostMessage = workerThreads.MessagePort.prototype.postMessage;
 const MessagePortClose = workerThreads.MessagePort.prototype.close;
+// The module's export is writable: a channel the plugin substituted could queue a forged sandbox first.
+const SafeMessageChannel = workerThreads.MessageChannel;
 
 function unsupported(plugin: string, what: string, why: string): Error {
   return paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
@@ -91,7 +93,7 @@ export function gateWorkers(ctx: GateContext): Teardown {
         if (text === undefined) throw new TypeError('The "filename" argument must be a string or a URL');
         target = pathToFileURL(policy.path(absolutePath(text), { read: true })).href;
       }
-      const reports = new workerThreads.MessageChannel();
+      const reports = new SafeMessageChannel();
       reports.port1.on('message', (report: DenialReport) => ctx.report(report));
       reports.port1.unref();
       // The plugin's transferables travel with its workerData, on the gate's own channel.
@@ -102,7 +104,7 @@ export function gateWorkers(ctx: GateContext): Teardown {
       const init: NestedInit = {
         mark: NESTED_MARK, sandbox: ctx.sandbox, loader: ctx.loader, target, workerData: options.workerData, reports: reports.port2,
       };
-      const handoff = new workerThreads.MessageChannel();
+      const handoff = new SafeMessageChannel();
       ReflectApply(MessagePortPostMessage, handoff.port1, [init, transferList]);
       ReflectApply(MessagePortClose, handoff.port1, []);
       options.workerData = { mark: NESTED_MARK, port: handoff.port2 } satisfies NestedHandoff;
