@@ -48,6 +48,8 @@ import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
 import { ProcessTransport } from './transport/process-transport.js';
+import { PluginHostPool } from './transport/plugin-host.js';
+import { HostedWorkerTransport } from './transport/hosted-worker-transport.js';
 import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
 export interface EventSource {
@@ -110,6 +112,8 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #methods: ReadonlyMap<string, AnyMethod>;
   readonly #schemes = new Map<string, SchemeResolver>();
   readonly #spares: SpareWorkers | undefined;
+  /** The plugin-host processes worker-tier plugins run in (option workerHost "plugin-host"). */
+  readonly #pluginHosts: PluginHostPool | undefined;
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
@@ -122,7 +126,8 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logs = new LogStore(this.#options.logStoreSize);
     this.#methods = this.#buildMethods();
     this.#denials = new DenialLog(this.logger);
-    this.#spares = this.#options.spareWorkers > 0
+    this.#pluginHosts = this.#options.workerHost === 'plugin-host' ? new PluginHostPool(this.logger) : undefined;
+    this.#spares = this.#options.spareWorkers > 0 && !this.#pluginHosts
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
     this.#packages = new PackageLoader(this.#options.packages, this.logger.child({ component: 'packages' }));
@@ -286,6 +291,7 @@ export class PluginRuntime extends EventEmitter<string> {
     }
     this.#plugins.clear();
     await this.#spares?.close();
+    await this.#pluginHosts?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -375,7 +381,8 @@ export class PluginRuntime extends EventEmitter<string> {
 
   /**
    * An external plugin's process (runtime/external/); a child process for
-   * `isolation: "process"`; otherwise a worker thread, from a warm spare when the
+   * `isolation: "process"`; otherwise a worker thread: in a plugin-host process with
+   * `workerHost: "plugin-host"`, else in this process, from a warm spare when the
    * plugin's heap and stack limits are the default ones.
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
@@ -383,6 +390,7 @@ export class PluginRuntime extends EventEmitter<string> {
     if (external) return external;
     return (options) => {
       if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
+      if (this.#pluginHosts) return new HostedWorkerTransport(options, this.#pluginHosts);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
