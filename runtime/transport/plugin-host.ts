@@ -42,6 +42,8 @@ const BUSY = 0.9;
 const STRIKES_BEFORE_ISOLATION = 2;
 /** How long close() waits for a plugin-host process to end on its own before killing it. */
 const CLOSE_GRACE_MS = 2_000;
+/** How long a death report waits for the rest of the process's stderr (the fatal line). */
+const STDERR_FLUSH_MS = 500;
 
 let sequence = 0;
 
@@ -71,18 +73,33 @@ export class PluginHostProcess {
     });
     const child = this.#child;
     let spawnError: Error | undefined;
+    // Its stderr may still hold the fatal report when 'exit' comes; 'close' would wait
+    // for it but does not come after a disconnect, so: 'exit', then stderr's end (bounded).
+    const stderrEnded = new Promise<void>((resolve) => {
+      if (!child.stderr) resolve();
+      child.stderr?.once('close', resolve);
+      child.stderr?.once('end', resolve);
+    });
     this.#closed = new Promise((resolve) => {
       let done = false;
       const died = (code: number | null, signal: NodeJS.Signals | null) => {
         if (done) return;
         done = true;
-        this.#died(code, signal, spawnError);
-        resolve();
+        this.#dead = true;
+        let timer: NodeJS.Timeout | undefined;
+        const flushed = new Promise<void>((r) => {
+          timer = setTimeout(r, STDERR_FLUSH_MS);
+        });
+        void Promise.race([stderrEnded, flushed]).then(() => {
+          clearTimeout(timer);
+          this.#died(code, signal, spawnError);
+          resolve();
+        });
       };
-      child.once('close', died);
+      child.once('exit', died);
       child.once('error', (error) => {
         spawnError = error;
-        // A process that never started emits no 'close'.
+        // A process that never started emits no 'exit'.
         if (child.pid === undefined) died(null, null);
       });
     });
@@ -135,6 +152,8 @@ export class PluginHostProcess {
   /** End the process (its workers with it) and wait until it is gone. */
   async close(): Promise<void> {
     if (!this.#dead) {
+      // Whoever awaits this waits for the end: an idle process is unref'd.
+      this.#child.ref();
       // Disconnecting ends it (workers/plugin-host-process.ts); a kill is the backstop.
       if (this.#child.connected) this.#child.disconnect();
       const timer = setTimeout(() => this.#child.kill('SIGKILL'), CLOSE_GRACE_MS);
