@@ -127,6 +127,9 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#methods = this.#buildMethods();
     this.#denials = new DenialLog(this.logger);
     this.#pluginHosts = this.#options.workerHost === 'plugin-host' ? new PluginHostPool(this.logger) : undefined;
+    if (this.#pluginHosts && this.#options.spareWorkers > 0) {
+      this.logger.warn('spareWorkers is ignored with workerHost "plugin-host": workers start in the plugin-host process');
+    }
     this.#spares = this.#options.spareWorkers > 0 && !this.#pluginHosts
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
