@@ -275,9 +275,10 @@ export class PluginRuntime extends EventEmitter<string> {
     return this.#bus.drain(id);
   }
 
-  /** Resolves when warm spare workers (option spareWorkers) have booted. */
+  /** Resolves when warm spare workers (option spareWorkers), or the plugin-host process (workerHost), are ready. */
   async warmUp(): Promise<void> {
     await this.#spares?.warm();
+    await this.#pluginHosts?.warm();
   }
 
   /** Stop every plugin, most recently loaded first, then the spare workers. */

@@ -104,12 +104,14 @@ test('a plugin-host process killed by a signal: its plugins are restarted with t
   assert.equal(await t.runtime.invoke('bystander', 'echo', 'back'), 'back');
 });
 
-test('close() ends the plugin-host processes', { skip: !hasProc && 'needs /proc' }, async () => {
+test('warmUp() starts the plugin-host process ahead of the first plugin; close() ends it', { skip: !hasProc && 'needs /proc' }, async () => {
   const others = new Set(pluginHostPids());
   const r = testRuntime({ workerHost: 'plugin-host' });
-  await r.runtime.load({ url: './probe.mjs', id: 'short' });
+  await r.runtime.warmUp();
   const own = pluginHostPids().filter((pid) => !others.has(pid));
-  assert.equal(own.length, 1, 'the runtime started one plugin-host process');
+  assert.equal(own.length, 1, 'warmUp() started one plugin-host process');
+  await r.runtime.load({ url: './probe.mjs', id: 'short' });
+  assert.deepEqual(pluginHostPids().filter((pid) => !others.has(pid)), own, 'the plugin runs in it');
   await r.close();
   await waitFor(() => !pluginHostPids().includes(own[0]!), 5000, 'the plugin-host process to end');
 });
@@ -137,4 +139,25 @@ test('in-process (the default), the same plugin aborts the whole application: ex
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a worker stuck in a system call cannot hold unload(): its plugin-host process is killed after the terminate deadline', { skip: process.platform === 'win32' && 'needs mkfifo' }, async () => {
+  // A neighbour loaded now shares the plugin's process (plugins isolated earlier do not).
+  await t.runtime.load({ url: './probe.mjs', id: 'neighbour' });
+  await t.runtime.load({ url: './blocking-read.mjs', id: 'stuck', limits: { stopTimeoutMs: 300, blockTimeoutMs: 60_000 } });
+  const dataDir = join(t.dataDir, 'stuck');
+  const made = spawnSync('mkfifo', [join(dataDir, 'pipe')]);
+  assert.equal(made.status, 0, `mkfifo: ${String(made.stderr)}`);
+  assert.equal(await t.runtime.invoke('stuck', 'readFifo', 'pipe'), 'reading');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const neighbourCrashes = crashesOf('neighbour').length;
+  const started = Date.now();
+  await t.runtime.unload('stuck');
+  assert.ok(Date.now() - started < 20_000, 'unload resolved');
+  assert.equal(t.runtime.get('stuck'), undefined);
+  // The shared process went down with it; the neighbour restarts and answers.
+  await waitFor(() => crashesOf('neighbour').length > neighbourCrashes, 5000, 'the neighbour to be told');
+  assert.match(crashesOf('neighbour').at(-1)?.reason ?? '', /plugin-host process, which was killed by Paddock because plugin "stuck" did not end within 5000 ms of terminate/);
+  assert.equal(await t.runtime.invoke('neighbour', 'echo', 'still here'), 'still here');
+  await t.runtime.unload('neighbour');
 });

@@ -19,6 +19,12 @@ import type { PluginTransport, TransportOptions } from './types.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 
 let started = 0;
+/**
+ * How long a worker may take to end after terminate before its plugin-host process is
+ * killed (e.g. a thread stuck in a blocking system call, which Worker.terminate() cannot
+ * interrupt): the application never waits on it for good.
+ */
+const TERMINATE_DEADLINE_MS = 5_000;
 
 export class HostedWorkerTransport implements PluginTransport, HostedMember {
   readonly kind = 'worker';
@@ -141,7 +147,14 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
   }
 
   async terminate(): Promise<void> {
-    if (!this.#exited) this.#host.send({ t: 'terminate', w: this.#w });
+    if (!this.#exited) {
+      this.#host.send({ t: 'terminate', w: this.#w });
+      const timer = setTimeout(() => {
+        this.#host.kill(`plugin ${JSON.stringify(this.pluginId)} did not end within ${TERMINATE_DEADLINE_MS} ms of terminate`, this.pluginId);
+      }, TERMINATE_DEADLINE_MS);
+      await this.#exitPromise;
+      clearTimeout(timer);
+    }
     await this.#exitPromise;
   }
 

@@ -47,20 +47,26 @@ const STDERR_FLUSH_MS = 500;
 
 let sequence = 0;
 
+type DeathListener = (host: PluginHostProcess, members: HostedMember[], reason: string, culprit?: string) => void;
+
 export class PluginHostProcess {
   readonly label: string;
   readonly #child: ChildProcess;
   readonly #logger: Logger;
   readonly #members = new Map<string, HostedMember>();
   readonly #queue: PluginHostCommand[] = [];
-  readonly #onDeath: (host: PluginHostProcess, members: HostedMember[], reason: string) => void;
+  readonly #onDeath: DeathListener;
   /** Lines of V8's or Node's fatal report on the process's stderr. */
   #fatal: string | undefined;
   #ready = false;
   #dead = false;
+  /** Why the runtime killed the process, and which plugin made it, when it did. */
+  #killedBecause: string | undefined;
+  #culprit: string | undefined;
+  readonly #readyWaiters: Array<() => void> = [];
   readonly #closed: Promise<void>;
 
-  constructor(label: string, logger: Logger, onDeath: (host: PluginHostProcess, members: HostedMember[], reason: string) => void) {
+  constructor(label: string, logger: Logger, onDeath: DeathListener) {
     this.label = label;
     this.#logger = logger;
     this.#onDeath = onDeath;
@@ -162,9 +168,20 @@ export class PluginHostProcess {
     }
   }
 
-  /** Kill it now (tests and the pool's shutdown). */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (!this.#dead) this.#child.kill(signal);
+  /** Kill it now; `because` goes into the reason its plugins are given. */
+  kill(because?: string, culprit?: string): void {
+    if (this.#dead) return;
+    if (this.#killedBecause === undefined) {
+      this.#killedBecause = because;
+      this.#culprit = culprit;
+    }
+    this.#child.kill('SIGKILL');
+  }
+
+  /** Resolves once the process is ready for workers (or is gone). */
+  whenReady(): Promise<void> {
+    if (this.#ready || this.#dead) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
   }
 
   #receive(raw: unknown): void {
@@ -177,10 +194,12 @@ export class PluginHostProcess {
     if (report.t === 'ready') {
       if (report.protocol !== PLUGIN_HOST_PROTOCOL) {
         this.#logger.error({ pluginHost: this.label }, `the plugin-host process speaks protocol ${report.protocol}, not ${PLUGIN_HOST_PROTOCOL}`);
-        this.kill();
+        this.kill('it speaks another protocol');
         return;
       }
       this.#ready = true;
+      for (const resolve of this.#readyWaiters.splice(0)) resolve();
+      this.#updateRef();
       for (const command of this.#queue.splice(0)) this.send(command);
       return;
     }
@@ -195,9 +214,10 @@ export class PluginHostProcess {
     const members = [...this.#members.values()];
     this.#members.clear();
     this.#queue.length = 0;
-    const how = describeDeath(code, signal, this.#fatal, spawnError);
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    const how = this.#killedBecause ? `was killed by Paddock because ${this.#killedBecause}` : describeDeath(code, signal, this.#fatal, spawnError);
     if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `plugin-host process ${how}; its ${members.length} plugin(s) are restarted in a new one`);
-    this.#onDeath(this, members, how);
+    this.#onDeath(this, members, how, this.#culprit);
   }
 
   /** An idle plugin-host process does not keep the application alive; one running plugins does, like a worker. */
@@ -239,15 +259,24 @@ export class PluginHostPool {
     if (this.#isolated.has(pluginId)) {
       let own = this.#own.get(pluginId);
       if (!own || own.dead) {
-        own = new PluginHostProcess(`${pluginId} (isolated) #${++sequence}`, this.#logger, (host, members, reason) => this.#onDeath(host, members, reason));
+        own = new PluginHostProcess(`${pluginId} (isolated) #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
         this.#own.set(pluginId, own);
       }
       return own;
     }
     if (!this.#shared || this.#shared.dead) {
-      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason) => this.#onDeath(host, members, reason));
+      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
     }
     return this.#shared;
+  }
+
+  /** Start the shared plugin-host process ahead of the first plugin (runtime.warmUp()). */
+  async warm(): Promise<void> {
+    if (this.#closed) return;
+    if (!this.#shared || this.#shared.dead) {
+      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
+    }
+    await this.#shared.whenReady();
   }
 
   /** A worker in `host` exited: an isolated plugin's process ends with it (a restart starts a fresh one). */
@@ -271,11 +300,11 @@ export class PluginHostPool {
     await Promise.all(hosts.map((h) => h.close()));
   }
 
-  #onDeath(host: PluginHostProcess, members: HostedMember[], how: string): void {
+  #onDeath(host: PluginHostProcess, members: HostedMember[], how: string, culprit: string | undefined): void {
     if (host === this.#shared) this.#shared = undefined;
     for (const [id, own] of this.#own) if (own === host) this.#own.delete(id);
     const shared = new Set(members.map((m) => m.pluginId)).size > 1;
-    const suspects = shared ? likelyCause(members) : [];
+    const suspects = !shared ? [] : culprit !== undefined ? members.filter((m) => m.pluginId === culprit).slice(0, 1) : likelyCause(members);
     if (shared && !this.#closed) {
       if (suspects.length) {
         for (const suspect of suspects) this.#isolate(suspect.pluginId, 'named as the likely cause');
@@ -290,7 +319,7 @@ export class PluginHostPool {
     const named = suspects.map((s) => s.pluginId);
     for (const member of members) {
       let reason = `ended with its plugin-host process, which ${how}`;
-      if (named.includes(member.pluginId)) reason += `; this plugin is the likely cause (${evidence(member)}) and restarts in a plugin-host process of its own`;
+      if (named.includes(member.pluginId)) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(member)})` : 'cause'} and restarts in a plugin-host process of its own`;
       else if (named.length) reason += `; likely caused by plugin ${named.map((n) => JSON.stringify(n)).join(', ')}`;
       member.hostDied(reason);
     }
