@@ -53,6 +53,8 @@ import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
 import { osWall, type OsWall } from './transport/os-wall.js';
 import { ProcessTransport } from './transport/process-transport.js';
+import { PluginHostPool } from './transport/plugin-host.js';
+import { HostedWorkerTransport } from './transport/hosted-worker-transport.js';
 import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
 export interface EventSource {
@@ -115,6 +117,8 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #methods: ReadonlyMap<string, AnyMethod>;
   readonly #schemes = new Map<string, SchemeResolver>();
   readonly #spares: SpareWorkers | undefined;
+  /** The plugin-host processes worker-tier plugins run in (option workerHost "plugin-host"). */
+  readonly #pluginHosts: PluginHostPool | undefined;
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
@@ -135,7 +139,11 @@ export class PluginRuntime extends EventEmitter<string> {
       this.logger.child({ plugin: id }).warn({ droppedLines: dropped.lines, droppedBytes: dropped.bytes },
         `dropped ${dropped.lines} log lines (${dropped.bytes} bytes) over caps.logLinesPerSecond (${logLinesPerSecond}) / caps.logBytesPerSecond (${logBytesPerSecond})`);
     });
-    this.#spares = this.#options.spareWorkers > 0
+    this.#pluginHosts = this.#options.workerHost === 'plugin-host' ? new PluginHostPool(this.logger) : undefined;
+    if (this.#pluginHosts && this.#options.spareWorkers > 0) {
+      this.logger.warn('spareWorkers is ignored with workerHost "plugin-host": workers start in the plugin-host process');
+    }
+    this.#spares = this.#options.spareWorkers > 0 && !this.#pluginHosts
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
     this.#packages = new PackageLoader(this.#options.packages, this.logger.child({ component: 'packages' }));
@@ -286,9 +294,10 @@ export class PluginRuntime extends EventEmitter<string> {
     throw paddockError('PADDOCK_ERR_DRAIN_TIMEOUT', { target: id === undefined ? 'all plugins' : `plugin ${JSON.stringify(id)}`, ms: timeoutMs, waiting: this.#bus.pending(id) });
   }
 
-  /** Resolves when warm spare workers (option spareWorkers) have booted. */
+  /** Resolves when warm spare workers (option spareWorkers), or the plugin-host process (workerHost), are ready. */
   async warmUp(): Promise<void> {
     await this.#spares?.warm();
+    await this.#pluginHosts?.warm();
   }
 
   /**
@@ -312,6 +321,8 @@ export class PluginRuntime extends EventEmitter<string> {
     }
     this.#plugins.clear();
     this.#logBudget.close();
+    // After the plugins (or the deadline): their threads live in it.
+    await this.#pluginHosts?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -408,7 +419,8 @@ export class PluginRuntime extends EventEmitter<string> {
 
   /**
    * An external plugin's process (runtime/external/); a child process for
-   * `isolation: "process"`; otherwise a worker thread, from a warm spare when the
+   * `isolation: "process"`; otherwise a worker thread: in a plugin-host process with
+   * `workerHost: "plugin-host"`, else in this process, from a warm spare when the
    * plugin's heap and stack limits are the default ones.
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
@@ -416,6 +428,7 @@ export class PluginRuntime extends EventEmitter<string> {
     if (external) return external;
     return (options) => {
       if (entry.isolation === 'process') return new ProcessTransport(options, this.osWall);
+      if (this.#pluginHosts) return new HostedWorkerTransport(options, this.#pluginHosts);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb

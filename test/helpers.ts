@@ -48,6 +48,17 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * Where worker-tier plugins run in the tests' runtimes: PADDOCK_TEST_WORKER_HOST=plugin-host
+ * runs a test file with every worker plugin in a plugin-host process (option workerHost).
+ */
+export function testWorkerHost(): RuntimeOptions['workerHost'] {
+  const value = process.env.PADDOCK_TEST_WORKER_HOST;
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'in-process' && value !== 'plugin-host') throw new Error(`PADDOCK_TEST_WORKER_HOST must be in-process or plugin-host, not ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** A runtime logging into memory, with its data dir in a temp folder; close() cleans up. */
 export function testRuntime(options: RuntimeOptions = {}): TestRuntime {
   const logs = new LogCapture();
@@ -56,6 +67,7 @@ export function testRuntime(options: RuntimeOptions = {}): TestRuntime {
     logger: createLogger({ level: 'debug', destination: logs.stream }),
     baseDir: join(repoRoot, 'test', 'fixtures'),
     dataDir,
+    ...(testWorkerHost() ? { workerHost: testWorkerHost() } : {}),
     ...options,
   });
   return {

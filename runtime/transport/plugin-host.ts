@@ -1,0 +1,362 @@
+/**
+ * Plugin-host processes (runtime option `workerHost: "plugin-host"`): worker-tier plugins'
+ * threads run in a supervised child process (workers/plugin-host-process.ts) instead of
+ * the embedding application's process, the model of VS Code's extension host. V8 cannot
+ * contain every failure inside a worker: a fatal out-of-memory aborts the whole process
+ * (nodejs/node#47224). Here such an abort ends the plugin-host process; every plugin in
+ * it is reported as exited with the reason, the supervisor restarts each with its backoff
+ * in a NEW plugin-host process, and the application goes on.
+ *
+ * One shared process per runtime, started on first use. A plugin that took a shared
+ * process down is moved into a process of its own on restart, so a repeat offender
+ * cannot take the others down again: the plugin named as the likely cause (its heap near
+ * its limit, or else the only one busy at the end), or, when none can be named, any
+ * plugin that was in two shared processes that died.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
+import { pluginHostReportSchema } from './plugin-host-schemas.js';
+
+export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/plugin-host-process.js', import.meta.url));
+
+/** A worker's side of a plugin-host process: what HostedWorkerTransport implements. */
+export interface HostedMember {
+  readonly pluginId: string;
+  /** A report for this worker (a channel message, beat, output line or its exit). */
+  deliver(report: Exclude<PluginHostReport, { t: 'ready' }>): void;
+  /** The plugin-host process is gone, and the worker with it. */
+  hostDied(reason: string): void;
+  /** Latest host-side measurements, to name the likely cause of an abort. */
+  readonly heap: [number, number] | undefined;
+  readonly utilisation: number;
+}
+
+/** Heap use, as a share of the limit, from which a plugin is named as the likely cause of an abort. */
+const NEAR_HEAP_LIMIT = 0.7;
+/** Event-loop utilisation from which a plugin counts as busy when its heap cannot be read. */
+const BUSY = 0.9;
+/** Shared-process deaths a plugin may be in, with no cause named, before it is isolated. */
+const STRIKES_BEFORE_ISOLATION = 2;
+/** How long close() waits for a plugin-host process to end on its own before killing it. */
+const CLOSE_GRACE_MS = 2_000;
+/** How long a death report waits for the rest of the process's stderr (the fatal line). */
+const STDERR_FLUSH_MS = 500;
+
+let sequence = 0;
+
+type DeathListener = (host: PluginHostProcess, members: HostedMember[], reason: string, culprit?: string) => void;
+
+export class PluginHostProcess {
+  readonly label: string;
+  readonly #child: ChildProcess;
+  readonly #logger: Logger;
+  readonly #members = new Map<string, HostedMember>();
+  readonly #queue: PluginHostCommand[] = [];
+  readonly #onDeath: DeathListener;
+  /** Lines of V8's or Node's fatal report on the process's stderr. */
+  #fatal: string | undefined;
+  #ready = false;
+  #dead = false;
+  /** Why the runtime killed the process, and which plugin made it, when it did. */
+  #killedBecause: string | undefined;
+  #culprit: string | undefined;
+  readonly #readyWaiters: Array<() => void> = [];
+  readonly #closed: Promise<void>;
+
+  constructor(label: string, logger: Logger, onDeath: DeathListener) {
+    this.label = label;
+    this.#logger = logger;
+    this.#onDeath = onDeath;
+    this.#child = spawn(process.execPath, ['--enable-source-maps', PLUGIN_HOST_ENTRY], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      // The workers get an empty environment anyway (their grants set what they see).
+      env: {},
+      windowsHide: true,
+    });
+    const child = this.#child;
+    let spawnError: Error | undefined;
+    // Its stderr may still hold the fatal report when 'exit' comes; 'close' would wait
+    // for it but does not come after a disconnect, so: 'exit', then stderr's end (bounded).
+    const stderrEnded = new Promise<void>((resolve) => {
+      if (!child.stderr) resolve();
+      child.stderr?.once('close', resolve);
+      child.stderr?.once('end', resolve);
+    });
+    this.#closed = new Promise((resolve) => {
+      let done = false;
+      const died = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (done) return;
+        done = true;
+        this.#dead = true;
+        let timer: NodeJS.Timeout | undefined;
+        const flushed = new Promise<void>((r) => {
+          timer = setTimeout(r, STDERR_FLUSH_MS);
+        });
+        void Promise.race([stderrEnded, flushed]).then(() => {
+          clearTimeout(timer);
+          this.#died(code, signal, spawnError);
+          resolve();
+        });
+      };
+      child.once('exit', died);
+      child.once('error', (error) => {
+        spawnError = error;
+        // A process that never started emits no 'exit'.
+        if (child.pid === undefined) died(null, null);
+      });
+    });
+    child.on('message', (raw: unknown) => this.#receive(raw));
+    lines(child.stdout, (line) => this.#logger.info({ pluginHost: this.label }, line));
+    lines(child.stderr, (line) => {
+      if (/FATAL ERROR|heap out of memory|Fatal (JavaScript|process) out of memory|Fatal error in/i.test(line) && this.#fatal === undefined) this.#fatal = line.trim();
+      // Node's own warnings are worth seeing; an abort's GC trace and native stack are
+      // noise next to the fatal line, which the death report quotes.
+      if (/^\(node:\d+\)/.test(line)) this.#logger.warn({ pluginHost: this.label }, line);
+      else this.#logger.debug({ pluginHost: this.label }, line);
+    });
+    this.#updateRef();
+  }
+
+  get dead(): boolean {
+    return this.#dead;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /** Add a worker; `spawn` is the command that starts it. */
+  join(w: string, member: HostedMember, command: PluginHostCommand): void {
+    this.#members.set(w, member);
+    this.#updateRef();
+    this.send(command);
+  }
+
+  /** The worker has exited (its exit report arrived): it no longer keeps this process. */
+  leave(w: string): void {
+    this.#members.delete(w);
+    this.#updateRef();
+  }
+
+  send(command: PluginHostCommand): void {
+    if (this.#dead) return;
+    if (!this.#ready) {
+      this.#queue.push(command);
+      return;
+    }
+    if (this.#child.connected) this.#child.send(command, (error) => error && undefined);
+  }
+
+  /** End the process (its workers with it) and wait until it is gone. */
+  async close(): Promise<void> {
+    if (!this.#dead) {
+      // Whoever awaits this waits for the end: an idle process is unref'd.
+      this.#child.ref();
+      // Disconnecting ends it (workers/plugin-host-process.ts); a kill is the backstop.
+      if (this.#child.connected) this.#child.disconnect();
+      const timer = setTimeout(() => this.#child.kill('SIGKILL'), CLOSE_GRACE_MS);
+      await this.#closed;
+      clearTimeout(timer);
+    }
+  }
+
+  /** Kill it now; `because` goes into the reason its plugins are given. */
+  kill(because?: string, culprit?: string): void {
+    if (this.#dead) return;
+    if (this.#killedBecause === undefined) {
+      this.#killedBecause = because;
+      this.#culprit = culprit;
+    }
+    this.#child.kill('SIGKILL');
+  }
+
+  /** Resolves once the process is ready for workers (or is gone). */
+  whenReady(): Promise<void> {
+    if (this.#ready || this.#dead) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  #receive(raw: unknown): void {
+    const parsed = pluginHostReportSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.#logger.warn({ pluginHost: this.label }, 'the plugin-host process sent a message that is not part of its protocol; dropped');
+      return;
+    }
+    const report = parsed.data as PluginHostReport;
+    if (report.t === 'ready') {
+      if (report.protocol !== PLUGIN_HOST_PROTOCOL) {
+        this.#logger.error({ pluginHost: this.label }, `the plugin-host process speaks protocol ${report.protocol}, not ${PLUGIN_HOST_PROTOCOL}`);
+        this.kill('it speaks another protocol');
+        return;
+      }
+      this.#ready = true;
+      for (const resolve of this.#readyWaiters.splice(0)) resolve();
+      this.#updateRef();
+      for (const command of this.#queue.splice(0)) this.send(command);
+      return;
+    }
+    const member = this.#members.get(report.w);
+    if (!member) return;
+    if (report.t === 'exit') this.leave(report.w);
+    member.deliver(report);
+  }
+
+  #died(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): void {
+    this.#dead = true;
+    const members = [...this.#members.values()];
+    this.#members.clear();
+    this.#queue.length = 0;
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    const how = this.#killedBecause ? `was killed by Paddock because ${this.#killedBecause}` : describeDeath(code, signal, this.#fatal, spawnError);
+    if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `plugin-host process ${how}; its ${members.length} plugin(s) are restarted in a new one`);
+    this.#onDeath(this, members, how, this.#culprit);
+  }
+
+  /** An idle plugin-host process does not keep the application alive; one running plugins does, like a worker. */
+  #updateRef(): void {
+    const channel = this.#child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (this.#members.size > 0 || !this.#ready) {
+      this.#child.ref();
+      channel?.ref?.();
+    } else {
+      this.#child.unref();
+      channel?.unref?.();
+    }
+  }
+}
+
+/**
+ * The plugin-host processes of one runtime: the shared one, and one per isolated plugin.
+ */
+export class PluginHostPool {
+  readonly #logger: Logger;
+  #shared: PluginHostProcess | undefined;
+  readonly #own = new Map<string, PluginHostProcess>();
+  readonly #isolated = new Set<string>();
+  readonly #strikes = new Map<string, number>();
+  #closed = false;
+
+  constructor(logger: Logger) {
+    this.#logger = logger.child({ component: 'plugin-host' });
+  }
+
+  /** Plugin ids that run in a plugin-host process of their own after taking a shared one down. */
+  get isolated(): ReadonlySet<string> {
+    return this.#isolated;
+  }
+
+  /** The plugin-host process a new worker of `pluginId` goes to (started if need be). */
+  hostFor(pluginId: string): PluginHostProcess {
+    if (this.#closed) throw new Error('the runtime is closing: no plugin-host process starts');
+    if (this.#isolated.has(pluginId)) {
+      let own = this.#own.get(pluginId);
+      if (!own || own.dead) {
+        own = new PluginHostProcess(`${pluginId} (isolated) #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
+        this.#own.set(pluginId, own);
+      }
+      return own;
+    }
+    if (!this.#shared || this.#shared.dead) {
+      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
+    }
+    return this.#shared;
+  }
+
+  /** Start the shared plugin-host process ahead of the first plugin (runtime.warmUp()). */
+  async warm(): Promise<void> {
+    if (this.#closed) return;
+    if (!this.#shared || this.#shared.dead) {
+      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
+    }
+    await this.#shared.whenReady();
+  }
+
+  /** A worker in `host` exited: an isolated plugin's process ends with it (a restart starts a fresh one). */
+  released(host: PluginHostProcess): void {
+    if (host !== this.#shared && host.size === 0 && !host.dead) {
+      for (const [id, own] of this.#own) if (own === host) this.#own.delete(id);
+      void host.close();
+    }
+  }
+
+  /** The processes alive now (tests, diagnostics). */
+  processes(): PluginHostProcess[] {
+    return [this.#shared, ...this.#own.values()].filter((h): h is PluginHostProcess => h !== undefined && !h.dead);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const hosts = this.processes();
+    this.#shared = undefined;
+    this.#own.clear();
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+
+  #onDeath(host: PluginHostProcess, members: HostedMember[], how: string, culprit: string | undefined): void {
+    if (host === this.#shared) this.#shared = undefined;
+    for (const [id, own] of this.#own) if (own === host) this.#own.delete(id);
+    const shared = new Set(members.map((m) => m.pluginId)).size > 1;
+    const suspects = !shared ? [] : culprit !== undefined ? members.filter((m) => m.pluginId === culprit).slice(0, 1) : likelyCause(members);
+    if (shared && !this.#closed) {
+      if (suspects.length) {
+        for (const suspect of suspects) this.#isolate(suspect.pluginId, 'named as the likely cause');
+      } else {
+        for (const member of members) {
+          const strikes = (this.#strikes.get(member.pluginId) ?? 0) + 1;
+          this.#strikes.set(member.pluginId, strikes);
+          if (strikes >= STRIKES_BEFORE_ISOLATION) this.#isolate(member.pluginId, `in ${strikes} shared plugin-host processes that died`);
+        }
+      }
+    }
+    const named = suspects.map((s) => s.pluginId);
+    for (const member of members) {
+      let reason = `ended with its plugin-host process, which ${how}`;
+      if (named.includes(member.pluginId)) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(member)})` : 'cause'} and restarts in a plugin-host process of its own`;
+      else if (named.length) reason += `; likely caused by plugin ${named.map((n) => JSON.stringify(n)).join(', ')}`;
+      member.hostDied(reason);
+    }
+  }
+
+  #isolate(pluginId: string, why: string): void {
+    if (this.#isolated.has(pluginId)) return;
+    this.#isolated.add(pluginId);
+    this.#logger.warn({ plugin: pluginId }, `plugin isolated in a plugin-host process of its own (${why})`);
+  }
+}
+
+/** The plugins that most likely aborted a shared process: heap near its limit, else the only busy one. */
+function likelyCause(members: HostedMember[]): HostedMember[] {
+  const ratio = (m: HostedMember) => (m.heap && m.heap[1] > 0 ? m.heap[0] / m.heap[1] : 0);
+  const nearLimit = members.filter((m) => ratio(m) >= NEAR_HEAP_LIMIT).sort((a, b) => ratio(b) - ratio(a));
+  if (nearLimit.length) return [nearLimit[0]!];
+  const busy = members.filter((m) => m.utilisation >= BUSY);
+  return busy.length === 1 ? busy : [];
+}
+
+function evidence(member: HostedMember): string {
+  const busy = `its event loop was ${Math.round(member.utilisation * 100)}% busy`;
+  return member.heap ? `${busy}, its heap held ${member.heap[0]} of ${member.heap[1]} MB` : busy;
+}
+
+function describeDeath(code: number | null, signal: NodeJS.Signals | null, fatal: string | undefined, spawnError: Error | undefined): string {
+  if (spawnError && code === null && signal === null) return `could not start: ${spawnError.message}`;
+  const oom = fatal !== undefined && /out of memory|heap limit|Allocation failed/i.test(fatal);
+  if (signal === 'SIGABRT' || code === 134) {
+    return oom ? `aborted: V8 fatal out of memory (${fatal})` : `aborted${fatal ? `: ${fatal}` : ' (SIGABRT)'}`;
+  }
+  if (signal) return `was killed by ${signal}`;
+  return `exited with code ${code}${fatal ? ` (${fatal})` : ''}`;
+}
+
+function lines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
+  if (!stream) return;
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => onLine(line.length > 8_192 ? `${line.slice(0, 8_192)}… (${line.length} chars)` : line));
+}

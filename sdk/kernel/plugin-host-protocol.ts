@@ -1,0 +1,50 @@
+/**
+ * The wire protocol between the runtime and its plugin-host process
+ * (workers/plugin-host-process.ts), which runs worker-tier plugins' threads outside the
+ * embedding application's process (runtime option `workerHost: "plugin-host"`).
+ *
+ *   runtime (runtime/transport/plugin-host.ts)      plugin-host process
+ *                                               ◀── { t: 'ready' }
+ *   { t: 'spawn', w, name, limits, … plugin }   ──▶ new Worker(bootstrap), InitMessage
+ *   { t: 'msg', w, c, d }                        ◀──▶ relayed to / from the worker's
+ *                                                     control, api and events ports
+ *                                               ◀── { t: 'beat', w, b, m, h?, e }  (sampled here)
+ *                                               ◀── { t: 'out', w, s, l }          (output lines)
+ *                                               ◀── { t: 'exit', w, code, error? }
+ *   { t: 'terminate', w }                        ──▶ worker.terminate()
+ *
+ * `w` names one worker (a plugin id plus a start counter: a restart is a new worker).
+ * The IPC channel uses structured clone (`serialization: 'advanced'`).
+ */
+import type { ChannelName, PluginBoot } from './protocol.js';
+
+export interface HostedWorkerLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  stackSizeMb?: number;
+}
+
+/** Runtime → plugin-host process. */
+export type PluginHostCommand =
+  | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; protocol: number; plugin: PluginBoot }
+  | { t: 'msg'; w: string; c: ChannelName; d: unknown }
+  | { t: 'terminate'; w: string };
+
+/** An error a worker died of, as data (structured clone drops `code`). */
+export interface HostedWorkerError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** Plugin-host process → runtime. */
+export type PluginHostReport =
+  | { t: 'ready'; protocol: number }
+  | { t: 'msg'; w: string; c: ChannelName; d: unknown }
+  /** b: the worker's heartbeat counter; m: its external MB; h: heap used / heap limit in MB (where Node can measure it); e: event-loop utilisation since the last beat. */
+  | { t: 'beat'; w: string; b: number; m: number; h?: [number, number]; e: number }
+  | { t: 'out'; w: string; s: 'stdout' | 'stderr'; l: string }
+  | { t: 'exit'; w: string; code: number; error?: HostedWorkerError };
+
+export const PLUGIN_HOST_PROTOCOL = 1;

@@ -1,0 +1,163 @@
+/**
+ * Entry of the plugin-host process (runtime option `workerHost: "plugin-host"`): a child
+ * process that runs worker-tier plugins' threads, so that a failure Node cannot contain
+ * inside a worker (V8's fatal out-of-memory aborts the whole process, nodejs/node#47224)
+ * costs this process a restart and never the embedding application.
+ *
+ * It runs trusted runtime code only, with Node's normal flags: each worker inside
+ * enforces its own sandbox (gates, module policy) exactly as in the host process. For
+ * each worker it creates the same thread the runtime would (same bootstrap, resource
+ * limits and InitMessage) and relays its three ports, its output lines, its exit, and
+ * measurements taken here from outside the worker (heartbeat counter, external memory,
+ * heap where Node can read it, event-loop utilisation). Protocol:
+ * sdk/kernel/plugin-host-protocol.ts.
+ *
+ * When the runtime goes away (the IPC channel closes), this process ends, and its
+ * workers with it.
+ */
+import { createInterface } from 'node:readline';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { CHANNELS, HEARTBEAT_BYTES, HEARTBEAT_SLOTS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
+import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
+
+if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
+const sendRaw = process.send.bind(process) as (message: PluginHostReport, handle?: undefined, options?: undefined, callback?: (error: Error | null) => void) => boolean;
+const send = (message: PluginHostReport) => {
+  // A failed send means the runtime is gone; 'disconnect' ends this process.
+  if (process.connected) sendRaw(message, undefined, undefined, () => undefined);
+};
+
+const BOOTSTRAP_URL = new URL('./bootstrap.js', import.meta.url);
+/** Output lines longer than this are cut before they cross (as the in-process transport does). */
+const MAX_LINE = 8_192;
+const MB = 1024 * 1024;
+/**
+ * Each worker is sampled this often. A sample goes up with each heartbeat interval, and
+ * at once while the worker is busy or its heap is filling: if this process aborts, the
+ * last measurements that reached the runtime name the likely cause.
+ */
+const SAMPLE_MS = 100;
+const BUSY = 0.5;
+
+interface Hosted {
+  worker: Worker;
+  ports: Record<ChannelName, MessagePort>;
+  timer: NodeJS.Timeout;
+}
+
+const hosted = new Map<string, Hosted>();
+
+function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
+  const { w } = command;
+  if (hosted.has(w)) return;
+  const resourceLimits: Record<string, number> = {};
+  for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
+    const value = command.limits[key];
+    if (value !== undefined) resourceLimits[key] = value;
+  }
+  // The same options as the runtime's spawnPluginWorker (runtime/transport/worker-transport.ts).
+  const worker = new Worker(BOOTSTRAP_URL, {
+    execArgv: ['--enable-source-maps'],
+    env: {},
+    resourceLimits,
+    stdout: true,
+    stderr: true,
+    name: command.name,
+  } as ConstructorParameters<typeof Worker>[1]);
+  const channels = CHANNELS.map((c) => [c, new MessageChannel()] as const);
+  const ports = Object.fromEntries(channels.map(([c, channel]) => [c, channel.port1])) as Record<ChannelName, MessagePort>;
+  for (const [c, channel] of channels) {
+    channel.port1.on('message', (d: unknown) => send({ t: 'msg', w, c, d }));
+  }
+  const heartbeat = new SharedArrayBuffer(HEARTBEAT_BYTES);
+  const beats = new Int32Array(heartbeat);
+  let elu = worker.performance.eventLoopUtilization();
+  let heap: [number, number] | undefined;
+  let sampling = false;
+  let sentAt = 0;
+  // Sampled here, outside the worker: the runtime's monitors read what this sends.
+  const timer = setInterval(() => {
+    const current = worker.performance.eventLoopUtilization();
+    const measured = worker.performance.eventLoopUtilization(current, elu).utilization;
+    const e = Number.isFinite(measured) ? Math.min(Math.max(measured, 0), 1) : 0;
+    elu = current;
+    const beat: PluginHostReport = { t: 'beat', w, b: Atomics.load(beats, HEARTBEAT_SLOTS.beat), m: Atomics.load(beats, HEARTBEAT_SLOTS.externalMb), e };
+    if (heap) beat.h = heap;
+    const now = Date.now();
+    const filling = heap !== undefined && heap[1] > 0 && heap[0] / heap[1] >= BUSY;
+    if (now - sentAt >= command.heartbeatIntervalMs || e >= BUSY || filling) {
+      sentAt = now;
+      send(beat);
+    }
+    // Node ≥ 22.16 reads a worker's heap from outside, even while its loop is busy.
+    const reader = (worker as Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; heap_size_limit: number }> }).getHeapStatistics;
+    if (typeof reader === 'function' && !sampling) {
+      sampling = true;
+      reader.call(worker).then(
+        (stats) => {
+          heap = [Math.round(stats.used_heap_size / MB), Math.round(stats.heap_size_limit / MB)];
+        },
+        () => undefined,
+      ).finally(() => {
+        sampling = false;
+      });
+    }
+  }, Math.min(command.heartbeatIntervalMs, SAMPLE_MS));
+  hosted.set(w, { worker, ports, timer });
+
+  let error: Error | undefined;
+  worker.on('error', (e: Error) => {
+    error = e;
+  });
+  worker.once('exit', (code) => {
+    clearInterval(timer);
+    for (const port of Object.values(ports)) port.close();
+    hosted.delete(w);
+    const report: PluginHostReport = { t: 'exit', w, code };
+    if (error) {
+      report.error = { name: error.name, message: error.message };
+      if (error.stack !== undefined) report.error.stack = error.stack;
+      const errorCode = (error as Error & { code?: unknown }).code;
+      if (typeof errorCode === 'string') report.error.code = errorCode;
+    }
+    send(report);
+  });
+  pipeLines(worker.stdout, (l) => send({ t: 'out', w, s: 'stdout', l }));
+  pipeLines(worker.stderr, (l) => send({ t: 'out', w, s: 'stderr', l }));
+
+  const init: InitMessage = {
+    type: 'paddock:init',
+    protocol: command.protocol,
+    control: channels[0][1].port2,
+    api: channels[1][1].port2,
+    events: channels[2][1].port2,
+    heartbeat,
+    heartbeatIntervalMs: command.heartbeatIntervalMs,
+    plugin: command.plugin,
+  };
+  worker.postMessage(init, [init.control, init.api, init.events]);
+}
+
+process.on('message', (command: PluginHostCommand) => {
+  switch (command?.t) {
+    case 'spawn':
+      spawn(command);
+      return;
+    case 'msg':
+      hosted.get(command.w)?.ports[command.c]?.postMessage(command.d);
+      return;
+    case 'terminate':
+      void hosted.get(command.w)?.worker.terminate();
+      return;
+    default:
+  }
+});
+// The runtime is gone: nothing here may outlive it.
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready', protocol: PLUGIN_HOST_PROTOCOL });
+
+function pipeLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
+  if (!stream) return;
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  lines.on('line', (line) => onLine(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars)` : line));
+}
