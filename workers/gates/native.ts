@@ -235,7 +235,7 @@ export function gateNative(ctx: GateContext): Teardown {
 
   // ── TCP, Unix sockets and pipes, UDP ───────────────────────────────────────
   const { TCP, Pipe, UDP } = handlePrototypes();
-  /** Where each TCP handle was bound with port 0 (checked when it listens). */
+  /** Where each TCP handle was bound (a bind to port 0 is checked when it listens). */
   const boundAt = new SafeWeakMap<object, [string, number]>();
   const opened = new SafeWeakMap<object, true>();
   const openFd = (label: string, proto: Methods | undefined) => wrap(proto, label, 'open', (open) => function (this: object, fd: unknown) {
@@ -255,14 +255,17 @@ export function gateNative(ctx: GateContext): Teardown {
       args[1] = port;
       // Port 0 is what a client's local address takes; a server is checked when it listens.
       if (port !== 0) reach(address, port);
-      else ReflectApply(WeakMapPrototypeSet, boundAt, [this, [address, port]]);
+      ReflectApply(WeakMapPrototypeSet, boundAt, [this, [address, port]]);
       return ReflectApply(bind, this, args);
     });
   }
   wrap(TCP, 'TCP.prototype', 'listen', (listen) => function (this: object, ...args: unknown[]) {
     const bound = ReflectApply(WeakMapPrototypeGet, boundAt, [this]) as [string, number] | undefined;
-    if (bound) reachListening(bound[0], bound[1]);
-    else if (!ReflectApply(WeakMapPrototypeGet, opened, [this])) reachListening('0.0.0.0', 0);
+    // Bound to a port: checked at bind. Bound to port 0, or not bound at all (Node
+    // listens on every address then): checked here.
+    if (bound) {
+      if (bound[1] === 0) reachListening(bound[0], bound[1]);
+    } else if (!ReflectApply(WeakMapPrototypeGet, opened, [this])) reachListening('0.0.0.0', 0);
     return ReflectApply(listen, this, args);
   });
   for (const key of ['connect', 'connect6']) {
