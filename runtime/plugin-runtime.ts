@@ -21,7 +21,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
-import { paddockError } from '../sdk/errors.js';
+import { isPaddockError, isPluginError, paddockError } from '../sdk/errors.js';
 import { type LogItem, type LogQuery, type LogSeverity } from '../sdk/types.js';
 import { builtinMethods, BUILTIN_METHOD_NAMES } from './api/builtins.js';
 import type { AnyMethod } from './api/define.js';
@@ -325,8 +325,12 @@ export class PluginRuntime extends EventEmitter<string> {
       });
     }
     const url = entry.url ?? externalUrl(entry.exec!);
-    const id = entry.id ?? this.#uniqueId(entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url));
-    if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
+    // A second entry for the same plugin is refused rather than renamed: a silent "-2"
+    // would change which data folder and log name it gets with the order of the config.
+    const id = entry.id ?? (entry.url === undefined ? defaultExternalId(entry.exec!) : defaultIdFor(entry.url));
+    if (this.#plugins.has(id)) {
+      throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id, ...(entry.id === undefined ? { derivedFrom: entry.url ?? [entry.exec!].flat().join(' ') } : {}) });
+    }
     const { url: _url, options: pluginOptions, limits, id: _id, scopes: _scopes, enabled: _enabled, permissions, isolation, ...extensions } = entry;
     const baseDir = options.baseDir ?? this.#options.baseDir;
     const { granted, narrowed } = effectivePermissions(normalizePermissions(permissions, baseDir), this.#options.maxPermissions);
@@ -392,11 +396,6 @@ export class PluginRuntime extends EventEmitter<string> {
     };
   }
 
-  #uniqueId(base: string): string {
-    if (!this.#plugins.has(base)) return base;
-    for (let n = 2; ; n++) if (!this.#plugins.has(`${base}-${n}`)) return `${base}-${n}`;
-  }
-
   #knownScopes(): Set<string> {
     const scopes = new Set<string>(this.#options.defaultScopes);
     for (const method of this.#methods.values()) scopes.add(method.scope);
@@ -407,7 +406,7 @@ export class PluginRuntime extends EventEmitter<string> {
   #onState(change: StateChange): void {
     const log = this.logger.child({ plugin: change.id });
     const text = `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`;
-    if (change.to === 'failed' || change.to === 'crashed') log.error({ err: change.error }, text);
+    if (change.to === 'failed' || change.to === 'crashed') log.error(failureFields(change.error), text);
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
     super.emit('plugin:state', change);
@@ -450,6 +449,18 @@ export class PluginRuntime extends EventEmitter<string> {
 }
 
 /** The id of a module plugin whose entry gives none, from its url. */
+/**
+ * What a failed/crashed line carries besides its text, which already holds the reason:
+ * the error's code, and for an error thrown by plugin code its stack frames. Logging the
+ * whole error would print its message twice more (`err.message` and the stack's first line).
+ */
+function failureFields(error: Error | undefined): Record<string, unknown> {
+  if (!error) return {};
+  const code = (error as { code?: unknown }).code;
+  const frames = isPluginError(error) || !isPaddockError(error) ? (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim()) : [];
+  return { ...(typeof code === 'string' ? { code } : {}), ...(frames.length ? { stack: frames } : {}), errorType: error.name };
+}
+
 export function defaultIdFor(url: string): string {
   const npm = /^(?:npm|jsr):(@?[^@]+)/i.exec(url);
   if (npm) return slugify(npm[1]!.split('/').pop()!);

@@ -122,8 +122,9 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} failed its own validate(): ${p.reason}`),
   PADDOCK_ERR_START_FAILED: define(PluginLoadError, (p: { plugin: string; reason: string }) =>
     `plugin ${quote(p.plugin)} failed to start: ${p.reason}`),
-  PADDOCK_ERR_DUPLICATE_ID: define(PluginStateError, (p: { plugin: string }) =>
-    `a plugin with id ${quote(p.plugin)} is already loaded`),
+  PADDOCK_ERR_DUPLICATE_ID: define(PluginStateError, (p: { plugin: string; derivedFrom?: string }) =>
+    `a plugin with id ${quote(p.plugin)} is already loaded` +
+    (p.derivedFrom === undefined ? '' : ` (this entry's id comes from ${quote(p.derivedFrom)}: give the entry its own "id" to load it again)`)),
   PADDOCK_ERR_UNKNOWN_PLUGIN: define(PluginStateError, (p: { plugin: string }) =>
     `no plugin with id ${quote(p.plugin)} is loaded`),
   PADDOCK_ERR_PLUGIN_NOT_RUNNING: define(PluginStateError, (p: { plugin: string; state: string }) =>

@@ -49,19 +49,28 @@ const runEntry = z.string().min(1, 'expected a command name or an absolute path'
   .refine((c) => !c.includes('/') || c.startsWith('/'), 'expected a command name ("git") or an absolute path ("/usr/bin/git")');
 const sysEntry = z.enum(SYS_KINDS);
 
-function permission<T extends z.ZodType>(entry: T, description: string) {
-  return z.union([z.boolean(), z.array(entry).max(MAX_ENTRIES)]).optional().describe(description);
+/** A short JSON rendering of a bad value for an error message. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** `listOf` names the entries (e.g. "paths"): a union's own error would be zod's bare "Invalid input". */
+function permission<T extends z.ZodType>(entry: T, listOf: string, description: string) {
+  return z.union([z.boolean(), z.array(entry).max(MAX_ENTRIES)], {
+    error: (issue) => issue.code === 'invalid_union' ? `expected true, false or a list of ${listOf}, got ${shown(issue.input)}` : undefined,
+  }).optional().describe(description);
 }
 
 export const permissionsSchema = z.object({
-  read: permission(pathEntry, 'Files and folders the plugin may read (true: all)'),
-  write: permission(pathEntry, 'Files and folders the plugin may create, change and delete (true: all)'),
-  net: permission(netEntry, 'Hosts ("host" or "host:port") the plugin may connect to, listen on or look up (true: all)'),
-  env: permission(envEntry, 'Environment variables the plugin sees ("NAME" or "PREFIX_*"; true: all)'),
-  run: permission(runEntry, 'Programs the plugin may start (names on the host PATH or absolute paths; true: all)'),
-  ffi: permission(pathEntry, 'Native libraries the plugin may load (true: also Node internals, the inspector, loader hooks: full access)'),
-  sys: permission(sysEntry, 'System information the plugin may read (true: all)'),
-  import: permission(pathEntry, 'Folders, besides its own, the plugin may load modules from (true: anywhere, and any URL scheme)'),
+  read: permission(pathEntry, 'paths', 'Files and folders the plugin may read (true: all)'),
+  write: permission(pathEntry, 'paths', 'Files and folders the plugin may create, change and delete (true: all)'),
+  net: permission(netEntry, '"host" or "host:port" strings', 'Hosts ("host" or "host:port") the plugin may connect to, listen on or look up (true: all)'),
+  env: permission(envEntry, 'variable names', 'Environment variables the plugin sees ("NAME" or "PREFIX_*"; true: all)'),
+  run: permission(runEntry, 'command names or absolute paths', 'Programs the plugin may start (names on the host PATH or absolute paths; true: all)'),
+  ffi: permission(pathEntry, 'paths', 'Native libraries the plugin may load (true: also Node internals, the inspector, loader hooks: full access)'),
+  sys: permission(sysEntry, `system information kinds (${SYS_KINDS.join(', ')})`, 'System information the plugin may read (true: all)'),
+  import: permission(pathEntry, 'paths', 'Folders, besides its own, the plugin may load modules from (true: anywhere, and any URL scheme)'),
 }).strict().describe('Deno-style permissions: everything is denied unless granted here (see the README)');
 
 export type Permissions = z.infer<typeof permissionsSchema>;

@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import { readConfigFile } from '../../config/load.js';
 import { createLogger } from '../../logging/logger.js';
@@ -16,7 +15,9 @@ import { LOCKFILE_NAME } from '../../packages/lockfile.js';
 import { packageOptionsSchema, resolvePackageOptions } from '../../packages/options.js';
 import { PackageLoader, pinnedSpecifier } from '../../packages/package-loader.js';
 import { isPackageSpecifier, parseSpecifier, type PackageSpecifier } from '../../packages/specifier.js';
+import { parseCommandArgs } from '../args.js';
 import { CliError, type CliIo, type Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
 import { packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
 import { formatBytes, ProgressBar } from '../progress-bar.js';
 
@@ -70,16 +71,9 @@ const FLAGS = {
   ...packageFlags,
 } as const;
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (run "paddock add --help")`, 2);
-  }
-}
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs(args, FLAGS) as { values: { config?: string; 'no-save'?: boolean; 'cache-dir'?: string; registry?: string; 'jsr-registry'?: string }; positionals: string[] };
   if (!positionals.length) throw new CliError('give at least one npm: or jsr: specifier (run "paddock add --help")', 2);
   const notPackages = positionals.filter((p) => !isPackageSpecifier(p));
   if (notPackages.length) throw new CliError(`${notPackages.map((p) => JSON.stringify(p)).join(', ')}: paddock add takes npm: or jsr: specifiers`, 2);

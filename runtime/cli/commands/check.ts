@@ -10,15 +10,18 @@ import { join } from 'node:path';
 import { ConfigError } from '../../../sdk/errors.js';
 import { ProcessHost } from '../../pup/host.js';
 import { createHostLogger } from '../../pup/logger.js';
-import { oneLine } from '../../pup/run.js';
+import { oneLine } from '../one-line.js';
 import { formatPermissions } from '../../permissions/format.js';
 import type { PluginInfo } from '../../supervisor/plugin-controller.js';
 import { parseCommandArgs } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { frozenFlag, frozenFlagUsage, packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
+import type { PackageOptions } from '../../packages/options.js';
 
 const usage = `Usage: paddock check <url> [--options <json>] [--scope <name>]... [--permissions <json>]
                      [--isolation worker|process] [--json]
+                     [--frozen] [--cache-dir <dir>] [--registry <url>] [--jsr-registry <url>]
 
 Load a plugin (a path, a file: URL, npm: or jsr:) in a sandboxed worker against the
 process host API, verify it (meta, host API version, validate(), configure()), stop
@@ -31,9 +34,11 @@ Options:
   --permissions <json>  the permissions its entry asks for, e.g. '{"read": ["./data"], "net": ["api.example.com:443"]}'
   --isolation <tier>    worker (default) or process
   --json                print the report as JSON
+${frozenFlagUsage}
+${packageFlagsUsage}
 
 Exit codes: 0 the plugin passed; 1 it failed (the reason is one line on stderr);
-2 bad usage; 3 bad options or scopes.
+2 bad usage; 3 bad options, scopes or permissions.
 
 Examples:
   paddock check examples/plugins/status-alerter.js --scope control
@@ -77,14 +82,16 @@ export interface CheckRequest {
   /** The entry's permissions, unchecked: the runtime validates them like a config's. */
   permissions?: Record<string, unknown> | undefined;
   isolation?: string | undefined;
+  /** Package loading for npm:/jsr: urls (--frozen, --cache-dir, registries). */
+  packages?: PackageOptions | undefined;
 }
 
 export async function checkPlugin(url: string, request: CheckRequest): Promise<CheckReport> {
-  const { options, scopes, permissions, isolation } = request;
+  const { options, scopes, permissions, isolation, packages } = request;
   const dataDir = mkdtempSync(join(tmpdir(), 'paddock-check-'));
   const host = new ProcessHost({ plugins: [], processes: [] }, process.cwd(), {
     logger: createHostLogger({ level: 'silent' }),
-    runtime: { dataDir },
+    runtime: { dataDir, ...(packages ? { packages } : {}) },
   });
   const logged: CheckReport['logged'] = [];
   host.runtime.on('plugin:log', ({ severity, message }) => logged.push({ severity, message }));
@@ -181,6 +188,8 @@ export const checkCommand: Command = {
       permissions: { type: 'string' },
       isolation: { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...frozenFlag,
+      ...packageFlags,
     });
     if (positionals.length !== 1) throw new CliError('expected one plugin url (see --help)', EXIT.usage);
     const report = await checkPlugin(positionals[0]!, {
@@ -188,6 +197,7 @@ export const checkCommand: Command = {
       scopes: values.scope as string[],
       permissions: parseObject('--permissions', values.permissions as string | undefined),
       isolation: values.isolation as string | undefined,
+      packages: packageOptionsFromFlags(values as Parameters<typeof packageOptionsFromFlags>[0]),
     });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     if (!report.ok) throw new CliError(report.error!.message, EXIT.failed);
