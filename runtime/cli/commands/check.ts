@@ -82,14 +82,16 @@ export interface CheckRequest {
   /** The entry's permissions, unchecked: the runtime validates them like a config's. */
   permissions?: Record<string, unknown> | undefined;
   isolation?: string | undefined;
+  /** Where a relative url and paddock.lock are looked up (default: the working directory). */
+  baseDir?: string | undefined;
   /** Package loading for npm:/jsr: urls (--frozen, --cache-dir, registries). */
   packages?: PackageOptions | undefined;
 }
 
 export async function checkPlugin(url: string, request: CheckRequest): Promise<CheckReport> {
-  const { options, scopes, permissions, isolation, packages } = request;
+  const { options, scopes, permissions, isolation, packages, baseDir } = request;
   const dataDir = mkdtempSync(join(tmpdir(), 'paddock-check-'));
-  const host = new ProcessHost({ plugins: [], processes: [] }, process.cwd(), {
+  const host = new ProcessHost({ plugins: [], processes: [] }, baseDir ?? process.cwd(), {
     logger: createHostLogger({ level: 'silent' }),
     runtime: { dataDir, ...(packages ? { packages } : {}) },
   });
