@@ -7,6 +7,8 @@
 import { ConfigError } from '../../../sdk/errors.js';
 import { runProcessHost } from '../../pup/run.js';
 import { oneLine } from '../one-line.js';
+import { hostFlag, hostFlagUsage, loadHostModule } from '../host-module.js';
+import { runWithHost } from '../run-with-host.js';
 import { parseCommandArgs, parseSeconds } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,17 +17,19 @@ import { frozenFlag, frozenFlagUsage, packageFlags, packageFlagsUsage, packageOp
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
 
 const usage = `Usage: paddock run <config> [--duration <s>] [--watch] [--pretty] [--log-level <level>]
-                   [--frozen] [--cache-dir <dir>] [--registry <url>] [--jsr-registry <url>]
+                   [--host <module>] [--frozen] [--cache-dir <dir>] [--registry <url>] [--jsr-registry <url>]
 
 Run the process host profile: supervise the config's processes and run its plugins,
 sandboxed, with Pup's plugin API and events. The log goes to stdout, one JSON object
 per line ({"level","time","plugin"?,"process"?,"msg"}), plugin lines included.
+With --host, run the config's plugins against your own host API instead (no processes).
 
 Options:
   --duration <s>       stop by itself after <s> seconds
   --watch              reload a file: plugin when its source changes
   --pretty             human-readable log lines instead of JSON
   --log-level <level>  trace, debug, info (default), warn, error, silent
+${hostFlagUsage}
 ${frozenFlagUsage}
 ${packageFlagsUsage}
 
@@ -48,6 +52,7 @@ export const runCommand: Command = {
       watch: { type: 'boolean', default: false },
       pretty: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      ...hostFlag,
       ...frozenFlag,
       ...packageFlags,
     });
@@ -56,6 +61,19 @@ export const runCommand: Command = {
     const logLevel = String(values['log-level']);
     if (!LOG_LEVELS.includes(logLevel)) throw new CliError(`--log-level expects one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
     const packages = packageOptionsFromFlags(values as Parameters<typeof packageOptionsFromFlags>[0]);
+    if (values.host !== undefined) {
+      const failed = await runWithHost({
+        configFile: positionals[0]!,
+        host: await loadHostModule(values.host as string),
+        ...(durationS === undefined ? {} : { durationS }),
+        pretty: values.pretty === true,
+        logLevel,
+        packages,
+        ...(io.stdout === process.stdout ? {} : { destination: io.stdout }),
+      });
+      if (failed.length) throw new CliError(`${failed.length} plugin(s) did not start: ${failed.map((f) => `${f.path} (${f.id}): ${oneLine(f.error)}`).join('; ')}`, EXIT.failed);
+      return EXIT.ok;
+    }
     let result;
     try {
       result = await runProcessHost({
