@@ -216,6 +216,9 @@ export const errorCodes = {
     `lockfile ${p.lockfile} is invalid:\n${p.problems}`),
   PADDOCK_ERR_PACKAGE_NO_ENTRY: define(PackageError, (p: { specifier: string; package: string; reason: string }) =>
     `${p.specifier}: package ${p.package} has no plugin entry: ${p.reason}`),
+  PADDOCK_ERR_INSTALLER_MISSING: define(PackageError, (p: { module: string; reason: string }) =>
+    `loading npm: and jsr: plugins needs npm's ${quote(p.module)}, which is not installed (${p.reason}); ` +
+    'install it next to paddock-runtime (npm install without --omit=optional), or load only file: plugins'),
   PADDOCK_ERR_INSTALL_FAILED: define(PackageError, (p: { specifier: string; reason: string }) =>
     `${p.specifier}: installing failed: ${p.reason}`),
   PADDOCK_ERR_SANDBOX_UNSUPPORTED: define(PermissionDenied, (p: { plugin: string; what: string; why: string }) =>
