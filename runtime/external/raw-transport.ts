@@ -6,7 +6,7 @@
  * its input on stdin).
  */
 import { pathToFileURL } from 'node:url';
-import type { Remote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { paddockError } from '../../sdk/errors.js';
 import { serializeError } from '../../sdk/kernel/serialize-error.js';
 import type { PluginControl, Result } from '../../sdk/kernel/protocol.js';

@@ -18,7 +18,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { expose, wrap, type Remote } from 'comlink';
+import { expose, wrap } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import {

@@ -9,7 +9,7 @@
  * event gains its first listener or loses its last (coalesced per microtask).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Remote } from 'comlink';
+import type { Remote } from '../kernel/remote.js';
 import type { EventBatch, HostEndpoint } from '../kernel/protocol.js';
 import { DROPPED_EVENT, type DroppedNotice } from '../types.js';
 import { deserializeError } from '../kernel/serialize-error.js';
