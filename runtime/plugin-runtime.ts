@@ -21,7 +21,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
-import { paddockError } from '../sdk/errors.js';
+import { isPaddockError, isPluginError, paddockError } from '../sdk/errors.js';
 import { type LogItem, type LogQuery, type LogSeverity } from '../sdk/types.js';
 import { builtinMethods, BUILTIN_METHOD_NAMES } from './api/builtins.js';
 import type { AnyMethod } from './api/define.js';
@@ -368,8 +368,12 @@ export class PluginRuntime extends EventEmitter<string> {
     const module = isModuleEntry(entry) ? entry : undefined;
     const exec = isModuleEntry(entry) ? undefined : entry;
     const url = module ? module.url : externalUrl(exec!.exec);
-    const id = entry.id ?? this.#uniqueId(module ? defaultIdFor(module.url) : defaultExternalId(exec!.exec));
-    if (this.#plugins.has(id)) throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id });
+    // A second entry for the same plugin is refused rather than renamed: a silent "-2"
+    // would change which data folder and log name it gets with the order of the config.
+    const id = entry.id ?? (module ? defaultIdFor(module.url) : defaultExternalId(exec!.exec));
+    if (this.#plugins.has(id)) {
+      throw paddockError('PADDOCK_ERR_DUPLICATE_ID', { plugin: id, ...(entry.id === undefined ? { derivedFrom: module ? module.url : [exec!.exec].flat().join(' ') } : {}) });
+    }
     const baseDir = options.baseDir ?? this.#options.baseDir;
     const { granted, narrowed } = effectivePermissions(normalizePermissions(entry.permissions, baseDir), this.#options.maxPermissions);
     if (module && entry.isolation === 'process') this.#checkOsWall(id);
@@ -452,11 +456,6 @@ export class PluginRuntime extends EventEmitter<string> {
     this.logger.child({ plugin: id }).warn(`process-isolated plugin ${JSON.stringify(id)} runs without the OS wall (Node's permission model and the gates only): ${reason}`);
   }
 
-  #uniqueId(base: string): string {
-    if (!this.#plugins.has(base)) return base;
-    for (let n = 2; ; n++) if (!this.#plugins.has(`${base}-${n}`)) return `${base}-${n}`;
-  }
-
   #knownScopes(): Set<string> {
     const scopes = new Set<string>(this.#options.defaultScopes);
     for (const method of this.#methods.values()) scopes.add(method.scope);
@@ -468,7 +467,7 @@ export class PluginRuntime extends EventEmitter<string> {
     const log = this.logger.child({ plugin: change.id });
     const text = `${change.from} → ${change.to}${change.reason ? ` (${change.reason})` : ''}`;
     const bad = change.to === 'failed' || change.to === 'crashed' || change.to === 'unresponsive';
-    if (bad) log.error({ err: change.error }, text);
+    if (bad) log.error(failureFields(change.error), text);
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: bad ? 'error' : 'info', text });
     super.emit('plugin:state', change);
@@ -519,6 +518,18 @@ export class PluginRuntime extends EventEmitter<string> {
 }
 
 /** The id of a module plugin whose entry gives none, from its url. */
+/**
+ * What a failed/crashed line carries besides its text, which already holds the reason:
+ * the error's code, and for an error thrown by plugin code its stack frames. Logging the
+ * whole error would print its message twice more (`err.message` and the stack's first line).
+ */
+function failureFields(error: Error | undefined): Record<string, unknown> {
+  if (!error) return {};
+  const code = (error as { code?: unknown }).code;
+  const frames = isPluginError(error) || !isPaddockError(error) ? (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim()) : [];
+  return { ...(typeof code === 'string' ? { code } : {}), ...(frames.length ? { stack: frames } : {}), errorType: error.name };
+}
+
 export function defaultIdFor(url: string): string {
   const npm = /^(?:npm|jsr):(@?[^@]+)/i.exec(url);
   if (npm) return slugify(npm[1]!.split('/').pop()!);

@@ -122,8 +122,9 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} failed its own validate(): ${p.reason}`),
   PADDOCK_ERR_START_FAILED: define(PluginLoadError, (p: { plugin: string; reason: string }) =>
     `plugin ${quote(p.plugin)} failed to start: ${p.reason}`),
-  PADDOCK_ERR_DUPLICATE_ID: define(PluginStateError, (p: { plugin: string }) =>
-    `a plugin with id ${quote(p.plugin)} is already loaded`),
+  PADDOCK_ERR_DUPLICATE_ID: define(PluginStateError, (p: { plugin: string; derivedFrom?: string }) =>
+    `a plugin with id ${quote(p.plugin)} is already loaded` +
+    (p.derivedFrom === undefined ? '' : ` (this entry's id comes from ${quote(p.derivedFrom)}: give the entry its own "id" to load it again)`)),
   PADDOCK_ERR_UNKNOWN_PLUGIN: define(PluginStateError, (p: { plugin: string }) =>
     `no plugin with id ${quote(p.plugin)} is loaded`),
   PADDOCK_ERR_PLUGIN_NOT_RUNNING: define(PluginStateError, (p: { plugin: string; state: string }) =>
@@ -215,6 +216,9 @@ export const errorCodes = {
     `lockfile ${p.lockfile} is invalid:\n${p.problems}`),
   PADDOCK_ERR_PACKAGE_NO_ENTRY: define(PackageError, (p: { specifier: string; package: string; reason: string }) =>
     `${p.specifier}: package ${p.package} has no plugin entry: ${p.reason}`),
+  PADDOCK_ERR_INSTALLER_MISSING: define(PackageError, (p: { module: string; reason: string }) =>
+    `loading npm: and jsr: plugins needs npm's ${quote(p.module)}, which is not installed (${p.reason}); ` +
+    'install it next to paddock-runtime (npm install without --omit=optional), or load only file: plugins'),
   PADDOCK_ERR_INSTALL_FAILED: define(PackageError, (p: { specifier: string; reason: string }) =>
     `${p.specifier}: installing failed: ${p.reason}`),
   PADDOCK_ERR_SANDBOX_UNSUPPORTED: define(PermissionDenied, (p: { plugin: string; what: string; why: string }) =>

@@ -42,7 +42,7 @@ const registryFlags = () => ['--registry', registry.url, '--jsr-registry', regis
 
 before(async () => {
   registry = await startRegistry();
-  for (const name of ['acme-shout', 'acme-greeter', 'jsr-acme-hello']) await registry.publish(name);
+  for (const name of ['acme-shout', 'acme-greeter', 'jsr-acme-hello', 'acme-no-class']) await registry.publish(name);
 });
 
 after(async () => {
@@ -97,6 +97,22 @@ test('paddock add keeps the comments of a JSONC config, updates an entry of the 
   const again = await paddock(['add', 'npm:@acme/greeter@1', '--config', config, ...registryFlags()], env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /: unchanged\n$/);
+  // Nothing is downloaded again, but the tree is still counted.
+  assert.match(again.stderr, /installed @acme\/greeter@1\.0\.0: 2 packages in the tree, 0 B downloaded/);
+});
+
+test('paddock add refuses a package that exports no plugin class, says what it exports, and leaves the config alone', async () => {
+  const configDir = dir('config');
+  const config = join(configDir, 'paddock.json');
+  writeFileSync(config, '{ "plugins": [] }\n');
+  const run = await paddock(['add', 'npm:@acme/no-class', '--config', config, '--cache-dir', dir('cache'), ...registryFlags()]);
+  assert.equal(run.code, 1, run.stderr);
+  const last = run.stderr.trim().split('\n').at(-1)!;
+  // The line docs/cli.md shows.
+  assert.equal(last, 'paddock add: npm:@acme/no-class@^1.0.0 is not a Paddock plugin: plugin "no-class" (npm:@acme/no-class@^1.0.0) exports no plugin class: ' +
+    'expected a class exported as PupPlugin, Plugin or default (found exports notAPlugin (number)); the config is unchanged');
+  assert.equal(run.stderr.split('exports no plugin class').length - 1, 1, 'said once');
+  assert.equal(readFileSync(config, 'utf8'), '{ "plugins": [] }\n');
 });
 
 test('the runtime refuses a tampered install; paddock add replaces it', async () => {
@@ -118,6 +134,9 @@ test('the runtime refuses a tampered install; paddock add replaces it', async ()
   const refused = await load();
   assert.equal((refused.failed[0]?.error as Error & { code?: string }).code, 'PADDOCK_ERR_INTEGRITY');
   assert.match(refused.failed[0]!.error.message, /changed: node_modules\/@acme\/greeter\/plugin\.js/);
+  // The advice fits a dependency as well as a plugin: never "paddock add" (that would make it a plugin entry).
+  assert.match(refused.failed[0]!.error.message, /delete .+ and load again, without --frozen, to install it afresh/);
+  assert.doesNotMatch(refused.failed[0]!.error.message, /paddock add/);
   const repaired = await add();
   assert.equal(repaired.code, 0, repaired.stderr);
   assert.match(repaired.stderr, /the installed files were changed .*; installing them again/);
@@ -133,7 +152,7 @@ test('paddock add reports bad input in one line with a non-zero exit code', asyn
     { args: ['add', 'npm:@acme/greeter@^7', ...base, ...registryFlags()], code: 1, stderr: /paddock add: npm:@acme\/greeter@\^7: no version of @acme\/greeter matches "\^7" \(available: 1\.0\.0; latest is 1\.0\.0\)\n$/ },
     { args: ['add', './plugin.ts', ...base], code: 2, stderr: /^paddock add: "\.\/plugin\.ts": paddock add takes npm: or jsr: specifiers\n$/ },
     { args: ['add', 'npm:x', '--registry', 'ftp://nowhere', ...base], code: 2, stderr: /^paddock add: invalid option --registry: expected an http\(s\) URL of an npm registry\n$/ },
-    { args: ['add', 'npm:x', '--frozen', ...base], code: 2, stderr: /^paddock add: Unknown option '--frozen'/ },
+    { args: ['add', 'npm:x', '--frozen', ...base], code: 2, stderr: /^paddock add: unknown option --frozen \(see --help\)\n$/ },
     { args: ['add', ...base], code: 2, stderr: /give at least one npm: or jsr: specifier/ },
   ];
   for (const { args, code, stderr } of cases) {

@@ -103,12 +103,14 @@ test('a failed plugin leaves the others running', async () => {
   assert.deepEqual(await t.runtime.invoke('js-probe', 'echo', 'still here'), 'still here');
 });
 
-test('ids are unique: a second load of the same url gets a suffix, an explicit duplicate is refused', async () => {
+test('ids are unique: a second load of the same url is refused unless the entry sets its own id', async () => {
   const second = await t.runtime.load({ url: './probe.mjs' });
-  const third = await t.runtime.load({ url: './probe.mjs' });
   assert.equal(second.id, 'probe');
-  assert.equal(third.id, 'probe-2');
+  await assert.rejects(t.runtime.load({ url: './probe.mjs' }), (e: unknown) => isPaddockError(e, 'PADDOCK_ERR_DUPLICATE_ID')
+    && /id "probe" is already loaded \(this entry's id comes from "\.\/probe\.mjs": give the entry its own "id"/.test((e as Error).message));
   await assert.rejects(t.runtime.load({ url: './probe.mjs', id: 'probe' }), (e: unknown) => isPaddockError(e, 'PADDOCK_ERR_DUPLICATE_ID'));
+  const third = await t.runtime.load({ url: './probe.mjs', id: 'probe-2' });
+  assert.equal(third.id, 'probe-2');
 });
 
 test('unload stops the plugin and forgets it; invoking it afterwards names the id', async () => {

@@ -5,6 +5,9 @@
  */
 import { CliError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
+import { EXIT } from './exit-codes.js';
+import { oneLine } from './one-line.js';
+import { ConfigError } from '../../sdk/errors.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -29,9 +32,14 @@ function help(): string {
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is bad usage (exit 2, like every other usage error); the help says what to type.
+    io.stderr.write(help());
+    return EXIT.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(help());
-    return name === undefined ? 1 : 0;
+    return EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     const { createRequire } = await import('node:module');
@@ -41,8 +49,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`paddock: unknown command ${JSON.stringify(name)} (run "paddock --help")\n`);
-    return 2;
+    const near = commands.find((c) => c.name.startsWith(name.slice(0, 2)) && name.length > 1);
+    io.stderr.write(`paddock: unknown command ${JSON.stringify(name)}${near && name !== near.name ? ` (did you mean "${near.name}"?)` : ''} (run "paddock --help")\n`);
+    return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
@@ -51,10 +60,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   try {
     return await command.run(rest, io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`paddock ${name}: ${message.split('\n')[0]}\n`);
-    if (!(error instanceof CliError) && message.includes('\n')) io.stderr.write(`${message.split('\n').slice(1).join('\n')}\n`);
-    return error instanceof CliError ? error.exitCode : 1;
+    // One line, once: a CliError's message is already the whole reason; anything else is
+    // flattened the same way (its problems joined), never printed with its cause chain.
+    const message = error instanceof CliError ? error.message : oneLine(error);
+    io.stderr.write(`paddock ${name}: ${message}\n`);
+    return error instanceof CliError ? error.exitCode : error instanceof ConfigError ? EXIT.config : EXIT.failed;
   }
 }
 

@@ -6,7 +6,7 @@
  * its input on stdin).
  */
 import { pathToFileURL } from 'node:url';
-import type { Remote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { paddockError } from '../../sdk/errors.js';
 import { fail, ok as okResult } from '../../sdk/kernel/results.js';
 import type { PluginControl, Result } from '../../sdk/kernel/protocol.js';

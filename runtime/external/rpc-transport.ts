@@ -14,7 +14,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Remote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
 import { fail, ok, pluginThrew } from '../../sdk/kernel/results.js';
 import type { EventBatch, PluginControl, Result, StartReport } from '../../sdk/kernel/protocol.js';

@@ -261,7 +261,8 @@ export class Installer {
     throw paddockError('PADDOCK_ERR_INTEGRITY', {
       specifier: request.spec.raw,
       what: 'the installed files in the cache',
-      reason: `${reason}; the install is refused (run "paddock add ${request.spec.raw}" to install it again)`,
+      // Not "paddock add": the package may be a dependency or an import of a plugin, not a plugin entry.
+      reason: `${reason}; the install is refused (delete ${root} and load again, without --frozen, to install it afresh)`,
     });
   }
 

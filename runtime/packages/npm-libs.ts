@@ -5,6 +5,7 @@
  * interfaces here describe exactly the part Paddock uses.
  */
 import { createRequire } from 'node:module';
+import { paddockError } from '../../sdk/errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -57,6 +58,18 @@ export interface Cacache {
   rm: { content(cache: string, integrity: string): Promise<unknown> };
 }
 
-export const pacote = (): Pacote => require('pacote') as Pacote;
-export const arborist = (): new (options: object) => Arborist => require('@npmcli/arborist') as new (options: object) => Arborist;
-export const cacache = (): Cacache => require('cacache') as Cacache;
+/** require() with a clear error when the installer stack was left out of the install. */
+function load<T>(name: string): T {
+  try {
+    return require(name) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(`'${name}'`)) {
+      throw paddockError('PADDOCK_ERR_INSTALLER_MISSING', { module: name, reason: 'cannot find the module' });
+    }
+    throw error;
+  }
+}
+
+export const pacote = (): Pacote => load<Pacote>('pacote');
+export const arborist = (): new (options: object) => Arborist => load<new (options: object) => Arborist>('@npmcli/arborist');
+export const cacache = (): Cacache => load<Cacache>('cacache');

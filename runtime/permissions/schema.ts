@@ -12,15 +12,34 @@
  */
 import { z } from 'zod';
 import { permissionKind, PERMISSION_NAMES, type PermissionName } from '../../sdk/kernel/permissions/table.js';
+import { SYS_KINDS } from '../../sdk/kernel/permissions/sys.js';
 import { ENTRY_SCHEMAS } from './entries.js';
 
 export { netEntryProblem } from './entries.js';
 
 const MAX_ENTRIES = 1_000;
 
+/** What a list of each kind holds, for errors that show the expected form. */
+const LIST_OF: Record<PermissionName, string> = {
+  read: 'paths', write: 'paths', ffi: 'paths', import: 'paths',
+  net: '"host" or "host:port" strings',
+  env: 'variable names',
+  run: 'command names or absolute paths',
+  sys: `system information kinds (${SYS_KINDS.join(', ')})`,
+};
+
+/** A short JSON rendering of a bad value for an error message. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function permission<K extends PermissionName>(name: K) {
   const entry: (typeof ENTRY_SCHEMAS)[K] = ENTRY_SCHEMAS[name];
-  return z.union([z.boolean(), z.array(entry).max(MAX_ENTRIES)]).optional().describe(permissionKind(name).describe);
+  // A union's own error is zod's bare "Invalid input": say what the forms are.
+  return z.union([z.boolean(), z.array(entry).max(MAX_ENTRIES)], {
+    error: (issue) => (issue.code === 'invalid_union' ? `expected true, false or a list of ${LIST_OF[name]}, got ${shown(issue.input)}` : undefined),
+  }).optional().describe(permissionKind(name).describe);
 }
 
 /** `{ read: …, write: …, … }`, one member per kind, in the kinds' order. */

@@ -23,7 +23,8 @@ import { constants as osConstants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { realPath } from '../../sdk/kernel/paths.js';
 import { fileURLToPath } from 'node:url';
-import { expose, releaseProxy, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, wrap, type Remote as ComlinkRemote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import {
@@ -122,7 +123,7 @@ export class ProcessTransport implements PluginTransport {
         clearInterval(this.#pingTimer);
         // Comlink keeps the proxy's endpoint in a FinalizationRegistry, and the ports'
         // listeners reach back to the controller: release both, or each cycle stays in the heap.
-        this.control[releaseProxy]();
+        (this.control as unknown as ComlinkRemote<PluginControl>)[releaseProxy]();
         for (const port of Object.values(this.#ports)) port.close();
         const exitCode = code ?? 1;
         // A signal is what ended it, not an exit code (which Node reports as null then).

@@ -4,7 +4,7 @@
  * (an external executable: runtime/external/) implement the same interface, so tokens,
  * scopes, events and restarts work the same whatever runs the plugin.
  */
-import type { Remote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import type { EventBatch, HostEndpoint, PluginBoot, PluginControl } from '../../sdk/kernel/protocol.js';
 import type { LogSeverity } from '../../sdk/types.js';
 import type { ResolvedLimits } from '../options.js';

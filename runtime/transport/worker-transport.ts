@@ -8,7 +8,8 @@
  *   stdout / stderr lines of the worker ──▶ onOutput (pino, log store)
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { expose, releaseProxy, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, wrap, type Remote as ComlinkRemote } from 'comlink';
+import type { Remote } from '../../sdk/kernel/remote.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { threadLimits } from '../../sdk/kernel/thread-limits.js';
 import {
@@ -229,7 +230,7 @@ export class WorkerTransport implements PluginTransport {
     this.#released = true;
     // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
     // listeners reach back to the controller, that entry would keep everything alive.
-    this.control[releaseProxy]();
+    (this.control as unknown as ComlinkRemote<PluginControl>)[releaseProxy]();
     for (const port of this.#ports) {
       port.removeAllListeners();
       port.close();

@@ -15,7 +15,7 @@
  * Unhandled batches are bounded by the host's window of unacknowledged events.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Remote } from 'comlink';
+import type { Remote } from '../kernel/remote.js';
 import type { EventBatch, HostEndpoint } from '../kernel/protocol.js';
 import { DROPPED_EVENT, type DroppedNotice } from '../types.js';
 import { deserializeError } from '../kernel/serialize-error.js';

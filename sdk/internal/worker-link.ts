@@ -2,7 +2,7 @@
  * The connection of this worker to its host, set once by workers/bootstrap.ts before
  * any plugin code runs. Kept out of the SDK's public exports.
  */
-import type { Remote } from 'comlink';
+import type { Remote } from '../kernel/remote.js';
 import type { HostEndpoint } from '../kernel/protocol.js';
 import { paddockError } from '../errors.js';
 import type { PermissionOracle } from '../permission-types.js';

@@ -8,16 +8,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import { readConfigFile } from '../../config/load.js';
 import { isModuleEntry } from '../../config/schema.js';
 import { createLogger } from '../../logging/logger.js';
 import { LOCKFILE_NAME } from '../../packages/lockfile.js';
-import { packageOptionsSchema, resolvePackageOptions } from '../../packages/options.js';
+import { packageOptionsSchema, resolvePackageOptions, type PackageOptions } from '../../packages/options.js';
 import { PackageLoader, pinnedSpecifier } from '../../packages/package-loader.js';
 import { isPackageSpecifier, parseSpecifier, type PackageSpecifier } from '../../packages/specifier.js';
+import { parseCommandArgs } from '../args.js';
 import { CliError, type CliIo, type Command } from '../command.js';
+import { checkPlugin } from './check.js';
+import { EXIT } from '../exit-codes.js';
 import { packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
 import { formatBytes, ProgressBar } from '../progress-bar.js';
 
@@ -66,28 +68,37 @@ async function saveToConfig(configPath: string, spec: PackageSpecifier, url: str
   return index >= 0 ? 'updated' : 'added';
 }
 
+/**
+ * Load the package the way `paddock check` does (in a sandboxed worker, from the cache
+ * just filled, no network) and refuse it when it exports no plugin class: a config entry
+ * for a library would only fail at the next run. Other failures (options it needs, its
+ * validate()) are the entry's business and do not stop the add.
+ */
+async function assertIsPlugin(url: string, baseDir: string, packages: PackageOptions, io: CliIo): Promise<void> {
+  io.stderr.write(`check ${url}: loading it in a sandboxed worker\n`);
+  const report = await checkPlugin(url, { scopes: [], baseDir, packages: { ...packages, frozen: true } });
+  if (report.error?.code === 'PADDOCK_ERR_NO_PLUGIN_CLASS') {
+    throw new CliError(`${url} is not a Paddock plugin: ${report.error.message}; the config is unchanged`, EXIT.failed);
+  }
+}
+
 const FLAGS = {
   config: { type: 'string' },
   'no-save': { type: 'boolean' },
   ...packageFlags,
 } as const;
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (run "paddock add --help")`, 2);
-  }
-}
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs(args, FLAGS) as { values: { config?: string; 'no-save'?: boolean; 'cache-dir'?: string; registry?: string; 'jsr-registry'?: string }; positionals: string[] };
   if (!positionals.length) throw new CliError('give at least one npm: or jsr: specifier (run "paddock add --help")', 2);
   const notPackages = positionals.filter((p) => !isPackageSpecifier(p));
   if (notPackages.length) throw new CliError(`${notPackages.map((p) => JSON.stringify(p)).join(', ')}: paddock add takes npm: or jsr: specifiers`, 2);
   const specs = positionals.map((p) => parseSpecifier(p));
 
-  const options = packageOptionsSchema.parse(packageOptionsFromFlags(values));
+  // Fail fast offline: a registry that does not answer within 10 s is not going to; one
+  // retry covers a dropped connection (the runtime's defaults wait up to 30 s, 3 tries).
+  const options = packageOptionsSchema.parse({ fetchTimeoutMs: 10_000, fetchRetries: 1, ...packageOptionsFromFlags(values) });
   const configPath = resolve(values.config ?? 'paddock.json');
   const baseDir = dirname(configPath);
   // Validate an existing config before installing anything into it.
@@ -104,9 +115,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const imports = Object.keys(withImports.packageImports ?? {});
     const { installed } = resolved;
     const totals = bar.totals();
-    bar.finish(`installed ${installed.name}@${installed.version}: ${totals.total} package${totals.total === 1 ? '' : 's'} in the tree, ` +
+    // The lock's tree, not the progress: a repeated add downloads nothing but the tree is the same.
+    const treeSize = Object.keys(installed.locked.tree).length;
+    bar.finish(`installed ${installed.name}@${installed.version}: ${treeSize} package${treeSize === 1 ? '' : 's'} in the tree, ` +
       `${formatBytes(totals.bytes)} downloaded${imports.length ? `, and its imports ${imports.join(', ')}` : ''}`);
     const url = pinnedSpecifier(spec, installed.version);
+    await assertIsPlugin(url, baseDir, options, io);
     const saved = values['no-save'] ? 'not saved' : await saveToConfig(configPath, spec, url);
     io.stdout.write(`${url} → ${installed.name}@${installed.version} (${installed.locked.integrity.slice(0, 20)}…) ` +
       `locked in ${lockfile}; config ${relative(process.cwd(), configPath) || configPath}: ${saved}\n`);

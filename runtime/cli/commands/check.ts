@@ -9,19 +9,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../sdk/errors.js';
 import { ProcessHost } from '../../pup/host.js';
+import { PluginRuntime } from '../../plugin-runtime.js';
+import { hostFlag, hostFlagUsage, loadHostModule } from '../host-module.js';
 import { createHostLogger } from '../../pup/logger.js';
-import { oneLine } from '../../pup/run.js';
+import { oneLine } from '../one-line.js';
 import { formatPermissions } from '../../permissions/format.js';
 import type { PluginInfo } from '../../supervisor/plugin-controller.js';
 import { parseCommandArgs } from '../args.js';
 import { CliError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { frozenFlag, frozenFlagUsage, packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
+import type { PackageOptions } from '../../packages/options.js';
 
 const usage = `Usage: paddock check <url> [--options <json>] [--scope <name>]... [--permissions <json>]
                      [--isolation worker|process] [--json]
+                     [--host <module>] [--frozen] [--cache-dir <dir>] [--registry <url>] [--jsr-registry <url>]
 
 Load a plugin (a path, a file: URL, npm: or jsr:) in a sandboxed worker against the
-process host API, verify it (meta, host API version, validate(), configure()), stop
+process host API (or your own: --host), verify it (meta, host API version, validate(), configure()), stop
 it (cleanup() runs) and print its meta, actions, tasks, scopes, events, the
 permissions it gets, and any error.
 
@@ -31,13 +36,17 @@ Options:
   --permissions <json>  the permissions its entry asks for, e.g. '{"read": ["./data"], "net": ["api.example.com:443"]}'
   --isolation <tier>    worker (default) or process
   --json                print the report as JSON
+${hostFlagUsage}
+${frozenFlagUsage}
+${packageFlagsUsage}
 
 Exit codes: 0 the plugin passed; 1 it failed (the reason is one line on stderr);
-2 bad usage; 3 bad options or scopes.
+2 bad usage; 3 bad options, scopes or permissions.
 
 Examples:
   paddock check examples/plugins/status-alerter.js --scope control
   paddock check ./my-plugin.ts --options '{"threshold": 80}'
+  paddock check ./my-plugin.js --host ./my-host-api.js --scope users
   paddock check ./my-plugin.ts --permissions '{"env": ["HOME"], "net": ["127.0.0.1:8080"]}'
 `;
 
@@ -79,21 +88,43 @@ export interface CheckRequest {
   /** The entry's permissions, unchecked: the runtime validates them like a config's. */
   permissions?: Record<string, unknown> | undefined;
   isolation?: string | undefined;
+  /** A module exporting the host's own `api` and `events` (default: the Pup profile's). */
+  host?: string | undefined;
+  /** Where a relative url and paddock.lock are looked up (default: the working directory). */
+  baseDir?: string | undefined;
+  /** Package loading for npm:/jsr: urls (--frozen, --cache-dir, registries). */
+  packages?: PackageOptions | undefined;
 }
 
 export async function checkPlugin(url: string, request: CheckRequest): Promise<CheckReport> {
-  const { options, scopes, permissions, isolation } = request;
+  const { options, scopes, permissions, isolation, packages, baseDir } = request;
+  const hostModule = request.host === undefined ? undefined : await loadHostModule(request.host);
   const dataDir = mkdtempSync(join(tmpdir(), 'paddock-check-'));
-  const host = new ProcessHost({ plugins: [], processes: [] }, process.cwd(), {
-    logger: createHostLogger({ level: 'silent' }),
-    runtime: { dataDir },
-  });
+  let runtime: PluginRuntime;
+  let stop: () => Promise<void>;
+  if (hostModule) {
+    // The user's own host: its API and events, nothing of the Pup profile.
+    try {
+      runtime = new PluginRuntime({ ...hostModule, logLevel: 'silent', dataDir, baseDir: baseDir ?? process.cwd(), ...(packages ? { packages } : {}) });
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new CliError(`--host ${request.host}: ${oneLine(error)}`, EXIT.config);
+    }
+    stop = () => runtime.close();
+  } else {
+    const host = new ProcessHost({ plugins: [], processes: [] }, baseDir ?? process.cwd(), {
+      logger: createHostLogger({ level: 'silent' }),
+      runtime: { dataDir, ...(packages ? { packages } : {}) },
+    });
+    runtime = host.runtime;
+    stop = () => host.stop('check finished');
+  }
   const logged: CheckReport['logged'] = [];
-  host.runtime.on('plugin:log', ({ severity, message }) => logged.push({ severity, message }));
+  runtime.on('plugin:log', ({ severity, message }) => logged.push({ severity, message }));
   let error: Error | undefined;
   let info: PluginInfo | undefined;
   try {
-    info = await host.runtime.load({
+    info = await runtime.load({
       url,
       ...(options ? { options } : {}),
       ...(scopes.length ? { scopes } : {}),
@@ -102,10 +133,10 @@ export async function checkPlugin(url: string, request: CheckRequest): Promise<C
     });
   } catch (caught) {
     error = caught as Error;
-    info = host.runtime.list()[0];
+    info = runtime.list()[0];
   }
   try {
-    await host.stop('check finished');
+    await stop();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -113,7 +144,7 @@ export async function checkPlugin(url: string, request: CheckRequest): Promise<C
   const report: CheckReport = {
     url,
     ok: error === undefined,
-    hostApiVersion: host.runtime.apiVersion,
+    hostApiVersion: runtime.apiVersion,
     actions: info?.actions ?? [],
     tasks: info?.tasks ?? [],
     scopes: info?.scopes ?? [],
@@ -128,7 +159,7 @@ export async function checkPlugin(url: string, request: CheckRequest): Promise<C
     report.isolation = info.isolation;
   }
   if ((info?.isolation ?? isolation) === 'process') {
-    const wall = host.runtime.osWall;
+    const wall = runtime.osWall;
     report.osWall = { available: wall.available, ...(wall.reason ? { reason: wall.reason } : {}) };
   }
   if (error) {
@@ -192,6 +223,9 @@ export const checkCommand: Command = {
       permissions: { type: 'string' },
       isolation: { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...hostFlag,
+      ...frozenFlag,
+      ...packageFlags,
     });
     if (positionals.length !== 1) throw new CliError('expected one plugin url (see --help)', EXIT.usage);
     const report = await checkPlugin(positionals[0]!, {
@@ -199,6 +233,8 @@ export const checkCommand: Command = {
       scopes: values.scope as string[],
       permissions: parseObject('--permissions', values.permissions as string | undefined),
       isolation: values.isolation as string | undefined,
+      host: values.host as string | undefined,
+      packages: packageOptionsFromFlags(values as Parameters<typeof packageOptionsFromFlags>[0]),
     });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     if (!report.ok) throw new CliError(report.error!.message, EXIT.failed);

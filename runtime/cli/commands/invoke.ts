@@ -9,7 +9,7 @@ import { ConfigError } from '../../../sdk/errors.js';
 import { processHostConfigSchema } from '../../pup/config.js';
 import { ProcessHost } from '../../pup/host.js';
 import { createHostLogger } from '../../pup/logger.js';
-import { oneLine } from '../../pup/run.js';
+import { oneLine } from '../one-line.js';
 import { isModuleEntry, type PluginEntry } from '../../config/schema.js';
 import { readConfigFile } from '../../config/load.js';
 import { defaultExternalId } from '../../external/index.js';
@@ -18,10 +18,13 @@ import type { TaskProgress } from '../../tasks/task-types.js';
 import { parseCommandArgs, parseSeconds } from '../args.js';
 import { CliError, type CliIo, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { frozenFlag, frozenFlagUsage, packageFlags, packageFlagsUsage, packageOptionsFromFlags } from '../package-flags.js';
+import type { PackageOptions } from '../../packages/options.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
 
 const usage = `Usage: paddock invoke <config> <plugin-id> <action-or-task> [params-json] [--timeout <s>] [--log-level <level>]
+                      [--frozen] [--cache-dir <dir>] [--registry <url>] [--jsr-registry <url>]
 
 Start one plugin of a config file (a module in a sandboxed worker, or an external
 executable), run one of its actions or tasks with the given params (JSON, default
@@ -32,6 +35,8 @@ Ctrl-C cancels a task.
 Options:
   --timeout <s>        cancel (a task) or give up (an action) after <s> seconds
   --log-level <level>  trace, debug, info, warn (default), error, silent
+${frozenFlagUsage}
+${packageFlagsUsage}
 
 Exit codes: 0 ok; 1 the action or task failed, or the plugin did not start (the
 reason is one line on stderr); 2 bad usage or unknown plugin, action or task;
@@ -52,26 +57,16 @@ function parseParams(text: string | undefined): unknown {
   }
 }
 
-/** The entries' ids, the way the runtime gives them: the entry's own, or one from its url or exec, made unique. */
+/** The entries' ids, the way the runtime gives them: the entry's own, or one from its url or exec. */
 function entryIds(entries: readonly PluginEntry[]): string[] {
-  const taken = new Set<string>();
-  return entries.map((entry) => {
-    let id = entry.id;
-    if (id === undefined) {
-      const base = isModuleEntry(entry) ? defaultIdFor(entry.url) : defaultExternalId(entry.exec);
-      id = base;
-      for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-    }
-    taken.add(id);
-    return id;
-  });
+  return entries.map((entry) => entry.id ?? (isModuleEntry(entry) ? defaultIdFor(entry.url) : defaultExternalId(entry.exec)));
 }
 
 function describeProgress(progress: TaskProgress): string {
   return `progress ${String(Math.round(progress.value * 100)).padStart(3)}%${progress.message ? `  ${progress.message}` : ''}\n`;
 }
 
-export async function invoke(configFile: string, id: string, name: string, params: unknown, io: CliIo, options: { timeoutS?: number; logLevel: string }): Promise<unknown> {
+export async function invoke(configFile: string, id: string, name: string, params: unknown, io: CliIo, options: { timeoutS?: number; logLevel: string; packages?: PackageOptions }): Promise<unknown> {
   let loaded;
   try {
     loaded = await readConfigFile(configFile, processHostConfigSchema);
@@ -83,8 +78,10 @@ export async function invoke(configFile: string, id: string, name: string, param
   const ids = entryIds(config.plugins);
   const index = ids.indexOf(id);
   if (index < 0) throw new CliError(`${configFile} has no plugin "${id}" (it has: ${ids.join(', ') || 'none'})`, EXIT.usage);
+  const again = ids.indexOf(id, index + 1);
+  if (again >= 0) throw new CliError(`${configFile}: plugins[${index}] and plugins[${again}] both have the id "${id}" (give one its own "id")`, EXIT.config);
   const logger = createHostLogger({ pretty: true, level: options.logLevel, destination: io.stderr });
-  const host = new ProcessHost({ plugins: [], processes: [] }, baseDir, { logger, source: configFile });
+  const host = new ProcessHost({ plugins: [], processes: [] }, baseDir, { logger, source: configFile, ...(options.packages ? { runtime: { packages: options.packages } } : {}) });
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted (Ctrl-C)'));
   process.once('SIGINT', onSignal);
@@ -131,13 +128,15 @@ export const invokeCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       timeout: { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
+      ...frozenFlag,
+      ...packageFlags,
     });
     if (positionals.length < 3 || positionals.length > 4) throw new CliError('expected <config> <plugin-id> <action-or-task> [params-json] (see --help)', EXIT.usage);
     const [configFile, id, name, paramsText] = positionals as [string, string, string, string | undefined];
     const logLevel = String(values['log-level']);
     if (!LOG_LEVELS.includes(logLevel)) throw new CliError(`--log-level expects one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`, EXIT.usage);
     const timeoutS = parseSeconds('--timeout', values.timeout as string | undefined);
-    const result = await invoke(configFile, id, name, parseParams(paramsText), io, { logLevel, ...(timeoutS === undefined ? {} : { timeoutS }) });
+    const result = await invoke(configFile, id, name, parseParams(paramsText), io, { logLevel, packages: packageOptionsFromFlags(values as Parameters<typeof packageOptionsFromFlags>[0]), ...(timeoutS === undefined ? {} : { timeoutS }) });
     io.stdout.write(`${JSON.stringify(result === undefined ? null : result, null, 2)}\n`);
     return EXIT.ok;
   },
