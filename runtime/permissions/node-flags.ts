@@ -7,6 +7,7 @@
  * Node's model has no network or environment rules (the gates inside the process do
  * those, and the process starts with only the granted variables); it does not follow
  * symbolic links when it compares paths, so the grants are passed as real paths.
+ * A flag is passed only to a Node that knows it (an unknown one stops Node).
  */
 import type { PermissionGrant } from '../../workers/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
@@ -14,11 +15,26 @@ import type { ResolvedLimits } from '../options.js';
 export interface NodeVersion {
   major: number;
   minor: number;
+  /** The command-line flags this Node accepts (the running Node's own); without it, FLAGS_SINCE decides. */
+  flags?: { has(flag: string): boolean };
 }
 
 export function currentNodeVersion(): NodeVersion {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return { major, minor };
+  return { major, minor, flags: process.allowedNodeEnvironmentFlags };
+}
+
+/** The first release of each line that has a permission flag newer than the model (24.12: a backport). */
+const FLAGS_SINCE: Record<string, ReadonlyArray<NodeVersion>> = {
+  '--allow-inspector': [{ major: 24, minor: 12 }, { major: 25, minor: 0 }],
+};
+
+function accepts(version: NodeVersion, flag: string): boolean {
+  if (version.flags) return version.flags.has(flag);
+  const since = FLAGS_SINCE[flag] ?? [];
+  const line = since.find((first) => first.major === version.major);
+  if (line) return version.minor >= line.minor;
+  return since.length > 0 && version.major > since[since.length - 1]!.major;
 }
 
 export interface ProcessFolders {
@@ -51,7 +67,8 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   if (grant.ffi === true || grant.ffi.length > 0) flags.push('--allow-addons');
   // WASI preopens are checked by the gates; Node's model does not look inside WASI.
   if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');
-  if (grant.ffi === true && version.major >= 22) flags.push('--allow-inspector');
+  // Node 22 (and 24 before 24.12) refuses the inspector under its model whatever the flags.
+  if (grant.ffi === true && accepts(version, '--allow-inspector')) flags.push('--allow-inspector');
   return flags;
 }
 

@@ -120,8 +120,8 @@ export const VECTORS: Vector[] = [
   {
     name: 'inspector', route: 'the inspector (Runtime.evaluate in the plugin\'s own thread)', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
-    // Node 20's permission model has no --allow-inspector.
-    processGranted: (major) => (major < 22 ? 'node-denies' : undefined),
+    // Node's model refuses the inspector unless it has --allow-inspector (24.12 and later).
+    processGranted: () => (process.allowedNodeEnvironmentFlags.has('--allow-inspector') ? undefined : 'node-denies'),
   },
   {
     name: 'wasi-preopen', route: 'WASI preopens of host folders', permission: 'read',
