@@ -4,10 +4,11 @@
  * data, the runtime's modules, read/write/import grants), child processes only with
  * a run grant, native addons only with ffi, the inspector only with `ffi: true`.
  *
- * Node's model has no network or environment rules (the gates inside the process do
- * those, and the process starts with only the granted variables); it does not follow
- * symbolic links when it compares paths, so the grants are passed as real paths.
- * A flag is passed only to a Node that knows it (an unknown one stops Node).
+ * Node's model has no environment rules (the gates inside the process do those, and
+ * the process starts with only the granted variables), and network rules only from
+ * Node 25 (`--allow-net`, all or nothing: the gates check hosts and ports). It does
+ * not follow symbolic links when it compares paths, so the grants are passed as real
+ * paths. A flag is passed only to a Node that knows it (an unknown one stops Node).
  */
 import type { PermissionGrant } from '../../workers/sandbox-data.js';
 import type { ResolvedLimits } from '../options.js';
@@ -27,6 +28,7 @@ export function currentNodeVersion(): NodeVersion {
 /** The first release of each line that has a permission flag newer than the model (24.12: a backport). */
 const FLAGS_SINCE: Record<string, ReadonlyArray<NodeVersion>> = {
   '--allow-inspector': [{ major: 24, minor: 12 }, { major: 25, minor: 0 }],
+  '--allow-net': [{ major: 25, minor: 0 }],
 };
 
 function accepts(version: NodeVersion, flag: string): boolean {
@@ -69,6 +71,9 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');
   // Node 22 (and 24 before 24.12) refuses the inspector under its model whatever the flags.
   if (grant.ffi === true && accepts(version, '--allow-inspector')) flags.push('--allow-inspector');
+  // Without a net grant Node refuses every socket and name lookup itself (Unix sockets
+  // too): a second wall under the gates. With one, the gates decide host by host.
+  if ((grant.net === true || grant.net.length > 0) && accepts(version, '--allow-net')) flags.push('--allow-net');
   return flags;
 }
 

@@ -162,11 +162,11 @@ export const VECTORS: Vector[] = [
   },
   {
     name: 'tls-connect', route: 'tls.connect', permission: 'net', grant: httpGrant,
-    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED))/.test(String(outcome.value)),
+    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED|ERR_ACCESS_DENIED))/.test(String(outcome.value)),
   },
   {
     name: 'http2-connect', route: 'http2.connect', permission: 'net', grant: httpGrant,
-    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED))?/.test(String(outcome.value)),
+    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED|ERR_ACCESS_DENIED))?/.test(String(outcome.value)),
   },
   {
     name: 'udp', route: 'dgram send', permission: 'net', grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),

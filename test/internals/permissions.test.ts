@@ -82,6 +82,13 @@ test('Node permission flags mirror the grant (one flag per path; the name depend
   // The running Node is asked what it accepts.
   assert.ok(!permissionFlags(full, folders, { major: 99, minor: 0, flags: new Set<string>() }).includes('--allow-inspector'));
   assert.equal(permissionFlags(full, folders).includes('--allow-inspector'), process.allowedNodeEnvironmentFlags.has('--allow-inspector'));
+  // Node >= 25 refuses the network itself unless net is granted (a second wall under the gates).
+  assert.ok(!permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: ['example.com:443'] }, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 25, minor: 0 }).includes('--allow-net'));
+  assert.ok(!permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 24, minor: 12 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 99, minor: 0, flags: new Set(['--allow-net']) }).includes('--allow-net'));
+  assert.equal(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders).includes('--allow-net'), process.allowedNodeEnvironmentFlags.has('--allow-net'));
   assert.deepEqual(limitFlags({ ...DEFAULT_LIMITS, maxOldGenerationSizeMb: 64, stackSizeMb: 16 }), ['--max-old-space-size=64', '--stack-size=7168']);
 });
 
