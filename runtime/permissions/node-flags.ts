@@ -29,6 +29,7 @@ export function currentNodeVersion(): NodeVersion {
 const FLAGS_SINCE: Record<string, ReadonlyArray<NodeVersion>> = {
   '--allow-inspector': [{ major: 24, minor: 12 }, { major: 25, minor: 0 }],
   '--allow-net': [{ major: 25, minor: 0 }],
+  '--allow-ffi': [{ major: 26, minor: 0 }],
 };
 
 function accepts(version: NodeVersion, flag: string): boolean {
@@ -71,6 +72,8 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   if (grant.read === true || grant.read.length > 0 || grant.write === true || grant.write.length > 0) flags.push('--allow-wasi');
   // Node 22 (and 24 before 24.12) refuses the inspector under its model whatever the flags.
   if (grant.ffi === true && accepts(version, '--allow-inspector')) flags.push('--allow-inspector');
+  // node:ffi calls any native function: like the inspector, only with `ffi: true`.
+  if (grant.ffi === true && accepts(version, '--allow-ffi')) flags.push('--allow-ffi');
   // Without a net grant Node refuses every socket and name lookup itself (Unix sockets
   // too): a second wall under the gates. With one, the gates decide host by host.
   if ((grant.net === true || grant.net.length > 0) && accepts(version, '--allow-net')) flags.push('--allow-net');

@@ -4,6 +4,7 @@
  * makes it work, and what proves that it worked, so no vector passes vacuously.
  */
 import { existsSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import type { PermissionsInput } from '../../runtime/permissions/schema.js';
 import type { PermissionName } from '../../workers/sandbox-data.js';
@@ -122,6 +123,13 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
     // Node's model refuses the inspector unless it has --allow-inspector (24.12 and later).
     processGranted: () => (process.allowedNodeEnvironmentFlags.has('--allow-inspector') ? undefined : 'node-denies'),
+  },
+  {
+    name: 'ffi-module', route: 'node:ffi (native functions called from JavaScript, Node 26)', permission: 'ffi', grant: () => ({ ffi: true }),
+    // Where Node has no node:ffi, the granted run reaches Node's own "no such builtin".
+    escaped: (outcome) => (isBuiltin('node:ffi')
+      ? outcome.ok && outcome.value === 'native getpid: true'
+      : outcome.code === 'ERR_UNKNOWN_BUILTIN_MODULE'),
   },
   {
     name: 'wasi-preopen', route: 'WASI preopens of host folders', permission: 'read',

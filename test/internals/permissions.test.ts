@@ -82,6 +82,10 @@ test('Node permission flags mirror the grant (one flag per path; the name depend
   // The running Node is asked what it accepts.
   assert.ok(!permissionFlags(full, folders, { major: 99, minor: 0, flags: new Set<string>() }).includes('--allow-inspector'));
   assert.equal(permissionFlags(full, folders).includes('--allow-inspector'), process.allowedNodeEnvironmentFlags.has('--allow-inspector'));
+  // node:ffi only with ffi: true.
+  assert.ok(permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-ffi'));
+  assert.ok(!permissionFlags({ ...full, ffi: ['/lib/native.node'] }, folders, { major: 26, minor: 0 }).includes('--allow-ffi'));
+  assert.ok(!permissionFlags(full, folders, { major: 24, minor: 12 }).includes('--allow-ffi'));
   // Node >= 25 refuses the network itself unless net is granted (a second wall under the gates).
   assert.ok(!permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-net'));
   assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: ['example.com:443'] }, folders, { major: 26, minor: 0 }).includes('--allow-net'));
