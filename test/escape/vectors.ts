@@ -177,6 +177,24 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED|ERR_ACCESS_DENIED))?/.test(String(outcome.value)),
   },
   {
+    name: 'server-handle', route: 'net._createServerHandle (a handle that listens without net.Server)', permission: 'net',
+    grant: () => ({ net: ['127.0.0.1'] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'listening: true',
+  },
+  {
+    name: 'bound-socket', route: 'net.BoundSocket (a port bound before any server uses it)', permission: 'net',
+    grant: () => ({ net: ['127.0.0.1'] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'bound: true',
+  },
+  {
+    name: 'bound-socket-path', route: 'net.BoundSocket({ path }) (a Unix socket file outside the grants)', permission: 'write',
+    grant: (env) => ({ write: [env.target.outsideDir] }),
+    artifact: (env) => join(env.target.outsideDir, 'bound.sock'),
+    escaped: (outcome, env) => outcome.ok && outcome.value === `bound ${join(env.target.outsideDir, 'bound.sock')}`,
+    // Node >= 25 counts a Unix socket as network: without a net grant its model refuses it.
+    processGranted: () => (process.allowedNodeEnvironmentFlags.has('--allow-net') ? 'node-denies' : undefined),
+  },
+  {
     name: 'udp', route: 'dgram send', permission: 'net', grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),
     received: (env) => env.udpMessages.includes('escape-udp'),
     escaped: async (outcome, env) => {
