@@ -4,9 +4,11 @@
  * (Every route to every capability is in test/escape/.)
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { formatPermissions, isPaddockError } from '../runtime/index.js';
 import { startPlugin } from '../runtime/testing/harness.js';
@@ -182,4 +184,35 @@ test('a nested worker gets at most the plugin\'s heap limits; flags and eval wor
     assert.match(String((error.cause as Error).message), /cannot use a Worker with execArgv inside its sandbox/);
     return true;
   });
+});
+
+const WEB_STORAGE = process.allowedNodeEnvironmentFlags.has('--localstorage-file');
+
+test('localStorage, a file of the host\'s shared by its threads and children, needs read: true and write: true', { skip: !WEB_STORAGE && 'no Web Storage on this Node line' }, async () => {
+  const dir = tempDir('paddock-webstorage-');
+  try {
+    // Node 22 and 24 need the flag; Node 26 has Web Storage on by default.
+    const flags = process.allowedNodeEnvironmentFlags.has('--experimental-webstorage') ? '--experimental-webstorage ' : '';
+    const secret = `web-storage-secret-${process.pid}`;
+    const { stdout } = await promisify(execFile)(process.execPath, [fixture('webstorage-host.mjs'), secret, join(dir, 'data')], {
+      timeout: 60_000,
+      env: { ...process.env, NODE_OPTIONS: `${flags}--localstorage-file=${join(dir, 'storage.db')} --disable-warning=ExperimentalWarning` },
+    });
+    type Outcome = { ok: boolean; code?: string; message?: string; value?: unknown };
+    const seen = JSON.parse(stdout) as Record<'worker' | 'process', { refused: Outcome; refusedLeft: string | null; granted: Outcome }> & { grantedLeft: string | null };
+    // A worker starts without the host's flags and environment: no store at all.
+    assert.deepEqual(seen.worker.refused, { ok: true, value: 'no Web Storage here' });
+    assert.deepEqual(seen.worker.granted, { ok: true, value: 'no Web Storage here' });
+    // A child process that inherits NODE_OPTIONS opens the host's store; Node's model does not look.
+    const refused = seen.process.refused;
+    assert.equal(refused.ok, false);
+    assert.equal(refused.code, 'PADDOCK_ERR_PERMISSION_DENIED');
+    assert.match(refused.message!, /plugin "process-refused" needs read access to "localStorage/);
+    assert.ok(!refused.message!.includes(secret));
+    assert.equal(seen.process.refusedLeft, null, 'the refused plugin wrote into the host\'s store');
+    assert.deepEqual(seen.process.granted, { ok: true, value: secret });
+    assert.equal(seen.grantedLeft, 'planted');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,11 +1,19 @@
 /**
  * `isolation: "process"`: the same plugin, SDK and protocol in a child Node process
  * under Node's permission model: calls, events, logs, crashes and restarts, a blocked
- * event loop, and the child's end when the plugin is unloaded.
+ * event loop, and the child's end when the plugin is unloaded; and Node's network wall
+ * beneath the gates where Node has one.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { nextState, testRuntime, waitFor } from './helpers.js';
+import { promisify } from 'node:util';
+import { permissionFlags } from '../runtime/permissions/node-flags.js';
+import { NO_PERMISSIONS, type PermissionGrant } from '../sdk/kernel/sandbox-data.js';
+import { fixture, nextState, tempDir, testRuntime, waitFor } from './helpers.js';
 import { alive, pluginProcesses } from './support/plugin-processes.js';
 
 const PROBE = './lifecycle-probe.mjs';
@@ -71,5 +79,44 @@ test('a process-isolated plugin that blocks its event loop is stopped by the hea
     await waitFor(() => !alive(pid), 5_000, 'the blocked process to be killed');
   } finally {
     await rt.close();
+  }
+});
+
+test('without a net grant, Node\'s own model refuses the network under the gates (Node >= 25); before, only the gates do', async () => {
+  // The flags a process-isolated plugin gets, around a script with no gates at all.
+  const probe = fixture('node-net-probe.mjs');
+  const dataDir = tempDir('paddock-net-wall-');
+  const server = createServer((socket) => socket.end());
+  let connections = 0;
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const run = async (grant: PermissionGrant) => {
+    const flags = permissionFlags(grant, { codeDir: dirname(probe), dataDir, runtimeDirs: [] });
+    rmSync(join(dataDir, 'probe.sock'), { force: true });
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      ...flags, '--disable-warning=ExperimentalWarning', probe, String(port), join(dataDir, 'probe.sock'),
+    ], { timeout: 30_000 });
+    return { flags, results: JSON.parse(stdout) as Record<string, string> };
+  };
+  try {
+    const wall = process.allowedNodeEnvironmentFlags.has('--allow-net');
+    const refused = await run(NO_PERMISSIONS);
+    assert.equal(refused.flags.includes('--allow-net'), false);
+    if (wall) {
+      // Unix sockets included: Node counts them as network.
+      assert.deepEqual(refused.results, { tcp: 'ERR_ACCESS_DENIED', unixListen: 'ERR_ACCESS_DENIED', udp: 'ERR_ACCESS_DENIED', dns: 'ERR_ACCESS_DENIED' });
+      assert.equal(connections, 0);
+    } else {
+      // What the README's threat table says: on this line the gates are the only check.
+      assert.deepEqual(refused.results, { tcp: 'connected', unixListen: 'listening', udp: 'sent', dns: 'resolved' });
+    }
+    const granted = await run({ ...NO_PERMISSIONS, net: [`127.0.0.1:${port}`] });
+    assert.equal(granted.flags.includes('--allow-net'), wall);
+    assert.deepEqual(granted.results, { tcp: 'connected', unixListen: 'listening', udp: 'sent', dns: 'resolved' });
+    assert.ok(connections > 0);
+  } finally {
+    server.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -4,9 +4,11 @@
  * data, the runtime's modules, read/write/import grants), child processes only with
  * a run grant, native addons only with ffi, the inspector only with `ffi: true`.
  *
- * Node's model has no environment rules and, before Node 25, no network rules (the gates
- * inside the process do those, and the process starts with only the granted variables); it does not follow
- * symbolic links when it compares paths, so the grants are passed as real paths.
+ * Node's model has no environment rules (the gates inside the process do those, and
+ * the process starts with only the granted variables), and network rules only from
+ * Node 25 (`--allow-net`, all or nothing: the gates check hosts and ports). It does
+ * not follow symbolic links when it compares paths, so the grants are passed as real
+ * paths. A flag is passed only to a Node that knows it (an unknown one stops Node).
  */
 import { PERMISSION_KINDS, type PermissionGrant } from '../../sdk/kernel/permissions/table.js';
 import type { ResolvedLimits } from '../options.js';
@@ -14,11 +16,28 @@ import type { ResolvedLimits } from '../options.js';
 export interface NodeVersion {
   major: number;
   minor: number;
+  /** The command-line flags this Node accepts (the running Node's own); without it, FLAGS_SINCE decides. */
+  flags?: { has(flag: string): boolean };
 }
 
 export function currentNodeVersion(): NodeVersion {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return { major, minor };
+  return { major, minor, flags: process.allowedNodeEnvironmentFlags };
+}
+
+/** The first release of each line that has a permission flag newer than the model (24.12: a backport). */
+const FLAGS_SINCE: Record<string, ReadonlyArray<NodeVersion>> = {
+  '--allow-inspector': [{ major: 24, minor: 12 }, { major: 25, minor: 0 }],
+  '--allow-net': [{ major: 25, minor: 0 }],
+  '--allow-ffi': [{ major: 26, minor: 0 }],
+};
+
+function accepts(version: NodeVersion, flag: string): boolean {
+  if (version.flags) return version.flags.has(flag);
+  const since = FLAGS_SINCE[flag] ?? [];
+  const line = since.find((first) => first.major === version.major);
+  if (line) return version.minor >= line.minor;
+  return since.length > 0 && version.major > since[since.length - 1]!.major;
 }
 
 export interface ProcessFolders {
@@ -29,8 +48,23 @@ export interface ProcessFolders {
 }
 
 /** One flag per path: Node reads a single comma-separated list as one path (since 20.8 / nodejs/node#49047). */
-/** The Node major that brought a permission flag, for flags computed for another line (tests). */
-const FLAG_SINCE: Record<string, number> = { '--allow-net': 25, '--allow-inspector': 24 };
+/**
+ * The first release of each line that has a permission flag newer than the model, for
+ * flags computed for another line (tests); the running Node is asked directly.
+ * `--allow-inspector` came to 24 in 24.12 (a backport).
+ */
+const FLAG_SINCE: Record<string, ReadonlyArray<NodeVersion>> = {
+  '--allow-inspector': [{ major: 24, minor: 12 }, { major: 25, minor: 0 }],
+  '--allow-net': [{ major: 25, minor: 0 }],
+  '--allow-ffi': [{ major: 26, minor: 0 }],
+};
+
+function lineHas(version: NodeVersion, flag: string): boolean {
+  const since = FLAG_SINCE[flag] ?? [];
+  const line = since.find((first) => first.major === version.major);
+  if (line) return version.minor >= line.minor;
+  return since.length > 0 && version.major > since[since.length - 1]!.major;
+}
 
 function pathFlags(flag: string, paths: string[]): string[] {
   return paths.map((path) => `${flag}=${path}`);
@@ -43,7 +77,10 @@ function pathFlags(flag: string, paths: string[]): string[] {
  */
 export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders, forVersion?: NodeVersion): string[] {
   const version = forVersion ?? currentNodeVersion();
-  const knows = (flag: string) => (forVersion === undefined ? process.allowedNodeEnvironmentFlags.has(flag) : version.major >= (FLAG_SINCE[flag] ?? 0));
+  const knows = (flag: string) => {
+    if (version.flags) return version.flags.has(flag);
+    return forVersion === undefined ? process.allowedNodeEnvironmentFlags.has(flag) : lineHas(version, flag);
+  };
   const flags = [version.major >= 22 ? '--permission' : '--experimental-permission'];
   // Each kind says where its paths go and what else it needs (sdk/kernel/permissions/).
   const paths = { read: [folders.codeDir, folders.dataDir, ...folders.runtimeDirs], write: [folders.dataDir] };
@@ -61,8 +98,8 @@ export function permissionFlags(grant: PermissionGrant, folders: ProcessFolders,
   // Workers inherit the permission model (checked on Node 20 and 24), and the gates
   // (workers/nested-worker.ts); Node 20 also needs one for its module hooks thread.
   flags.push('--allow-worker');
-  // Lines gain flags in minor releases (Node 22 has no --allow-inspector, 24 has it;
-  // --allow-net came with 25), and an unknown flag stops Node at once: pass only those
+  // Lines gain flags in minor releases (Node 22 has no --allow-inspector, 24.12 has it;
+  // --allow-net came with 25, --allow-ffi with 26), and an unknown flag stops Node at once: pass only those
   // this Node knows (the child runs the same binary).
   flags.push(...[...new Set(extra)].filter((flag) => !(flag in FLAG_SINCE) || knows(flag)));
   return flags;

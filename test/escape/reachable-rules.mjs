@@ -121,7 +121,11 @@ export const RULES = [
   // Node ≥ 25 exposes Web Storage by default (22 and 24 behind a flag); with
   // --localstorage-file on the host every thread shares one store, the host's and every
   // plugin's (checked on Node 26). No gate checks it yet.
-  [/^globalThis\.(localStorage|sessionStorage|Storage)\b/, 'open:web-storage-shared-with-host'],
+  // localStorage is the host's own file, shared by every thread: its getter needs
+  // read: true and write: true (fs gate). Storage's methods work on a store the plugin
+  // got from that getter or its own per-thread sessionStorage.
+  [/^globalThis\.localStorage\b/, 'gated:fs'],
+  [/^globalThis\.(sessionStorage|Storage)\b/, 'harmless'],
   [new RegExp(`^globalThis\\.(${GLOBALS_HARMLESS.map(escape).join('|')})(\\.|\\[|$)`), 'harmless'],
 ];
 

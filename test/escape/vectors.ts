@@ -4,6 +4,7 @@
  * makes it work, and what proves that it worked, so no vector passes vacuously.
  */
 import { existsSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PermissionsInput } from '../../runtime/permissions/schema.js';
 import type { PermissionName } from '../../sdk/kernel/sandbox-data.js';
@@ -127,8 +128,15 @@ export const VECTORS: Vector[] = [
   {
     name: 'inspector', route: 'the inspector (Runtime.evaluate in the plugin\'s own thread)', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'evaluated 42',
-    // Node 20's permission model has no --allow-inspector.
-    processGranted: (major) => (major < 22 ? 'node-denies' : undefined),
+    // Node's model refuses the inspector unless it has --allow-inspector (24.12 and later).
+    processGranted: () => (process.allowedNodeEnvironmentFlags.has('--allow-inspector') ? undefined : 'node-denies'),
+  },
+  {
+    name: 'ffi-module', route: 'node:ffi (native functions called from JavaScript, Node 26)', permission: 'ffi', grant: () => ({ ffi: true }),
+    // Where Node has no node:ffi, the granted run reaches Node's own "no such builtin".
+    escaped: (outcome) => (isBuiltin('node:ffi')
+      ? outcome.ok && outcome.value === 'native getpid: true'
+      : outcome.code === 'ERR_UNKNOWN_BUILTIN_MODULE'),
   },
   {
     name: 'wasi-preopen', route: 'WASI preopens of host folders', permission: 'read',
@@ -169,11 +177,29 @@ export const VECTORS: Vector[] = [
   },
   {
     name: 'tls-connect', route: 'tls.connect', permission: 'net', grant: httpGrant,
-    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED))/.test(String(outcome.value)),
+    escaped: (outcome) => outcome.ok && /^(secure|connected, then (?!ECONNREFUSED|ERR_ACCESS_DENIED))/.test(String(outcome.value)),
   },
   {
     name: 'http2-connect', route: 'http2.connect', permission: 'net', grant: httpGrant,
-    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED))?/.test(String(outcome.value)),
+    escaped: (outcome) => outcome.ok && /^connected(, then (?!ECONNREFUSED|ERR_ACCESS_DENIED))?/.test(String(outcome.value)),
+  },
+  {
+    name: 'server-handle', route: 'net._createServerHandle (a handle that listens without net.Server)', permission: 'net',
+    grant: () => ({ net: ['127.0.0.1'] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'listening: true',
+  },
+  {
+    name: 'bound-socket', route: 'net.BoundSocket (a port bound before any server uses it)', permission: 'net',
+    grant: () => ({ net: ['127.0.0.1'] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'bound: true',
+  },
+  {
+    name: 'bound-socket-path', route: 'net.BoundSocket({ path }) (a Unix socket file outside the grants)', permission: 'write',
+    grant: (env) => ({ write: [env.target.outsideDir] }),
+    artifact: (env) => join(env.target.outsideDir, 'bound.sock'),
+    escaped: (outcome, env) => outcome.ok && outcome.value === `bound ${join(env.target.outsideDir, 'bound.sock')}`,
+    // Node >= 25 counts a Unix socket as network: without a net grant its model refuses it.
+    processGranted: () => (process.allowedNodeEnvironmentFlags.has('--allow-net') ? 'node-denies' : undefined),
   },
   {
     name: 'udp', route: 'dgram send', permission: 'net', grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`] }),

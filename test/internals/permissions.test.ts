@@ -72,7 +72,27 @@ test('Node permission flags mirror the grant (one flag per path; the name depend
   const none = permissionFlags(NO_PERMISSIONS, folders, { major: 20, minor: 11 });
   assert.equal(none[0], '--experimental-permission');
   assert.ok(!none.includes('--allow-child-process') && !none.includes('--allow-addons') && !none.includes('--allow-wasi'));
-  assert.ok(permissionFlags({ ...NO_PERMISSIONS, read: true, ffi: true }, folders, { major: 24, minor: 0 }).includes('--allow-inspector'));
+  // Flags newer than the model go only to a Node that has them: an unknown flag stops Node.
+  const full = { ...NO_PERMISSIONS, read: true, ffi: true } as const;
+  assert.ok(permissionFlags(full, folders, { major: 24, minor: 12 }).includes('--allow-inspector'));
+  assert.ok(permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-inspector'));
+  for (const old of [{ major: 20, minor: 11 }, { major: 22, minor: 23 }, { major: 24, minor: 11 }]) {
+    assert.ok(!permissionFlags(full, folders, old).includes('--allow-inspector'), `${old.major}.${old.minor}`);
+  }
+  // The running Node is asked what it accepts.
+  assert.ok(!permissionFlags(full, folders, { major: 99, minor: 0, flags: new Set<string>() }).includes('--allow-inspector'));
+  assert.equal(permissionFlags(full, folders).includes('--allow-inspector'), process.allowedNodeEnvironmentFlags.has('--allow-inspector'));
+  // node:ffi only with ffi: true.
+  assert.ok(permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-ffi'));
+  assert.ok(!permissionFlags({ ...full, ffi: ['/lib/native.node'] }, folders, { major: 26, minor: 0 }).includes('--allow-ffi'));
+  assert.ok(!permissionFlags(full, folders, { major: 24, minor: 12 }).includes('--allow-ffi'));
+  // Node >= 25 refuses the network itself unless net is granted (a second wall under the gates).
+  assert.ok(!permissionFlags(full, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: ['example.com:443'] }, folders, { major: 26, minor: 0 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 25, minor: 0 }).includes('--allow-net'));
+  assert.ok(!permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 24, minor: 12 }).includes('--allow-net'));
+  assert.ok(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders, { major: 99, minor: 0, flags: new Set(['--allow-net']) }).includes('--allow-net'));
+  assert.equal(permissionFlags({ ...NO_PERMISSIONS, net: true }, folders).includes('--allow-net'), process.allowedNodeEnvironmentFlags.has('--allow-net'));
   assert.deepEqual(limitFlags({ ...DEFAULT_LIMITS, maxOldGenerationSizeMb: 64, stackSizeMb: 16 }), ['--max-old-space-size=64', '--stack-size=7168']);
   // Node 25 added network rules: --allow-net with a net grant only, and never before 25.
   const net = { ...NO_PERMISSIONS, net: ['api.example.com:443'] };

@@ -26,9 +26,11 @@ const ALLOWED = new SafeSet([
  *   reaches the host's main thread): it undoes every gate;
  * - trace_events: process-wide tracing written to the host's working folder;
  * - sqlite: SQL itself opens files (ATTACH DATABASE, VACUUM INTO), so it needs
- *   unrestricted read and write.
+ *   unrestricted read and write;
+ * - ffi (Node 26): calls any function of any native library, the process's own included.
  */
 const WHOLE: Record<string, ReadonlyArray<'ffi' | 'read' | 'write'>> = {
+  ffi: ['ffi'],
   inspector: ['ffi'],
   'inspector/promises': ['ffi'],
   trace_events: ['ffi'],

@@ -3,7 +3,8 @@
  * against read/write (after resolving `..` and symbolic links) and receives the real
  * path it was checked for; every function that takes a file descriptor accepts only
  * one the plugin opened (descriptors are shared with the host's threads). Functions
- * this file does not know are refused unless read and write are both unrestricted.
+ * this file does not know are refused unless read and write are both unrestricted,
+ * and so is `localStorage`, a file of the host's.
  */
 import fs from 'node:fs';
 import { Patcher, lastCallback, lastCallbackIndex, type GateContext, type Teardown } from './context.js';
@@ -11,6 +12,7 @@ import { invalidPath } from '../../sdk/kernel/paths.js';
 import { ownRecord } from './options.js';
 import {
   isUint8Array,
+  ObjectGetOwnPropertyDescriptor,
   ObjectGetOwnPropertyNames,
   ObjectGetPrototypeOf,
   ObjectHasOwn,
@@ -340,6 +342,25 @@ export function gateFs(ctx: GateContext): Teardown {
     args[0] = policy.path(args[0], { write: true }, false);
     return args;
   });
+
+  // ── localStorage (Web Storage: Node ≥ 25, 22 and 24 with a flag) is the host's own
+  // SQLite file (--localstorage-file), shared by every thread of the process: like
+  // node:sqlite, it needs unrestricted read and write. Where the host gave no file Node
+  // answers undefined (and warns), as it would without the gates; sessionStorage is
+  // per thread.
+  const storage = ObjectGetOwnPropertyDescriptor(globalThis, 'localStorage');
+  if (storage && typeof storage.get === 'function') {
+    const getStorage = storage.get;
+    const setStorage = storage.set;
+    patch.accessor(globalThis, 'localStorage', () => {
+      const store = ReflectApply(getStorage, globalThis, []);
+      if (store !== undefined && store !== null) {
+        policy.requireAll('read', 'localStorage (the host\'s Web Storage file)');
+        policy.requireAll('write', 'localStorage (the host\'s Web Storage file)');
+      }
+      return store;
+    }, setStorage ? (value) => { ReflectApply(setStorage, globalThis, [value]); } : undefined);
+  }
 
   // ── anything else that is a function: refused unless fs is unrestricted ───
   const known = new Set([...ObjectGetOwnPropertyNames(PATH_FUNCTIONS), ...SPECIAL, ...SAFE]);

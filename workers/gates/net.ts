@@ -7,6 +7,8 @@
  *
  * A custom `lookup` function could map an allowed name to any address, so it needs
  * `net: true`; so does wrapping a descriptor the plugin did not open as a socket.
+ * Binding outside a server is checked like listening: `net.BoundSocket` (recent Node 24,
+ * Node 26) and `net._createServerHandle` (a raw handle that listens by itself).
  */
 import dgram from 'node:dgram';
 import dns from 'node:dns';
@@ -141,9 +143,17 @@ export function gateNet(ctx: GateContext): Teardown {
   }
 
   // ── TCP servers ────────────────────────────────────────────────────────────
+  const BoundSocket = (net as unknown as { BoundSocket?: new (...args: unknown[]) => object }).BoundSocket;
   const serverPrototype = net.Server.prototype as unknown as Record<string, AnyFunction>;
   const listen = serverPrototype.listen!;
   patch.set(serverPrototype, 'listen', function (this: unknown, ...args: unknown[]) {
+    const first = args[0];
+    if (typeof BoundSocket === 'function' && typeof first === 'object' && first !== null
+      && (first instanceof BoundSocket || (first as { handle?: unknown }).handle instanceof BoundSocket)) {
+      // Node reads a BoundSocket's options itself (and an instanceof can be made to lie).
+      policy.requireAll('net', 'listening on a net.BoundSocket');
+      return ReflectApply(listen, this, args);
+    }
     const [options, callback] = normalized(args);
     if (options.handle !== undefined || options._handle !== undefined || options.fd !== undefined) {
       if (typeof options.fd === 'number') adoptFd(options.fd);
@@ -164,6 +174,47 @@ export function gateNet(ctx: GateContext): Teardown {
     if (backlog && options.backlog === undefined) options.backlog = backlog;
     return ReflectApply(listen, this, callback ? [options, callback] : [options]);
   });
+
+  // A bind outside a server: checked like listen (a Unix socket is a file it creates).
+  const checkBind = (options: Record<string, unknown>, anyHost: string) => {
+    if (options.path !== undefined && options.path !== null) {
+      options.path = policy.path(options.path, { write: true }, false, 'path');
+      return;
+    }
+    const host = options.host === undefined || options.host === null || options.host === '' ? anyHost : `${options.host as string}`;
+    options.host = host;
+    const port = toPort(options.port) ?? 0;
+    options.port = port;
+    policy.net(host, port);
+  };
+  if (typeof BoundSocket === 'function') {
+    patch.set(net, 'BoundSocket', new SafeProxy(BoundSocket, {
+      construct(cls, args, newTarget) {
+        const given = args[0];
+        if (given !== undefined && (typeof given !== 'object' || given === null)) return ReflectConstruct(cls, args, newTarget);
+        const options: Record<string, unknown> = { ...(given as Record<string, unknown> | undefined) };
+        checkBind(options, options.ipv6Only ? '::' : '0.0.0.0');
+        return ReflectConstruct(cls, [options], newTarget);
+      },
+    }));
+  }
+  const createServerHandle = (net as unknown as { _createServerHandle?: AnyFunction })._createServerHandle;
+  if (typeof createServerHandle === 'function') {
+    patch.set(net, '_createServerHandle', function (this: unknown, ...args: unknown[]) {
+      // (address, port, addressType, fd, flags): a descriptor, a pipe (port and type -1) or TCP.
+      if (typeof args[3] === 'number' && args[3] >= 0) {
+        adoptFd(args[3]);
+      } else if (args[1] === -1 && args[2] === -1) {
+        if (args[0]) args[0] = policy.path(args[0], { write: true }, false, 'path');
+      } else {
+        const options: Record<string, unknown> = { host: args[0], port: args[1] };
+        checkBind(options, '0.0.0.0');
+        args[0] = options.host;
+        args[1] = options.port;
+      }
+      return ReflectApply(createServerHandle, this, args);
+    });
+  }
 
   // ── UDP ────────────────────────────────────────────────────────────────────
   // UDP: an ephemeral port (0) is what a client needs to send (Node binds one itself

@@ -15,6 +15,8 @@ export const ffi: PermissionKind<'ffi', 'path'> = {
     flags: (grant, node) => [
       ...(granted(grant) ? ['--allow-addons'] : []),
       ...(grant === true && node.major >= 24 ? ['--allow-inspector'] : []),
+      // node:ffi calls any native function: like the inspector, only with `ffi: true`.
+      ...(grant === true && node.major >= 26 ? ['--allow-ffi'] : []),
     ],
   },
 };
