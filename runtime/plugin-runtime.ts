@@ -44,6 +44,8 @@ import { effectivePermissions, normalizePermissions } from './permissions/effect
 import { slugify, type SchemeResolver } from './resolve/resolve-url.js';
 import { PluginController, type PluginEntryResolved, type PluginInfo, type StateChange } from './supervisor/plugin-controller.js';
 import { TokenAuthority } from './tokens.js';
+import { MetricsStore } from './metrics/metrics-store.js';
+import type { RuntimeMetrics } from './metrics/types.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
@@ -113,6 +115,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #packages: PackageLoader;
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
+  readonly #metrics = new MetricsStore();
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -199,6 +202,7 @@ export class PluginRuntime extends EventEmitter<string> {
     await controller.stop('unload');
     this.#plugins.delete(id);
     this.#denials.forget(id);
+    this.#metrics.forget(id);
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
@@ -222,7 +226,8 @@ export class PluginRuntime extends EventEmitter<string> {
   /** Invoke a named action of a plugin; resolves with its result. */
   async invoke(id: string, action: string, params?: unknown): Promise<unknown> {
     this.#assertOpen();
-    return this.#get(id).invoke(action, params);
+    const controller = this.#get(id);
+    return this.#metrics.time('actions', id, action, () => controller.invoke(action, params));
   }
 
   /**
@@ -232,7 +237,8 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   async runTask(id: string, task: string, params?: unknown, options: TaskRunOptions = {}): Promise<unknown> {
     this.#assertOpen();
-    return this.#models.tasks.run(this.#get(id), task, params, options);
+    const controller = this.#get(id);
+    return this.#metrics.time('tasks', id, task, () => this.#models.tasks.run(controller, task, params, options));
   }
 
   /** Change a plugin's options at run time: configure() is called again, no restart. */
@@ -256,6 +262,20 @@ export class PluginRuntime extends EventEmitter<string> {
 
   list(): PluginInfo[] {
     return [...this.#plugins.values()].map((c) => c.info());
+  }
+
+  /**
+   * Per-plugin figures measured by the host (docs/metrics.md): state, restarts, host-API
+   * calls, actions, tasks, events, denials, memory. Memory and event-loop use are sampled
+   * every 2 s; `sampleMetrics()` samples now.
+   */
+  metrics(): RuntimeMetrics {
+    return this.#metrics.snapshot(this.list(), (id) => this.#bus.get(id));
+  }
+
+  /** Sample memory and event-loop use now (metrics() then shows fresh figures). */
+  sampleMetrics(): Promise<void> {
+    return this.#metrics.sample();
   }
 
   get(id: string): PluginInfo | undefined {
@@ -285,6 +305,7 @@ export class PluginRuntime extends EventEmitter<string> {
       }
     }
     this.#plugins.clear();
+    this.#metrics.close();
     await this.#spares?.close();
   }
 
@@ -360,8 +381,10 @@ export class PluginRuntime extends EventEmitter<string> {
       onProgress: (pluginId, progress) => super.emit('plugin:progress', { id: pluginId, ...progress }),
       onState: (change) => this.#onState(change),
       onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
+      onCall: (pluginId, method, ms, ok) => this.#metrics.call('hostCalls', pluginId, method, ms, ok),
       onDenied: (pluginId, report) => {
         this.#denials.record(pluginId, report);
+        this.#metrics.denied(pluginId, report);
         super.emit('plugin:denied', { id: pluginId, ...report });
       },
       onDropped: (pluginId, count, total) => {
@@ -380,14 +403,25 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
     const external = externalTransport(entry);
-    if (external) return external;
+    if (external) {
+      return (options) => {
+        const transport = external(options);
+        this.#metrics.runner(entry.id, { pid: () => (transport as { pid?: number }).pid });
+        return transport;
+      };
+    }
     return (options) => {
-      if (entry.extensions.isolation === 'process') return new ProcessTransport(options);
+      if (entry.extensions.isolation === 'process') {
+        const transport = new ProcessTransport(options);
+        this.#metrics.runner(entry.id, { pid: () => transport.pid });
+        return transport;
+      }
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
         && l.maxYoungGenerationSizeMb === spares.limits.maxYoungGenerationSizeMb && l.stackSizeMb === spares.limits.stackSizeMb;
       const worker = (fits ? spares.take() : undefined) ?? spawnPluginWorker(l, `paddock:${entry.id}`);
+      this.#metrics.runner(entry.id, { worker });
       return new WorkerTransport(options, worker);
     };
   }
@@ -410,6 +444,7 @@ export class PluginRuntime extends EventEmitter<string> {
     if (change.to === 'failed' || change.to === 'crashed') log.error({ err: change.error }, text);
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: change.to === 'failed' || change.to === 'crashed' ? 'error' : 'info', text });
+    this.#metrics.state(change);
     super.emit('plugin:state', change);
     this.#models.follow(change);
     if (change.error && (change.to === 'failed' || change.to === 'crashed')) super.emit('plugin:error', { id: change.id, error: change.error });

@@ -28,6 +28,8 @@ export interface HostEndpointDeps {
   denied?: (report: DenialReport) => void;
   /** Plugin → host calls allowed in flight at once (limits.maxConcurrentCalls). */
   maxConcurrentCalls?: number;
+  /** Hears every call once it is answered, for the host's metrics (runtime/metrics/). */
+  observe?: (method: string, ms: number, ok: boolean) => void;
 }
 
 const fail = (error: unknown): Result<never> => ({ ok: false, error: serializeError(error) });
@@ -61,7 +63,7 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
     return events as string[];
   }
 
-  return {
+  const endpoint: HostEndpoint = {
     async call(token: string, method: string, args: unknown[]): Promise<Result<unknown>> {
       let definition: AnyMethod | undefined;
       let parsedArgs: unknown[];
@@ -133,6 +135,20 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
       } catch (error) {
         return fail(error);
       }
+    },
+  };
+  return deps.observe ? observeCalls(endpoint, methods, deps.observe) : endpoint;
+}
+
+function observeCalls(endpoint: HostEndpoint, methods: ReadonlyMap<string, AnyMethod>, observe: NonNullable<HostEndpointDeps['observe']>): HostEndpoint {
+  return {
+    ...endpoint,
+    async call(token, method, args) {
+      const started = performance.now();
+      const result = await endpoint.call(token, method, args);
+      // Unknown names are folded into one so a plugin cannot grow the host's label set.
+      observe(typeof method === 'string' && methods.has(method) ? method : '(unknown)', performance.now() - started, result.ok);
+      return result;
     },
   };
 }

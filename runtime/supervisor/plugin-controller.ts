@@ -100,6 +100,8 @@ export interface ControllerServices {
   onDropped(id: string, count: number, total: number): void;
   /** The plugin's sandbox refused something. */
   onDenied?(id: string, report: DenialReport): void;
+  /** A host-API call of the plugin was answered (for runtime/metrics/). */
+  onCall?(id: string, method: string, ms: number, ok: boolean): void;
 }
 
 const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed']);
@@ -322,6 +324,7 @@ export class PluginController {
         unsubscribe: (events) => this.#services.bus.unsubscribe(this.#outbox, events),
         denied: (report) => this.#services.onDenied?.(this.id, report),
         maxConcurrentCalls: limits.maxConcurrentCalls,
+        observe: (method, ms, ok) => this.#services.onCall?.(this.id, method, ms, ok),
       });
       transport = this.#services.transportFor(this.#entry)({
         limits,
