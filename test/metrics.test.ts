@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { prometheusRegistry } from '../runtime/index.js';
+import { METRIC_HELP, prometheusRegistry, registerOpenTelemetry } from '../runtime/index.js';
 import { nextState, testRuntime } from './helpers.js';
 import { parseExposition } from './support/prom-text.js';
 
@@ -89,4 +89,39 @@ test('a process-isolated plugin reports its pid and resident memory, read from /
   } finally {
     await rt.close();
   }
+});
+
+test('OpenTelemetry observable instruments read the same figures', async () => {
+  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+  class PullReader extends MetricReader {
+    protected override async onShutdown(): Promise<void> {}
+    protected override async onForceFlush(): Promise<void> {}
+  }
+  const reader = new PullReader();
+  const provider = new MeterProvider({ readers: [reader] });
+  const rt = testRuntime();
+  try {
+    await rt.runtime.load({ url: './probe.mjs', id: 'probe' });
+    await rt.runtime.invoke('probe', 'call', { method: 'log', args: ['info', 'otel'] });
+    const remove = registerOpenTelemetry(rt.runtime, provider.getMeter('paddock-test'));
+    const { resourceMetrics } = await reader.collect();
+    const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const calls = all.find((m) => m.descriptor.name === 'paddock.plugin.host.calls')!;
+    const point = calls.dataPoints.find((p) => p.attributes['plugin'] === 'probe' && p.attributes['method'] === 'log')!;
+    assert.equal(point.value, 1);
+    const running = all.find((m) => m.descriptor.name === 'paddock.plugin.state')!.dataPoints.find((p) => p.attributes['state'] === 'running')!;
+    assert.equal(running.value, 1);
+    remove();
+  } finally {
+    await rt.close();
+    await provider.shutdown();
+  }
+});
+
+test('docs/metrics.md lists every metric', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { repoRoot } = await import('./helpers.js');
+  const doc = readFileSync(join(repoRoot, 'docs', 'metrics.md'), 'utf8');
+  for (const name of Object.keys(METRIC_HELP)) assert.ok(doc.includes(`\`paddock_${name}\``), `docs/metrics.md does not list paddock_${name}`);
 });
