@@ -205,6 +205,12 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#metrics.forget(id);
   }
 
+  /** Stop a plugin but keep it listed (state stopped); reload() starts it again. */
+  async stop(id: string, reason = 'stopped by the host'): Promise<void> {
+    this.#assertOpen();
+    await this.#get(id).stop(reason, { keepEvents: true });
+  }
+
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
   async reload(id: string): Promise<PluginInfo> {
     this.#assertOpen();
