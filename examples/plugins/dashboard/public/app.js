@@ -60,7 +60,7 @@ function renderProcesses(processes) {
 }
 
 // A line chart of one series per plugin; `value(sample, previous)` gives a point or undefined.
-function chart(svg, value) {
+function chart(svg, value, empty) {
   const W = 600, H = 160, L = 40, B = 14;
   const ids = [...new Set(history.flatMap((s) => s.plugins.map((p) => p.id)))];
   const series = ids.map((id) => history.map((s, i) => {
@@ -68,7 +68,12 @@ function chart(svg, value) {
     const prev = i > 0 ? history[i - 1].plugins.find((x) => x.id === id) : undefined;
     return p ? value(p, prev, i > 0 ? (s.at - history[i - 1].at) / 1000 : 0) : undefined;
   }));
-  const max = Math.max(1e-9, ...series.flat().filter((v) => v !== undefined));
+  const known = series.flat().filter((v) => v !== undefined);
+  if (known.length === 0) {
+    svg.innerHTML = `<text x="10" y="80">${empty}</text>`;
+    return;
+  }
+  const max = Math.max(1e-9, ...known);
   const t0 = history[0]?.at ?? 0, t1 = history.at(-1)?.at ?? 1;
   const x = (i) => L + ((history[i].at - t0) / Math.max(1, t1 - t0)) * (W - L - 4);
   const y = (v) => H - B - (v / max) * (H - B - 6);
@@ -82,9 +87,9 @@ function chart(svg, value) {
 }
 
 function renderCharts() {
-  chart(document.getElementById('chart-memory'), (p) => (p.heapUsed ?? p.rss) === undefined ? undefined : (p.heapUsed ?? p.rss) / 1048576);
-  chart(document.getElementById('chart-calls'), (p, prev, dt) => (prev && dt > 0 ? Math.max(0, p.calls - prev.calls) / dt : undefined));
-  chart(document.getElementById('chart-restarts'), (p) => p.restarts + p.denials);
+  chart(document.getElementById('chart-memory'), (p) => (p.heapUsed ?? p.rss) === undefined ? undefined : (p.heapUsed ?? p.rss) / 1048576, 'not measured: a worker\'s heap needs Node >= 22.16, RSS a process-tier plugin');
+  chart(document.getElementById('chart-calls'), (p, prev, dt) => (prev && dt > 0 ? Math.max(0, p.calls - prev.calls) / dt : undefined), 'collecting…');
+  chart(document.getElementById('chart-restarts'), (p) => p.restarts + p.denials, 'collecting…');
   document.getElementById('legend').replaceChildren(...[...colorOf].map(([id, c]) => {
     const span = el('span');
     span.append(el('i', { style: `background:${c}` }), document.createTextNode(id));
