@@ -11,7 +11,7 @@
  * | `ipc`       | ipc                                                                  |
  * | `control`   | telemetry (it sets what a process reports)                            |
  * | `read`      | pluginMetrics, prometheusMetrics (per-plugin figures, docs/metrics.md) |
- * | `plugin-control` | reloadPlugin, stopPlugin (not in Pup; never given by default)    |
+ * | `plugins` | reloadPlugin, stopPlugin (not in Pup; never given by default)    |
  *
  * In the Pup profile a plugin entry without `scopes` gets PUP_DEFAULT_SCOPES, the
  * access Pup gives every plugin; an entry's `scopes` narrow it (`[]`: read only).
@@ -28,7 +28,7 @@ import { pluginApi, type PluginServices } from './plugin-api.js';
 
 export const PROCESS_HOST_API_VERSION = '1.0.0';
 
-export const PROCESS_HOST_SCOPES = ['read', 'control', 'terminate', 'ipc', 'plugin-control'] as const;
+export const PROCESS_HOST_SCOPES = ['read', 'control', 'terminate', 'ipc', 'plugins'] as const;
 
 /** What a Pup plugin may do in Pup: everything its API offers. */
 export const PUP_DEFAULT_SCOPES = ['control', 'terminate', 'ipc'] as const;

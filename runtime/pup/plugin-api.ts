@@ -1,7 +1,7 @@
 /**
  * Host methods about the plugins themselves, for a dashboard plugin: `pluginMetrics`
  * (scope `read`: what runtime.metrics() and runtime.list() say) and `reloadPlugin` /
- * `stopPlugin` (scope `plugin-control`, which Pup has no equivalent of and which no
+ * `stopPlugin` (scope `plugins`, which Pup has no equivalent of and which no
  * entry gets unless it lists it). A plugin may not stop or reload itself this way (it
  * would be waiting for its own answer while it is torn down; it can `leave`).
  */
@@ -74,7 +74,7 @@ export function pluginApi(plugins: PluginServices) {
       handler: (): Promise<string> => plugins.prometheus(),
     }),
     reloadPlugin: defineMethod({
-      scope: 'plugin-control',
+      scope: 'plugins',
       description: 'Stop a plugin (if it runs) and start it again from a fresh worker',
       params: z.tuple([pluginId]),
       handler: async (ctx, id): Promise<boolean> => {
@@ -85,7 +85,7 @@ export function pluginApi(plugins: PluginServices) {
       },
     }),
     stopPlugin: defineMethod({
-      scope: 'plugin-control',
+      scope: 'plugins',
       description: 'Stop a plugin; it stays listed, and reloadPlugin starts it again',
       params: z.tuple([pluginId]),
       handler: async (ctx, id): Promise<boolean> => {

@@ -8,28 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseJsonc } from '../../runtime/index.js';
 import { fixture, repoRoot } from '../helpers.js';
 import { parseExposition } from '../support/prom-text.js';
-import { runNode } from './helpers.js';
+import { freePort, runNode } from './helpers.js';
 
 const CHROMIUM = process.env['PADDOCK_CHROMIUM'] ?? '/usr/bin/chromium';
 const EXAMPLE_DIR = join(repoRoot, 'examples', 'process-host');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 async function until<T>(get: () => T | undefined | Promise<T | undefined>, what: string, ms: number): Promise<T> {
   const deadline = Date.now() + ms;

@@ -2,7 +2,7 @@
  * The example host's live dashboard, served by a plugin sandboxed like any other: it may
  * listen on its one port (a `net` grant), read through the host API (`read` scope:
  * pluginMetrics, prometheusMetrics, getProcesses, logs and the host's events) and press
- * buttons (`plugin-control` scope: reloadPlugin, stopPlugin). Everything it shows is
+ * buttons (`plugins` scope: reloadPlugin, stopPlugin). Everything it shows is
  * measured by the host, never reported by the plugins it shows.
  *
  *   GET  /               the page (public/: plain HTML, CSS, JavaScript; charts are SVG)
