@@ -27,3 +27,6 @@ export type { InstallProgress, InstallPhase } from './packages/progress.js';
 export * from '../sdk/errors.js';
 export type { PluginMeta, PluginConfiguration, LogItem, LogQuery, LogSeverity } from '../sdk/types.js';
 export { z } from 'zod';
+export type { RuntimeMetrics, PluginMetrics, CallFigures, HistogramData } from './metrics/types.js';
+export { prometheusRegistry, METRIC_HELP, type PrometheusOptions } from './metrics/prometheus.js';
+export { registerOpenTelemetry, type OpenTelemetryOptions } from './metrics/opentelemetry.js';

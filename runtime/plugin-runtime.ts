@@ -48,6 +48,8 @@ import { PluginController, type PluginEntryResolved, type PluginInfo, type State
 import { settlesWithin } from './supervisor/deadline.js';
 import { StartSlots } from './supervisor/start-slots.js';
 import { TokenAuthority } from './tokens.js';
+import { MetricsStore } from './metrics/metrics-store.js';
+import type { RuntimeMetrics } from './metrics/types.js';
 import { SpareWorkers } from './transport/spare-workers.js';
 import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
@@ -124,6 +126,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #models: PluginModels;
   readonly #logBudget: LogBudget;
   readonly #startSlots: StartSlots;
+  readonly #metrics = new MetricsStore();
   #closed = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -221,6 +224,13 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#plugins.delete(id);
     this.#denials.forget(id);
     this.#logBudget.forget(id);
+    this.#metrics.forget(id);
+  }
+
+  /** Stop a plugin but keep it listed (state stopped); reload() starts it again. */
+  async stop(id: string, reason = 'stopped by the host'): Promise<void> {
+    this.#assertOpen();
+    await this.#get(id).stop(reason, { keepEvents: true });
   }
 
   /** Stop and start a plugin from a fresh worker; events queued for it are kept. */
@@ -244,7 +254,8 @@ export class PluginRuntime extends EventEmitter<string> {
   /** Invoke a named action of a plugin; resolves with its result. */
   async invoke(id: string, action: string, params?: unknown): Promise<unknown> {
     this.#assertOpen();
-    return this.#get(id).invoke(action, params);
+    const controller = this.#get(id);
+    return this.#metrics.time('actions', id, action, () => controller.invoke(action, params));
   }
 
   /**
@@ -254,7 +265,8 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   async runTask(id: string, task: string, params?: unknown, options: TaskRunOptions = {}): Promise<unknown> {
     this.#assertOpen();
-    return this.#models.tasks.run(this.#get(id), task, params, options);
+    const controller = this.#get(id);
+    return this.#metrics.time('tasks', id, task, () => this.#models.tasks.run(controller, task, params, options));
   }
 
   /** Change a plugin's options at run time: configure() is called again, no restart. */
@@ -278,6 +290,20 @@ export class PluginRuntime extends EventEmitter<string> {
 
   list(): PluginInfo[] {
     return [...this.#plugins.values()].map((c) => c.info());
+  }
+
+  /**
+   * Per-plugin figures measured by the host (docs/metrics.md): state, restarts, host-API
+   * calls, actions, tasks, events, denials, memory. Memory and event-loop use are sampled
+   * every 2 s; `sampleMetrics()` samples now.
+   */
+  metrics(): RuntimeMetrics {
+    return this.#metrics.snapshot(this.list(), (id) => this.#bus.get(id));
+  }
+
+  /** Sample memory and event-loop use now (metrics() then shows fresh figures). */
+  sampleMetrics(): Promise<void> {
+    return this.#metrics.sample();
   }
 
   get(id: string): PluginInfo | undefined {
@@ -321,6 +347,7 @@ export class PluginRuntime extends EventEmitter<string> {
     }
     this.#plugins.clear();
     this.#logBudget.close();
+    this.#metrics.close();
     // After the plugins (or the deadline): their threads live in it.
     await this.#pluginHosts?.close();
   }
@@ -408,8 +435,10 @@ export class PluginRuntime extends EventEmitter<string> {
       onState: (change) => this.#onState(change),
       startSlots: this.#startSlots,
       onOutput: (pluginId, stream, line, severity) => this.#pluginLog(pluginId, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
+      onCall: (pluginId, method, ms, ok) => this.#metrics.call('hostCalls', pluginId, method, ms, ok),
       onDenied: (pluginId, report) => {
         this.#denials.record(pluginId, report);
+        this.#metrics.denied(pluginId, report);
         super.emit('plugin:denied', { id: pluginId, ...report });
       },
       onDropped: (pluginId, count, total) => {
@@ -429,15 +458,26 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   #transportFor(entry: PluginEntryResolved): TransportFactory {
     const external = externalTransport(entry);
-    if (external) return external;
+    if (external) {
+      return (options) => {
+        const transport = external(options);
+        this.#metrics.runner(entry.id, { pid: () => (transport as { pid?: number }).pid });
+        return transport;
+      };
+    }
     return (options) => {
-      if (entry.isolation === 'process') return new ProcessTransport(options, this.osWall);
+      if (entry.isolation === 'process') {
+        const transport = new ProcessTransport(options, this.osWall);
+        this.#metrics.runner(entry.id, { pid: () => transport.pid });
+        return transport;
+      }
       if (this.#pluginHosts) return new HostedWorkerTransport(options, this.#pluginHosts);
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
         && l.maxYoungGenerationSizeMb === spares.limits.maxYoungGenerationSizeMb && l.stackSizeMb === spares.limits.stackSizeMb;
       const worker = (fits ? spares.take() : undefined) ?? spawnPluginWorker(l, `paddock:${entry.id}`);
+      this.#metrics.runner(entry.id, { worker });
       return new WorkerTransport(options, worker);
     };
   }
@@ -470,6 +510,7 @@ export class PluginRuntime extends EventEmitter<string> {
     if (bad) log.error(failureFields(change.error), text);
     else log.info(text);
     this.logs.append({ timeStamp: Date.now(), processId: change.id, category: 'runtime', severity: bad ? 'error' : 'info', text });
+    this.#metrics.state(change);
     super.emit('plugin:state', change);
     this.#models.follow(change);
     if (change.error && bad) super.emit('plugin:error', { id: change.id, error: change.error });

@@ -31,6 +31,8 @@ export interface HostEndpointDeps {
   maxConcurrentCalls?: number;
   /** Bytes a call's arguments may take (caps.maxCallBytes). */
   maxCallBytes?: number;
+  /** Hears every call once it is answered, for the host's metrics (runtime/metrics/). */
+  observe?: (method: string, ms: number, ok: boolean) => void;
 }
 
 
@@ -75,7 +77,7 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
     return checkSubscriptions(pluginId, events, tokens.verify(token, pluginId).scopes, deps.events);
   }
 
-  return {
+  const endpoint: HostEndpoint = {
     async call(token: string, method: string, args: unknown[]): Promise<Result<unknown>> {
       let definition: AnyMethod | undefined;
       let parsedArgs: unknown[];
@@ -150,6 +152,20 @@ export function createHostEndpoint(deps: HostEndpointDeps): HostEndpoint {
       } catch (error) {
         return fail(error);
       }
+    },
+  };
+  return deps.observe ? observeCalls(endpoint, methods, deps.observe) : endpoint;
+}
+
+function observeCalls(endpoint: HostEndpoint, methods: ReadonlyMap<string, AnyMethod>, observe: NonNullable<HostEndpointDeps['observe']>): HostEndpoint {
+  return {
+    ...endpoint,
+    async call(token, method, args) {
+      const started = performance.now();
+      const result = await endpoint.call(token, method, args);
+      // Unknown names are folded into one so a plugin cannot grow the host's label set.
+      observe(typeof method === 'string' && methods.has(method) ? method : '(unknown)', performance.now() - started, result.ok);
+      return result;
     },
   };
 }

@@ -72,6 +72,11 @@ export class Outbox {
     return this.#droppedTotal;
   }
 
+  /** Events queued for the plugin so far (delivered, waiting or later dropped). */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
   push(event: string, data: unknown): void {
     if (this.queued + this.#inflightEvents >= this.#limit) {
       this.#droppedForPlugin++;

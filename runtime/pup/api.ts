@@ -10,6 +10,8 @@
  * | `terminate` | terminate                                                            |
  * | `ipc`       | ipc                                                                  |
  * | `control`   | telemetry (it sets what a process reports)                            |
+ * | `read`      | pluginMetrics, prometheusMetrics (per-plugin figures, docs/metrics.md) |
+ * | `plugins` | reloadPlugin, stopPlugin (not in Pup; never given by default)    |
  *
  * In the Pup profile a plugin entry without `scopes` gets PUP_DEFAULT_SCOPES, the
  * access Pup gives every plugin; an entry's `scopes` narrow it (`[]`: read only).
@@ -22,10 +24,11 @@ import { defineMethod, z, type ApiOf, type MethodContext } from '../index.js';
 import type { ApiIpcData, ApiProcessData, ApiTelemetryData } from '../../sdk/kernel/pup-api-definitions.js';
 import type { HostState } from './app-state.js';
 import type { ProcessSupervisor } from './processes/supervisor.js';
+import { pluginApi, type PluginServices } from './plugin-api.js';
 
 export const PROCESS_HOST_API_VERSION = '1.0.0';
 
-export const PROCESS_HOST_SCOPES = ['read', 'control', 'terminate', 'ipc'] as const;
+export const PROCESS_HOST_SCOPES = ['read', 'control', 'terminate', 'ipc', 'plugins'] as const;
 
 /** What a Pup plugin may do in Pup: everything its API offers. */
 export const PUP_DEFAULT_SCOPES = ['control', 'terminate', 'ipc'] as const;
@@ -39,6 +42,8 @@ export interface HostServices {
   ipc(data: ApiIpcData): boolean;
   /** Record a process's telemetry and emit `process_telemetry`; false when `sender` is no process. */
   telemetry(data: ApiTelemetryData): boolean;
+  /** The plugins themselves, for a dashboard plugin (runtime/pup/plugin-api.ts). */
+  plugins?: PluginServices;
 }
 
 const processId = z.string().min(1).max(64).describe('a process id, or "all"');
@@ -124,6 +129,7 @@ export function processHostApi(host: HostServices) {
       params: z.tuple([telemetryData]),
       handler: (_ctx, data): boolean => host.telemetry(data as ApiTelemetryData),
     }),
+    ...(host.plugins ? pluginApi(host.plugins) : {}),
   };
 }
 

@@ -29,6 +29,7 @@ import { PROCESS_HOST_API_VERSION, processHostApi, PUP_DEFAULT_SCOPES } from './
 import { applicationState, type HostState } from './app-state.js';
 import { processHostConfigSchema, stopTimeoutMsOf, unimplementedKeys, type ProcessHostConfig } from './config.js';
 import { PROCESS_HOST_EVENTS } from './events.js';
+import { runtimePluginServices } from './plugin-api.js';
 import { DEFAULT_STOP_TIMEOUT_MS } from './processes/managed-process.js';
 import { ProcessSupervisor } from './processes/supervisor.js';
 
@@ -100,6 +101,7 @@ export class ProcessHost {
         terminate: (reason) => this.requestTermination(reason),
         ipc: (data) => this.#ipc(data),
         telemetry: (data) => this.#telemetry(data),
+        plugins: runtimePluginServices(() => this.runtime),
       }),
       events: PROCESS_HOST_EVENTS,
       logger: this.logger,

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Runs once the host has started (the example tour of `npm start`). */
   afterStart?: (host: ProcessHost) => Promise<void>;
   runtime?: ProcessHostOptions['runtime'];
+  /** Change the config once read, before anything starts (e.g. a port given on the command line). */
+  adjust?: (config: ProcessHost['config']) => void;
 }
 
 export interface RunResult {
@@ -37,6 +39,7 @@ export interface RunResult {
 export async function runProcessHost(options: RunOptions): Promise<RunResult> {
   const logger = createHostLogger({ pretty: options.pretty ?? false, level: options.logLevel ?? 'info', ...(options.destination ? { destination: options.destination } : {}) });
   const host = await ProcessHost.fromFile(options.configFile, { logger, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  options.adjust?.(host.config);
   // Installed before anything starts, and kept until the very end: a Ctrl-C during the
   // start-up still stops cleanly, a second one during the shutdown still kills at once.
   const stopHandlingSignals = options.signals ?? true ? handleSignals(host, logger) : () => {};

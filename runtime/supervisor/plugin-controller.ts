@@ -121,6 +121,8 @@ export interface ControllerServices {
   startSlots?: StartSlots;
   /** The plugin's sandbox refused something. */
   onDenied?(id: string, report: DenialReport): void;
+  /** A host-API call of the plugin was answered (for runtime/metrics/). */
+  onCall?(id: string, method: string, ms: number, ok: boolean): void;
 }
 
 const STOPPABLE: ReadonlySet<PluginState> = new Set(['loading', 'starting', 'running', 'crashed', 'unresponsive']);
@@ -357,6 +359,7 @@ export class PluginController {
         denied: (report) => this.#services.onDenied?.(this.id, report),
         maxConcurrentCalls: limits.maxConcurrentCalls,
         maxCallBytes: this.#services.options.caps.maxCallBytes,
+        observe: (method, ms, ok) => this.#services.onCall?.(this.id, method, ms, ok),
       });
       transport = this.#services.transportFor(this.#entry)({
         limits,

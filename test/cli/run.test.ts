@@ -118,7 +118,7 @@ test('paddock run: an unknown scope is a config error naming the file and the en
   const run = runNode(cliPath, ['run', 'scopes.json'], folder.dir);
   const { code } = await run.exited;
   assert.equal(code, 3);
-  assert.equal(run.stderr(), 'paddock run: invalid config scopes.json: plugins[0].scopes[0]: unknown scope "contol" (this host knows: log, read, publish, lifecycle, control, terminate, ipc)\n');
+  assert.equal(run.stderr(), 'paddock run: invalid config scopes.json: plugins[0].scopes[0]: unknown scope "contol" (this host knows: log, read, publish, lifecycle, control, terminate, ipc, plugins)\n');
 });
 
 test('paddock run: a plugin that fails verification is contained, and the run exits 1 with a one-line reason', async (t) => {

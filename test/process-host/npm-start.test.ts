@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../helpers.js';
-import { runNode } from './helpers.js';
+import { freePort, runNode } from './helpers.js';
 
 test('the example host runs for 5 s, every example plugin works, and it exits 0', async (t) => {
-  const run = runNode(join(repoRoot, 'dist', 'examples', 'process-host', 'main.js'), ['--duration', '5']);
+  // The dashboard's port is chosen free here, so a host already running on 8570 cannot fail the test.
+  const port = await freePort();
+  const run = runNode(join(repoRoot, 'dist', 'examples', 'process-host', 'main.js'), ['--duration', '5', '--dashboard-port', String(port)]);
   t.after(() => run.kill());
   const { code } = await run.exited;
   const out = run.stdout();
@@ -31,6 +33,8 @@ test('the example host runs for 5 s, every example plugin works, and it exits 0'
   expect(/\[pup-process-journal\] flaky: running -> errored/, 'it hears process_status_changed');
   expect(/\[pup-process-journal\] flaky failed; its last output: .*flaky: lost the connection, giving up/, 'it reads getLogs');
   expect(/\[pup-process-journal\] journal closed/, 'its cleanup() runs');
+  // the dashboard prints its address
+  expect(new RegExp(`\\[dashboard\\] dashboard at http://127\\.0\\.0\\.1:${port}/`), 'the dashboard serves on its port');
   // the demo processes and the clean stop
   expect(/<ticker> tick 1/, 'the ticker process prints');
   expect(/terminating: --duration 5 s is over/, 'it stops by itself');
