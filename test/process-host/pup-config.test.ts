@@ -65,7 +65,8 @@ test('a pup.json with every Pup key loads; cron, terminate and timeout run as Pu
         {
           id: 'worker-proc', worker: ['worker.js', 'arg1'], autostart: true, watch: ['watched.txt'],
           cluster: { instances: 2, commonPort: 16442, startPort: 16443, strategy: 'round-robin' },
-          terminate: '*/2 * * * * *',
+          // Once, about six seconds in: a loaded machine may take a second or more to start node.
+          terminate: `${new Date(Date.now() + 6_000).getSeconds()} * * * * *`,
         },
         { id: 'slow', cmd: `${quoted} -e "setInterval(() => {}, 1000)"`, autostart: true, restart: 'never', timeout: 1 },
       ],
@@ -111,9 +112,9 @@ test('a pup.json with every Pup key loads; cron, terminate and timeout run as Pu
   assert.equal(terminateAnnounced?.data.status.id, 'worker-proc');
 
   // worker ran as `node worker.js arg1` and its terminate pattern stopped it.
-  assert.ok(logs.has('worker arg1'));
+  await waitUntil(() => logs.has('worker arg1') || undefined, 'worker-proc to print its argument', 10_000);
   const worker = host.processes.get('worker-proc')!;
-  await waitUntil(() => worker.state === ApiProcessState.FINISHED || undefined, 'the terminate cron to stop worker-proc', 5_000);
+  await waitUntil(() => worker.state === ApiProcessState.FINISHED || undefined, 'the terminate cron to stop worker-proc', 12_000);
   assert.ok(logs.lines.some((l) => l.process === 'worker-proc' && String(l.msg).includes('stopping (cron termination)')));
 
   // timeout: 1 s, then stopped.
