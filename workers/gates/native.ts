@@ -47,11 +47,30 @@ import {
   ReflectConstruct,
   SafeMap,
   SafeProxy,
+  StringPrototypeEndsWith,
   StringPrototypeStartsWith,
 } from '../../sdk/kernel/primordials.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Methods = Record<string, unknown>;
+
+/**
+ * The runtime's own plugin-side folders (dist/workers, dist/sdk). Their source maps are
+ * public code that Node reads to map a stack: Node 26 reads them lazily, when an error's
+ * stack is first formatted in the plugin's thread, through the fs binding.
+ */
+const RUNTIME_DIST = realPath(absolutePath(decodeURIComponent(new URL('../../', import.meta.url).pathname)), true);
+function isRuntimeSourceMap(path: string): boolean {
+  if (!StringPrototypeEndsWith(path, '.js.map')) return false;
+  let real: string;
+  try {
+    real = realPath(absolutePath(path), true);
+  } catch {
+    return false;
+  }
+  return StringPrototypeEndsWith(real, '.js.map')
+    && (StringPrototypeStartsWith(real, `${RUNTIME_DIST}/workers/`) || StringPrototypeStartsWith(real, `${RUNTIME_DIST}/sdk/`));
+}
 
 // Captured when the gates load: process.binding is replaced by gates/process.ts.
 const processBinding = (process as unknown as { binding: (name: string) => Methods }).binding;
@@ -473,6 +492,7 @@ export function gateNative(ctx: GateContext): Teardown {
     if (typeof value !== 'string' && !isUint8Array(value)) return value; // a descriptor, or something Node refuses itself
     // The real path a named gate (fs.ts) just checked and handed on: decided already.
     if (typeof value === 'string' && policy.approved(value, access, follow)) return value;
+    if (typeof value === 'string' && access.write !== true && isRuntimeSourceMap(value)) return value;
     return policy.path(value, access, follow);
   };
   const pathFunction = (key: string, specs: Array<'r' | 'w' | 'rl' | 'wl' | 'rwl' | 'all'>) => {
