@@ -2,15 +2,11 @@
  * The types of a plugin's view of its permissions (sdk/permissions.ts), in a module of their
  * own so the worker link can name the oracle without importing the permissions API.
  */
-export type PermissionName = 'read' | 'write' | 'net' | 'env' | 'run' | 'ffi' | 'sys' | 'import';
+// Both derive from the permission kinds (sdk/kernel/permissions/): one name per kind,
+// and Deno's descriptor shape, one resource field per kind.
+import type { PermissionDescriptor, PermissionName } from './kernel/permissions/table.js';
 
-/** Deno's descriptor shape: one resource field per permission. */
-export type PermissionDescriptor =
-  | { name: 'read' | 'write' | 'ffi' | 'import'; path?: string | URL }
-  | { name: 'net'; host?: string }
-  | { name: 'env'; variable?: string }
-  | { name: 'run'; command?: string }
-  | { name: 'sys'; kind?: string };
+export type { PermissionDescriptor, PermissionName };
 
 export interface PermissionStatus {
   readonly state: 'granted' | 'denied';

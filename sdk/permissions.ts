@@ -11,35 +11,10 @@
  */
 import { paddockError } from './errors.js';
 import { getWorkerLink } from './internal/worker-link.js';
-import { PERMISSION_NAMES, type PermissionDescriptor, type PermissionName } from './kernel/permissions/table.js';
+import { PERMISSION_NAMES } from './kernel/permissions/table.js';
+import type { GrantedPermissions, PermissionDescriptor, PermissionOracle, PermissionStatus } from './permission-types.js';
 
-// Both derive from the permission kinds (sdk/kernel/permissions/): one name per kind,
-// and Deno's descriptor shape, one resource field per kind.
-export type { PermissionDescriptor, PermissionName } from './kernel/permissions/table.js';
-
-export interface PermissionStatus {
-  readonly state: 'granted' | 'denied';
-  /** The permission is granted for some resources but not all (asked without a resource). */
-  readonly partial: boolean;
-}
-
-/** One permission as granted: everything (`true`) or a list (empty: nothing). */
-export type GrantedPermission = true | readonly string[];
-
-export type GrantedPermissions = { readonly [K in PermissionName]: GrantedPermission } & {
-  /** Always readable: the plugin's code folder. */
-  readonly codeDir: string;
-  /** Always readable and writable: the plugin's private data folder. */
-  readonly dataDir: string;
-};
-
-/** What the worker's sandbox answers (set by the bootstrap on the worker link). */
-export interface PermissionOracle {
-  readonly grant: { readonly [K in PermissionName]: GrantedPermission };
-  readonly codeDir: string;
-  readonly dataDir: string;
-  query(descriptor: PermissionDescriptor): 'granted' | 'denied';
-}
+export type { GrantedPermission, GrantedPermissions, PermissionDescriptor, PermissionName, PermissionOracle, PermissionStatus } from './permission-types.js';
 
 const NAMES: readonly string[] = PERMISSION_NAMES;
 
