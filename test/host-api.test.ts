@@ -145,13 +145,14 @@ test('publish reaches host listeners with the source and other subscribed plugin
   assert.throws(() => t.runtime.emit('plugin:state', {}), /reserved for the runtime/);
 });
 
-test('raw Comlink messages outside the protocol are dropped and reported, the host untouched', async () => {
+test('plugin code cannot take hold of its API port to speak raw Comlink to the host', async () => {
+  // The host would still drop and report raw messages (test/internals/wire.test.ts holds
+  // the schema that does it); the port is not reachable in the first place.
   await t.runtime.load({ url: './port-thief.mjs' });
-  const outcome = await t.runtime.invoke('port-thief', 'attack') as { stolen: boolean; results: Record<string, unknown> };
-  assert.equal(outcome.stolen, true, 'the fixture should have got hold of the port');
-  assert.deepEqual(outcome.results, { get: 'no answer', set: 'no answer', construct: 'no answer', proxyArg: 'no answer', otherPath: 'no answer' });
+  const outcome = await t.runtime.invoke('port-thief', 'attack') as { stolen: boolean; refusal?: string };
+  assert.equal(outcome.stolen, false, 'the plugin got hold of its API port');
+  assert.match(outcome.refusal ?? '', /read only|Cannot assign/);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
-  await waitFor(() => t.logs.has('protocol violation', 'port-thief'), 5000, 'the violation to be logged');
 });
 
 test('leave() stops the plugin cleanly: cleanup() runs and the state says why', async () => {

@@ -8,42 +8,46 @@
  * A booted worker waits for one InitMessage; the runtime may keep booted workers as
  * warm spares and hand them a plugin later.
  */
-import { parentPort } from 'node:worker_threads';
+import { MessagePort, parentPort } from 'node:worker_threads';
+import { lockMessagePorts } from './lock-ports.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { wrapWebGlobals } from './gates/web-globals.js';
 import { externalMemoryMb, runPlugin } from './run-plugin.js';
-import { HEARTBEAT_SLOTS, PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from '../sdk/kernel/protocol.js';
+import { PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from '../sdk/kernel/protocol.js';
+import { ReflectApply } from '../sdk/kernel/primordials.js';
 
 if (!parentPort) throw new Error('workers/bootstrap.js must run in a worker thread');
 const port = parentPort;
+// First: every port this thread will receive (the init message's included) is then out of reach of prototype hooks.
+lockMessagePorts();
 
 const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
 // Costly on Node ≥ 22 (it loads undici): done at boot, so a warm spare has it ready.
 wrapWebGlobals();
 
-// Captured now: plugin code may replace the globals later.
-const AtomicsAdd = Atomics.add;
-const AtomicsStore = Atomics.store;
+// Captured now: plugin code may replace the prototype's method later.
+const MessagePortPostMessage = MessagePort.prototype.postMessage;
 
-function startHeartbeat(buffer: SharedArrayBuffer, intervalMs: number): void {
-  const beat = new Int32Array(buffer);
-  // The host reads this counter; if it stops moving, the event loop is blocked.
-  // Next to it, the external memory the host's limit watches.
-  const tick = () => {
-    AtomicsAdd(beat, HEARTBEAT_SLOTS.beat, 1);
-    if (beat.length > HEARTBEAT_SLOTS.externalMb) AtomicsStore(beat, HEARTBEAT_SLOTS.externalMb, externalMemoryMb());
-  };
-  setInterval(tick, intervalMs).unref();
-  tick();
+/**
+ * Answers the host's liveness pings (sdk/kernel/worker-liveness.ts) from this thread's
+ * event loop, with the thread's external memory in MB. The port stays in this closure:
+ * the answer is a number, read and written with no lookup a plugin could hook.
+ */
+function answerLiveness(liveness: MessagePort): void {
+  liveness.on('message', () => {
+    ReflectApply(MessagePortPostMessage, liveness, [externalMemoryMb()]);
+  });
+  // Pings alone must not keep a finished plugin's thread alive.
+  liveness.unref();
 }
 
 port.once('message', (message: InitMessage) => {
   if (message?.type !== 'paddock:init' || message.protocol !== PROTOCOL_VERSION) {
     throw new Error(`paddock worker: expected an init message of protocol ${PROTOCOL_VERSION}`);
   }
-  startHeartbeat(message.heartbeat, message.heartbeatIntervalMs);
+  answerLiveness(message.liveness);
   runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig)
     .catch((error: unknown) => {
       // The sandbox could not be set up: die loudly rather than run the plugin without it.

@@ -8,8 +8,9 @@
  * enforces its own sandbox (gates, module policy) exactly as in the host process. For
  * each worker it creates the same thread the runtime would (same bootstrap, resource
  * limits and InitMessage) and relays its three ports, its output lines, its exit, and
- * measurements taken here from outside the worker (heartbeat counter, external memory,
- * heap where Node can read it, event-loop utilisation). Protocol:
+ * measurements taken here from outside the worker (turns of its loop observed here,
+ * sdk/kernel/worker-liveness.ts; external memory; heap where Node can read it;
+ * event-loop utilisation). Protocol:
  * sdk/kernel/plugin-host-protocol.ts.
  *
  * When the runtime goes away (the IPC channel closes), this process ends, and its
@@ -17,7 +18,8 @@
  */
 import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { CHANNELS, HEARTBEAT_BYTES, HEARTBEAT_SLOTS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
+import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
+import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
 import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
@@ -43,6 +45,7 @@ interface Hosted {
   worker: Worker;
   ports: Record<ChannelName, MessagePort>;
   timer: NodeJS.Timeout;
+  liveness: WorkerLivenessProbe;
 }
 
 const hosted = new Map<string, Hosted>();
@@ -69,8 +72,8 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   for (const [c, channel] of channels) {
     channel.port1.on('message', (d: unknown) => send({ t: 'msg', w, c, d }));
   }
-  const heartbeat = new SharedArrayBuffer(HEARTBEAT_BYTES);
-  const beats = new Int32Array(heartbeat);
+  const liveness = new WorkerLivenessProbe(worker, command.heartbeatIntervalMs);
+  const beats = liveness.readings;
   let elu = worker.performance.eventLoopUtilization();
   let heap: [number, number] | undefined;
   let sampling = false;
@@ -81,7 +84,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     const measured = worker.performance.eventLoopUtilization(current, elu).utilization;
     const e = Number.isFinite(measured) ? Math.min(Math.max(measured, 0), 1) : 0;
     elu = current;
-    const beat: PluginHostReport = { t: 'beat', w, b: Atomics.load(beats, HEARTBEAT_SLOTS.beat), m: Atomics.load(beats, HEARTBEAT_SLOTS.externalMb), e };
+    const beat: PluginHostReport = { t: 'beat', w, b: Atomics.load(beats, LIVENESS_SLOTS.turns), m: Atomics.load(beats, LIVENESS_SLOTS.externalMb), e };
     if (heap) beat.h = heap;
     const now = Date.now();
     const filling = heap !== undefined && heap[1] > 0 && heap[0] / heap[1] >= BUSY;
@@ -103,7 +106,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
       });
     }
   }, Math.min(command.heartbeatIntervalMs, SAMPLE_MS));
-  hosted.set(w, { worker, ports, timer });
+  hosted.set(w, { worker, ports, timer, liveness });
 
   let error: Error | undefined;
   worker.on('error', (e: Error) => {
@@ -111,6 +114,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   });
   worker.once('exit', (code) => {
     clearInterval(timer);
+    liveness.stop();
     for (const port of Object.values(ports)) port.close();
     hosted.delete(w);
     const report: PluginHostReport = { t: 'exit', w, code };
@@ -131,11 +135,10 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     control: channels[0][1].port2,
     api: channels[1][1].port2,
     events: channels[2][1].port2,
-    heartbeat,
-    heartbeatIntervalMs: command.heartbeatIntervalMs,
+    liveness: liveness.workerPort,
     plugin: command.plugin,
   };
-  worker.postMessage(init, [init.control, init.api, init.events]);
+  worker.postMessage(init, [init.control, init.api, init.events, init.liveness]);
 }
 
 process.on('message', (command: PluginHostCommand) => {

@@ -1,19 +1,26 @@
 /**
- * Detects a blocked plugin event loop. The worker bumps a shared counter from a timer;
- * a timer here checks that it moves. Reading shared memory costs no message, and the
- * check keeps working when the host's own loop was busy (the worker kept counting).
- * Watching starts with the first beat: booting a thread (or a process) on a busy
+ * Detects a blocked plugin event loop. `counter[0]` counts the turns of the plugin's
+ * loop that the host observed (sdk/kernel/worker-liveness.ts for a worker, the answered
+ * nonce pings for a process); a timer here checks that it moves. The counter is host
+ * memory: nothing in the plugin's thread or process can write it.
+ * Watching starts with the first turn: booting a thread (or a process) on a busy
  * machine is not a blocked loop, and one that never boots is caught by startTimeoutMs.
  */
 export class HeartbeatMonitor {
   readonly #timer: NodeJS.Timeout;
   #last: number;
-  #lastChange = 0;
+  #lastChange = Date.now();
 
   constructor(counter: Int32Array, intervalMs: number, blockTimeoutMs: number, onBlocked: (blockedMs: number) => void) {
     this.#last = Atomics.load(counter, 0);
+    let lastTick = Date.now();
     this.#timer = setInterval(() => {
       const now = Date.now();
+      // A late tick means the host's own loop was held up: the plugin had no chance to
+      // be seen turning meanwhile, so that time does not count against it.
+      const late = now - lastTick - intervalMs;
+      lastTick = now;
+      if (late > intervalMs) this.#lastChange += late;
       const value = Atomics.load(counter, 0);
       if (value === 0) {
         this.#lastChange = now;
@@ -39,10 +46,10 @@ export class HeartbeatMonitor {
 }
 
 /**
- * Watches a value the plugin side publishes into shared memory (its external memory
- * in MB, refreshed with every heartbeat) and calls `onExceeded` once it passes `limit`.
+ * Watches the external memory (MB) last reported for the plugin (`values[slot]`, host
+ * memory the transport fills) and calls `onExceeded` once it passes `limit`.
  * ArrayBuffers live outside the V8 heap, so `maxOldGenerationSizeMb` does not bound
- * them; this does, within one heartbeat interval.
+ * them; this does, within one interval of a report.
  */
 export class MemoryMonitor {
   readonly #timer: NodeJS.Timeout;

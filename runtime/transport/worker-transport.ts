@@ -13,7 +13,6 @@ import type { Remote } from '../../sdk/kernel/remote.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { threadLimits } from '../../sdk/kernel/thread-limits.js';
 import {
-  HEARTBEAT_BYTES,
   HEARTBEAT_SLOTS,
   PROTOCOL_VERSION,
   type InitMessage,
@@ -22,6 +21,7 @@ import {
 } from '../../sdk/kernel/protocol.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
+import { WorkerLivenessProbe } from '../../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../limits/line-splitter.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
@@ -81,7 +81,7 @@ export class WorkerTransport implements PluginTransport {
   readonly kind = 'worker';
   readonly control: Remote<PluginControl>;
   readonly events: MessagePort;
-  readonly #heartbeat: Int32Array;
+  readonly #liveness: WorkerLivenessProbe;
   readonly #heartbeatIntervalMs: number;
   readonly #worker: Worker;
   readonly #ports: MessagePort[];
@@ -98,8 +98,8 @@ export class WorkerTransport implements PluginTransport {
     const control = new MessageChannel();
     const api = new MessageChannel();
     const events = new MessageChannel();
-    const buffer = new SharedArrayBuffer(HEARTBEAT_BYTES);
-    this.#heartbeat = new Int32Array(buffer);
+    // Started now: a turn seen before the plugin runs is still a turn (watching starts with the first).
+    this.#liveness = new WorkerLivenessProbe(worker, options.heartbeatIntervalMs);
     this.events = events.port1;
     this.#ports = [control.port1, api.port1, events.port1];
 
@@ -158,11 +158,10 @@ export class WorkerTransport implements PluginTransport {
       control: control.port2,
       api: api.port2,
       events: events.port2,
-      heartbeat: buffer,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      liveness: this.#liveness.workerPort,
       plugin: options.boot,
     };
-    worker.postMessage(init, [control.port2, api.port2, events.port2]);
+    worker.postMessage(init, [control.port2, api.port2, events.port2, this.#liveness.workerPort]);
   }
 
   get exited(): boolean {
@@ -174,13 +173,13 @@ export class WorkerTransport implements PluginTransport {
   }
 
   watchLiveness(blockTimeoutMs: number, onBlocked: (blockedMs: number) => void): () => void {
-    const monitor = new HeartbeatMonitor(this.#heartbeat, this.#heartbeatIntervalMs, blockTimeoutMs, onBlocked);
+    const monitor = new HeartbeatMonitor(this.#liveness.readings, this.#heartbeatIntervalMs, blockTimeoutMs, onBlocked);
     return () => monitor.stop();
   }
 
   /**
-   * Two readings of the worker's external memory: the one its heartbeat publishes (every
-   * Node line), and, where Node has `worker.getHeapStatistics()` (22.16+, 24+), V8's own
+   * Two readings of the worker's external memory: the one its liveness answers carry (every
+   * Node line; it comes from the plugin's thread), and, where Node has `worker.getHeapStatistics()` (22.16+, 24+), V8's own
    * count read by the host on its own interval. That one is answered by an interrupt of
    * the worker's isolate, so a synchronous allocation loop is seen while it runs, and
    * it is written by V8, not by code in the plugin's thread. Neither counts the growth of
@@ -194,7 +193,7 @@ export class WorkerTransport implements PluginTransport {
       stop();
       onExceeded(usedMb);
     };
-    const monitor = new MemoryMonitor(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, once);
+    const monitor = new MemoryMonitor(this.#liveness.readings, HEARTBEAT_SLOTS.externalMb, this.#heartbeatIntervalMs, limitMb, once);
     const worker = this.#worker as Worker & { getHeapStatistics?: () => Promise<{ external_memory: number }> };
     let timer: NodeJS.Timeout | undefined;
     if (typeof worker.getHeapStatistics === 'function') {
@@ -228,6 +227,7 @@ export class WorkerTransport implements PluginTransport {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#liveness.stop();
     // Comlink keeps each proxy's endpoint in a FinalizationRegistry; while our port
     // listeners reach back to the controller, that entry would keep everything alive.
     (this.control as unknown as ComlinkRemote<PluginControl>)[releaseProxy]();

@@ -20,6 +20,8 @@ const uncurryThis = <A extends unknown[], R>(fn: (...args: A) => R): ((self: unk
 export const ReflectApply = Reflect.apply;
 export const ReflectConstruct = Reflect.construct;
 export const ObjectFreeze = Object.freeze;
+export const ObjectPreventExtensions = Object.preventExtensions;
+export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const ObjectGetOwnPropertyNames = Object.getOwnPropertyNames;

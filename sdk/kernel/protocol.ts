@@ -9,12 +9,12 @@
  *   api         ◀─ Comlink(HostEndpoint) ─  call / subscribe / unsubscribe   (every message validated)
  *   events      ── EventBatch ──────────▶  dispatched to the plugin's listeners, in order
  *               ◀─ EventAck ────────────   (credit for the next batches)
- *   heartbeat   SharedArrayBuffer: [0] counter bumped by the worker's event loop,
- *               [1] the worker's external (ArrayBuffer) memory in MB
+ *   liveness    ── ping ────────────────▶  answered from the worker's event loop
+ *               ◀─ external memory (MB) ─   (sdk/kernel/worker-liveness.ts)
  *
  * A process-isolated plugin (runtime/transport/process-transport.ts) speaks the same
  * protocol, with the three channels multiplexed over Node's IPC channel
- * (ProcessMessage) and the heartbeat sent as messages.
+ * (ProcessMessage) and the liveness pings answered as messages.
  *
  * Every reply is a `Result`: errors travel as data (see sdk/kernel/serialize-error.ts),
  * so nothing depends on Comlink's global transfer handlers.
@@ -36,8 +36,8 @@ export interface InitMessage {
   control: MessagePort;
   api: MessagePort;
   events: MessagePort;
-  heartbeat: SharedArrayBuffer;
-  heartbeatIntervalMs: number;
+  /** The worker answers the host's liveness pings on this port. */
+  liveness: MessagePort;
   plugin: PluginBoot;
 }
 
@@ -131,9 +131,8 @@ export interface HostEndpoint {
 
 export const HOST_ENDPOINT_METHODS = ['call', 'subscribe', 'unsubscribe', 'denied'] as const;
 
-/** Slots of the heartbeat buffer. */
+/** Slots of the host-owned array a transport fills and the supervisor's monitors read. */
 export const HEARTBEAT_SLOTS = { beat: 0, externalMb: 1 } as const;
-export const HEARTBEAT_BYTES = 8;
 
 /** The three channels of a plugin, as named on a multiplexed transport. */
 export const CHANNELS = ['control', 'api', 'events'] as const;
