@@ -225,6 +225,9 @@ export const errorCodes = {
     `plugin ${quote(p.plugin)} cannot use ${p.what} inside its sandbox: ${p.why}`),
   PADDOCK_ERR_OS_SANDBOX_UNAVAILABLE: define(PluginLoadError, (p: { plugin: string; reason: string }) =>
     `plugin ${quote(p.plugin)} is process-isolated and the host requires the OS wall (requireOsSandbox), which is not available: ${p.reason}`),
+  PADDOCK_ERR_THREAD_LIMIT: define(PluginStateError, (p: { plugin: string; limit: number }) =>
+    `plugin ${quote(p.plugin)} already runs ${p.limit} nested worker${p.limit === 1 ? '' : 's'}, its limit (limits.maxNestedWorkers); ` +
+    'a new one can start when one of them exits'),
   PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
     `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
   PADDOCK_ERR_PLUGIN_UNRESPONSIVE: define(PluginStateError, (p: { plugin: string; ms: number; reason: string }) =>

@@ -13,7 +13,8 @@ import { lockMessagePorts } from './lock-ports.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { wrapWebGlobals } from './gates/web-globals.js';
-import { externalMemoryMb, runPlugin } from './run-plugin.js';
+import { runPlugin } from './run-plugin.js';
+import { externalMemoryMb } from './external-memory.js';
 import { PROTOCOL_VERSION, type InitMessage, type WorkerMessage } from '../sdk/kernel/protocol.js';
 import { ReflectApply } from '../sdk/kernel/primordials.js';
 

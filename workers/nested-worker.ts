@@ -12,12 +12,17 @@
 import { syncBuiltinESMExports } from 'node:module';
 import workerThreads from 'node:worker_threads';
 import { gatesInstalled } from './gates/install.js';
+import { lockMessagePorts } from './lock-ports.js';
+import { ownExternalMemoryMb } from './external-memory.js';
 import { NESTED_MARK, type NestedHandoff, type NestedInit } from './gates/workers.js';
 import { installModuleHooks } from './loader/install.js';
 import { enterSandbox } from './sandbox.js';
 
 // Nothing of the plugin's has run in this thread yet: these are Node's own.
 const { MessagePort, receiveMessageOnPort } = workerThreads;
+const MessagePortPostMessage = MessagePort.prototype.postMessage;
+const ReflectApply = Reflect.apply;
+lockMessagePorts();
 if (gatesInstalled()) throw new Error('workers/nested-worker.js runs only as the entry of a worker started by a plugin');
 const handoff = workerThreads.workerData as NestedHandoff | undefined;
 if (handoff?.mark !== NESTED_MARK || !(handoff.port instanceof MessagePort)) {
@@ -32,6 +37,8 @@ Object.defineProperty(workerThreads, 'workerData', { value: init.workerData, wri
 syncBuiltinESMExports();
 const reports = init.reports;
 reports.unref();
+// This thread's external memory counts against the plugin's: reported to the gate that started it.
+setInterval(() => ReflectApply(MessagePortPostMessage, reports, [ownExternalMemoryMb()]), 250).unref();
 await enterSandbox(init.sandbox, {
   loader,
   loaderConfig: init.loader,

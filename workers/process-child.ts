@@ -10,7 +10,8 @@
 import { ChannelPort } from '../sdk/kernel/channel-port.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
-import { externalMemoryMb, runPlugin } from './run-plugin.js';
+import { runPlugin } from './run-plugin.js';
+import { externalMemoryMb } from './external-memory.js';
 import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from '../sdk/kernel/protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/process-child.js must be started by Paddock with an IPC channel');

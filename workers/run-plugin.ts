@@ -39,16 +39,6 @@ export interface PluginPorts {
   events: PortLike;
 }
 
-const memoryUsage = process.memoryUsage.bind(process);
-const MathRound = Math.round;
-const MathMax = Math.max;
-
-/** External memory (ArrayBuffers, Buffers, …: outside the V8 heap limit) of this thread, in MB. */
-export function externalMemoryMb(): number {
-  const usage = memoryUsage();
-  return MathRound(MathMax(usage.external, usage.arrayBuffers) / 1_048_576);
-}
-
 export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: InstalledLoader, loaderConfig: LoaderConfig): Promise<void> {
   const host = wrap<HostEndpoint>(portEndpoint(ports.api as unknown as MessagePort));
   const link = {

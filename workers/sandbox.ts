@@ -38,6 +38,7 @@ export function sandboxFromBoot(boot: Pick<PluginBoot, 'id' | 'dataDir' | 'sandb
     hidden: (sandbox.hidden ?? []).map((path) => realPath(path, true)),
     env: sandbox.env,
     commands: sandbox.commands,
+    nestedWorkers: sandbox.nestedWorkers,
     nestedLimits: sandbox.nestedLimits,
   };
 }

@@ -36,7 +36,9 @@ export const resolvedLimitsSchema = z.object({
   maxConcurrentCalls: z.number().int().min(1).max(1_000_000)
     .describe('Calls in flight at once, in each direction, before more are refused').default(1_000),
   maxExternalMemoryMb: z.number().int().min(1).max(1_048_576)
-    .describe('Memory outside the V8 heap (ArrayBuffers, Buffers) the plugin may hold before it is stopped, in MB').default(1_024),
+    .describe('Memory outside the V8 heap (ArrayBuffers, Buffers) the plugin may hold before it is stopped, in MB; its nested workers count').default(1_024),
+  maxNestedWorkers: z.number().int().min(0).max(64)
+    .describe('Worker threads the plugin\'s code may run at once besides its own; a nested worker starts none').default(4),
 }).strict();
 
 export type ResolvedLimits = z.output<typeof resolvedLimitsSchema>;

@@ -111,6 +111,7 @@ export function sandboxExtras(grant: PermissionGrant, limits: ResolvedLimits, co
     commands: grantedCommands(grant),
     moduleDirs: [...runtimeModuleDirs(), ...dependencyDirs(codeDir)],
     hidden,
+    nestedWorkers: limits.maxNestedWorkers,
     nestedLimits,
   };
 }

@@ -24,6 +24,8 @@ export interface SandboxExtras {
    * that names them (or a folder around them) does; the plugin's own data folder stays open.
    */
   hidden?: string[];
+  /** Worker threads the plugin's code may run at once (0 in a nested worker: it starts none). */
+  nestedWorkers: number;
   /** Limits the plugin's own nested workers get. */
   nestedLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
 }

@@ -4,6 +4,11 @@
  * importing the plugin's file (hooks and patches are per thread, nothing is inherited
  * by itself). Its heap and stack are capped at the plugin's own limits; flags
  * (execArgv) and eval workers are refused, since both would run code before the gates.
+ * At most `limits.maxNestedWorkers` run at once, and a nested worker starts none, so a
+ * plugin's threads are bounded by construction. Their external memory counts against
+ * the plugin's (workers/external-memory.ts): each reports its own, and where Node reads
+ * it from outside the thread (22.16+, 24+) the gate reads it too. A worker counts as
+ * gone when its end of the gate's report channel closes, which only its exit does.
  *
  * BroadcastChannel, postMessageToThread and Web Locks reach every thread of the
  * process, the host's included: sys "threads".
@@ -13,6 +18,7 @@ import { paddockError } from '../../sdk/errors.js';
 import type { DenialReport } from '../../sdk/kernel/sandbox-data.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
 import { ownList, ownRecord } from './options.js';
+import { forgetNestedMemory, recordNestedMemory } from '../external-memory.js';
 import { absolutePath, pathArgument } from '../../sdk/kernel/paths.js';
 import {
   ArrayIsArray,
@@ -20,6 +26,7 @@ import {
   MathMax,
   ObjectGetPrototypeOf,
   pathToFileURL,
+  PromisePrototypeThen,
   ReflectApply,
   ReflectConstruct,
   SafeProxy,
@@ -61,6 +68,12 @@ const MessagePortPostMessage = workerThreads.MessagePort.prototype.postMessage;
 const MessagePortClose = workerThreads.MessagePort.prototype.close;
 // The module's export is writable: a channel the plugin substituted could queue a forged sandbox first.
 const SafeMessageChannel = workerThreads.MessageChannel;
+const WorkerGetHeapStatistics = (workerThreads.Worker.prototype as { getHeapStatistics?: () => Promise<{ external_memory: number }> }).getHeapStatistics;
+const SafeSetInterval = setInterval;
+const SafeClearInterval = clearInterval;
+const MathRound = Math.round;
+/** How often a nested worker's external memory is read from outside it (22.16+, 24+). */
+const MEMORY_POLL_MS = 250;
 
 function unsupported(plugin: string, what: string, why: string): Error {
   return paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
@@ -71,6 +84,8 @@ export function gateWorkers(ctx: GateContext): Teardown {
   const patch = new Patcher();
   const plugin = policy.plugin;
   const limits = ctx.sandbox.nestedLimits;
+  const maxThreads = ctx.sandbox.nestedWorkers ?? 0;
+  let live = 0;
 
   const Worker = workerThreads.Worker as unknown as new (...args: unknown[]) => workerThreads.Worker;
   const gatedWorker = new SafeProxy(Worker, {
@@ -93,8 +108,31 @@ export function gateWorkers(ctx: GateContext): Teardown {
         if (text === undefined) throw new TypeError('The "filename" argument must be a string or a URL');
         target = pathToFileURL(policy.path(absolutePath(text), { read: true })).href;
       }
+      if (live >= maxThreads) throw paddockError('PADDOCK_ERR_THREAD_LIMIT', { plugin, limit: maxThreads });
       const reports = new SafeMessageChannel();
-      reports.port1.on('message', (report: DenialReport) => ctx.report(report));
+      // Identity of this worker in the memory registry; only this closure holds it.
+      const key = {};
+      let reported = 0;
+      let measured = 0;
+      let poll: NodeJS.Timeout | undefined;
+      let gone = false;
+      const release = () => {
+        if (gone) return;
+        gone = true;
+        live--;
+        forgetNestedMemory(key);
+        if (poll !== undefined) SafeClearInterval(poll);
+      };
+      live++;
+      reports.port1.on('message', (report: DenialReport | number) => {
+        if (typeof report === 'number') {
+          reported = report;
+          recordNestedMemory(key, reported > measured ? reported : measured);
+        } else {
+          ctx.report(report);
+        }
+      });
+      reports.port1.on('close', release);
       reports.port1.unref();
       // The plugin's transferables travel with its workerData, on the gate's own channel.
       const transferList: unknown[] = [];
@@ -102,7 +140,8 @@ export function gateWorkers(ctx: GateContext): Teardown {
       if (ArrayIsArray(given)) for (let i = 0; i < given.length; i++) transferList[i] = given[i];
       transferList[transferList.length] = reports.port2;
       const init: NestedInit = {
-        mark: NESTED_MARK, sandbox: ctx.sandbox, loader: ctx.loader, target, workerData: options.workerData, reports: reports.port2,
+        // A nested worker starts none of its own: the plugin's threads stay bounded.
+        mark: NESTED_MARK, sandbox: { ...ctx.sandbox, nestedWorkers: 0 }, loader: ctx.loader, target, workerData: options.workerData, reports: reports.port2,
       };
       const handoff = new SafeMessageChannel();
       ReflectApply(MessagePortPostMessage, handoff.port1, [init, transferList]);
@@ -122,7 +161,30 @@ export function gateWorkers(ctx: GateContext): Teardown {
       }
       options.resourceLimits = requested;
       if (typeof options.env === 'object' && options.env !== null) options.env = ownRecord(options.env);
-      return ReflectConstruct(cls, [NESTED_ENTRY, options], newTarget);
+      let worker: workerThreads.Worker;
+      try {
+        worker = ReflectConstruct(cls, [NESTED_ENTRY, options], newTarget) as workerThreads.Worker;
+      } catch (error) {
+        release();
+        reports.port1.close();
+        throw error;
+      }
+      if (typeof WorkerGetHeapStatistics === 'function') {
+        let asking = false;
+        poll = SafeSetInterval(() => {
+          if (asking || gone) return;
+          asking = true;
+          PromisePrototypeThen(ReflectApply(WorkerGetHeapStatistics, worker, []) as Promise<{ external_memory: number }>, (stats) => {
+            asking = false;
+            measured = MathRound(stats.external_memory / 1_048_576);
+            if (!gone) recordNestedMemory(key, reported > measured ? reported : measured);
+          }, () => {
+            asking = false; // exiting; its channel's close releases it
+          });
+        }, MEMORY_POLL_MS);
+        poll.unref();
+      }
+      return worker;
     },
   });
   patch.set(workerThreads, 'Worker', gatedWorker);

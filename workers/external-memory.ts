@@ -1,0 +1,43 @@
+/**
+ * The external memory (ArrayBuffers, Buffers) held by this thread and by the nested
+ * workers its plugin started, in MB. The thread's own figure comes from V8; each nested
+ * worker's from its own reports and, where Node can read it from outside the thread
+ * (22.16+, 24+), `worker.getHeapStatistics()` (workers/gates/workers.ts records both).
+ * A plugin's nested workers count against its `maxExternalMemoryMb`.
+ *
+ * Everything here is captured when the module loads, before plugin code runs.
+ */
+const memoryUsage = process.memoryUsage.bind(process);
+const MathRound = Math.round;
+const MathMax = Math.max;
+const SafeMap = Map;
+const MapSet = Map.prototype.set;
+const MapDelete = Map.prototype.delete;
+const MapForEach = Map.prototype.forEach;
+const ReflectApply = Reflect.apply;
+
+/** Last figure (MB) per live nested worker, keyed by an object only the gate holds. */
+const nested = new SafeMap<object, number>();
+
+export function recordNestedMemory(key: object, mb: number): void {
+  ReflectApply(MapSet, nested, [key, mb]);
+}
+
+export function forgetNestedMemory(key: object): void {
+  ReflectApply(MapDelete, nested, [key]);
+}
+
+/** This thread's own external memory, MB. */
+export function ownExternalMemoryMb(): number {
+  const usage = memoryUsage();
+  return MathRound(MathMax(usage.external, usage.arrayBuffers) / 1_048_576);
+}
+
+/** This thread's and its nested workers' external memory, MB. */
+export function externalMemoryMb(): number {
+  let total = ownExternalMemoryMb();
+  ReflectApply(MapForEach, nested, [(mb: number) => {
+    total += mb;
+  }]);
+  return total;
+}
