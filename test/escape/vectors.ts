@@ -216,6 +216,10 @@ export const VECTORS: Vector[] = [
   },
   { name: 'nested-worker', route: 'a Worker started by the plugin', permission: 'read', grant: readSecret, escaped: leaks },
   {
+    name: 'nested-node-options', route: 'a Worker whose env carries NODE_OPTIONS=--require (run before its gates)', permission: 'read',
+    grant: readSecret, escaped: leaks,
+  },
+  {
     name: 'loader-hooks', route: 'module.register from plugin code', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'hooks registered',
   },

@@ -160,7 +160,11 @@ export function gateWorkers(ctx: GateContext): Teardown {
         requested[key] = MathMax(0, asked < cap ? asked : cap);
       }
       options.resourceLimits = requested;
-      if (typeof options.env === 'object' && options.env !== null) options.env = ownRecord(options.env);
+      // The new thread's environment is always a copy made here (SHARE_ENV too): Node parses
+      // NODE_OPTIONS from it and would run its --require/--import before the thread's gates.
+      const env = ownRecord(typeof options.env === 'object' && options.env !== null ? options.env : process.env);
+      delete env.NODE_OPTIONS;
+      options.env = env;
       let worker: workerThreads.Worker;
       try {
         worker = ReflectConstruct(cls, [NESTED_ENTRY, options], newTarget) as workerThreads.Worker;
