@@ -228,8 +228,8 @@ export const errorCodes = {
   PADDOCK_ERR_THREAD_LIMIT: define(PluginStateError, (p: { plugin: string; limit: number }) =>
     `plugin ${quote(p.plugin)} already runs ${p.limit} nested worker${p.limit === 1 ? '' : 's'}, its limit (limits.maxNestedWorkers); ` +
     'a new one can start when one of them exits'),
-  PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string }) =>
-    `plugin ${quote(p.plugin)} went past ${p.limit} and was stopped: ${p.detail}`),
+  PADDOCK_ERR_RESOURCE_LIMIT: define(PluginStateError, (p: { plugin: string; limit: string; detail: string; what?: string }) =>
+    `plugin ${quote(p.plugin)} went past ${p.limit} and ${p.what ?? 'was'} stopped: ${p.detail}`),
   PADDOCK_ERR_PLUGIN_UNRESPONSIVE: define(PluginStateError, (p: { plugin: string; ms: number; reason: string }) =>
     `plugin ${quote(p.plugin)} did not exit within ${p.ms} ms of being terminated (${p.reason}); ` +
     'its thread is abandoned (a worker blocked in a system call cannot be stopped until the call returns)'),

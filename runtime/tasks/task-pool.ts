@@ -12,7 +12,13 @@
  *                                          ▼
  *           progress and output arrive as pool messages, in order; the task settles once
  *           its result and every message it announced are in (workers/task-protocol.ts)
+ *
+ * A task thread's external memory (ArrayBuffers, outside its heap limit) counts against
+ * the plugin's `maxExternalMemoryMb`: where Node reads it from outside the thread
+ * (`worker.getHeapStatistics()`, 22.16+ and 24+, answered by V8 even while the task
+ * runs), a thread past it is terminated and its task fails with PADDOCK_ERR_RESOURCE_LIMIT.
  */
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { paddockError, PaddockError } from '../../sdk/errors.js';
@@ -38,7 +44,7 @@ export interface ResolvedPoolConfig {
 export interface TaskPoolOptions {
   boot: TaskBoot;
   pool: ResolvedPoolConfig;
-  limits: WorkerResourceLimits;
+  limits: WorkerResourceLimits & { maxExternalMemoryMb?: number | undefined };
   /** The plugin's tasks, with the deadline each sets for itself (TaskInfo.timeoutMs). */
   tasks: ReadonlyMap<string, number | undefined>;
   logger: Logger;
@@ -56,6 +62,13 @@ interface Job {
 }
 
 type CancelReason = 1 | 2 | 3;
+
+/** How often the task threads' external memory is read while tasks run. */
+const MEMORY_POLL_MS = 250;
+/** A thread that dies this soon after it was terminated for its memory died of that. */
+const MEMORY_KILL_WINDOW_MS = 5_000;
+
+type HeapReader = Worker & { getHeapStatistics?: () => Promise<{ external_memory: number }> };
 const CANCELLED_BY_CALLER: CancelReason = 1;
 const TIMED_OUT: CancelReason = 2;
 const PLUGIN_STOPPED: CancelReason = 3;
@@ -83,6 +96,9 @@ export class TaskPool {
   readonly #running = new Map<number, Running>();
   #nextId = 1;
   #closed: string | undefined;
+  #memoryTimer: NodeJS.Timeout | undefined;
+  /** The last thread terminated for its external memory: the error its task gets. */
+  #memoryKill: { at: number; mb: number } | undefined;
 
   constructor(options: TaskPoolOptions) {
     this.#options = options;
@@ -106,6 +122,31 @@ export class TaskPool {
     });
     this.#piscina.on('error', (error: unknown) => options.logger.error({ err: error }, 'task pool error'));
     this.#piscina.on('message', (message: unknown) => this.#onMessage(message));
+    const limitMb = limits.maxExternalMemoryMb;
+    if (limitMb !== undefined) this.#watchMemory(limitMb);
+  }
+
+  #watchMemory(limitMb: number): void {
+    const asking = new WeakSet<Worker>();
+    this.#memoryTimer = setInterval(() => {
+      if (this.#running.size === 0) return;
+      for (const thread of this.#piscina.threads as HeapReader[]) {
+        if (typeof thread.getHeapStatistics !== 'function') return; // this Node line cannot read it (before 22.16)
+        if (asking.has(thread)) continue;
+        asking.add(thread);
+        thread.getHeapStatistics().then((stats) => {
+          asking.delete(thread);
+          const mb = Math.round(stats.external_memory / 1_048_576);
+          if (mb <= limitMb) return;
+          this.#memoryKill = { at: Date.now(), mb };
+          this.#options.logger.error(`a task thread held ${mb} MB outside the V8 heap (limits.maxExternalMemoryMb ${limitMb}); terminating it`);
+          void thread.terminate();
+        }, () => {
+          asking.delete(thread); // the thread is exiting
+        });
+      }
+    }, MEMORY_POLL_MS);
+    this.#memoryTimer.unref();
   }
 
   get plugin(): string {
@@ -164,6 +205,7 @@ export class TaskPool {
   async close(reason: string): Promise<void> {
     if (this.#closed !== undefined) return;
     this.#closed = reason;
+    clearInterval(this.#memoryTimer);
     for (const job of this.#waiting.splice(0)) {
       job.dequeue?.();
       job.reject(cancelled(this.plugin, job.task, `the plugin stopped (${reason})`));
@@ -184,6 +226,7 @@ export class TaskPool {
     }
     if (this.#closed !== undefined) return;
     this.#closed = 'retired';
+    clearInterval(this.#memoryTimer);
     await this.#piscina.destroy();
   }
 
@@ -262,7 +305,11 @@ export class TaskPool {
       (error: unknown) => {
         // The thread is gone (terminated, crashed): what it had not sent will not come.
         announced = 0;
-        response = { error };
+        const memory = this.#memoryKill;
+        const limitMb = this.#options.limits.maxExternalMemoryMb;
+        response = memory !== undefined && limitMb !== undefined && Date.now() - memory.at < MEMORY_KILL_WINDOW_MS
+          ? { error: paddockError('PADDOCK_ERR_RESOURCE_LIMIT', { plugin, limit: `limits.maxExternalMemoryMb (${limitMb} MB)`, what: `its task ${JSON.stringify(task)} was`, detail: `the task's thread held ${memory.mb} MB outside the V8 heap (the plugin goes on)` }) }
+          : { error };
         running.tryToSettle();
       },
     );

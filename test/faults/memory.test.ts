@@ -1,6 +1,7 @@
 /**
  * Memory measured from the host (issue 12): on Node lines with worker.getHeapStatistics(),
- * a synchronous allocation loop is stopped while it runs, not after it ends.
+ * a synchronous allocation loop is stopped while it runs, not after it ends, in the
+ * plugin's thread and in its task threads.
  */
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import { testRuntime, waitFor } from '../helpers.js';
 const hostHeapStatistics = typeof (Worker.prototype as { getHeapStatistics?: unknown }).getHeapStatistics === 'function';
 
 test('external memory held by a loop that never yields is measured by the host and the plugin stopped while the loop runs', {
-  skip: hostHeapStatistics ? false : `Node ${process.version} has no worker.getHeapStatistics() (22.16+, 24+): only the heartbeat's reading, taken when the loop yields`,
+  skip: hostHeapStatistics ? false : `Node ${process.version} has no worker.getHeapStatistics() (22.16+, 24+): only the worker's own reading, taken when its loop turns`,
 }, async () => {
   const t = testRuntime({ limits: { maxExternalMemoryMb: 64, blockTimeoutMs: 60_000, restartBackoffMs: 100 } });
   const crashes: StateChange[] = [];
@@ -25,6 +26,22 @@ test('external memory held by a loop that never yields is measured by the host a
     await waitFor(() => crashes.length > 0, 15_000, 'the plugin to be stopped');
     assert.ok(isPaddockError(crashes[0]!.error, 'PADDOCK_ERR_RESOURCE_LIMIT'), String(crashes[0]!.error));
     assert.match(crashes[0]!.error!.message, /limits\.maxExternalMemoryMb \(64 MB\)/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a task thread holding external memory past the plugin\'s limit is terminated and its task fails, the plugin goes on', {
+  skip: hostHeapStatistics ? false : `Node ${process.version} has no worker.getHeapStatistics() (22.16+, 24+): task threads are not measured there`,
+}, async () => {
+  const t = testRuntime();
+  try {
+    await t.runtime.load({ url: './tasks-plugin.ts', id: 'hoarder', limits: { maxExternalMemoryMb: 64 }, pool: { size: 1 } });
+    const error = await t.runtime.runTask('hoarder', 'hoard', { mb: 200, ms: 30_000 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isPaddockError(error, 'PADDOCK_ERR_RESOURCE_LIMIT'), String(error));
+    assert.match((error as Error).message, /^plugin "hoarder" went past limits\.maxExternalMemoryMb \(64 MB\) and its task "hoard" was stopped: the task's thread held \d+ MB/);
+    assert.equal(t.runtime.get('hoarder')?.state, 'running');
+    assert.equal(await t.runtime.runTask('hoarder', 'add', { a: 1, b: 2 }), 3);
   } finally {
     await t.close();
   }
