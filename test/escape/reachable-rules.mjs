@@ -79,9 +79,8 @@ export const RULES = [
   [/^node:os\.(arch|platform|type|endianness|machine|tmpdir|availableParallelism|EOL|devNull|constants)\b/, 'harmless'],
   [/^node:os\.[a-zA-Z]+\.\[Symbol\(Symbol\.toPrimitive\)\]$/, 'harmless'],
   [/^node:os\./, 'gated:sys'],
-  // The native resolver handle's own getServers: Node's setServers calls it too, so it
-  // cannot need sys without making setServers need it; not gated yet.
-  [/^probe:new dns[^]*\._handle\b[^]*\.getServers$/, 'open:resolver-handle-getServers'],
+  // The native resolver handle's own getServers answers an empty list without sys (native layer).
+  [/^probe:new dns[^]*\._handle\b[^]*\.getServers$/, 'gated:native'],
   [/^(node:dns|node:dns\/promises|probe:new dns)[^]*\.getServers$/, 'gated:sys'],
   processRule(PROCESS_SYS, 'gated:sys'),
   processRule(PROCESS_GATED, 'gated:process'),

@@ -314,6 +314,13 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('OpenSSL tried the engine'),
   },
   {
+    name: 'resolver-handle-servers', route: 'the DNS servers from a Resolver\'s native handle (host information)', permission: 'sys',
+    grant: () => ({ sys: ['networkInterfaces'] }),
+    // Node's setServers asks the handle too, so without the grant it answers an empty list.
+    refused: (outcome) => outcome.ok && Array.isArray(outcome.value) && outcome.value.length === 0,
+    escaped: (outcome) => outcome.ok && Array.isArray(outcome.value) && outcome.value.length > 0,
+  },
+  {
     name: 'dns-servers', route: 'dns.Resolver#setServers to any address, then an IP-literal name', permission: 'net',
     grant: (env) => ({ net: [`127.0.0.1:${env.target.udpPort}`, '10.99.88.77'] }),
     // The query's name, as DNS labels: 2"10" 2"99" 2"88" 2"77".

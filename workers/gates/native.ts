@@ -414,6 +414,14 @@ export function gateNative(ctx: GateContext): Teardown {
     args[0] = servers;
     return ReflectApply(setServers, this, args);
   });
+  // The resolver's servers are host information (sys "networkInterfaces", as dns.getServers).
+  // Node's own setServers calls this first to keep the old list for a rollback, so a
+  // refusal here would make setServers need sys too: without the grant the handle answers
+  // an empty list (a failed setServers then leaves the resolver with no servers, not the host's).
+  wrap(channel, 'ChannelWrap.prototype', 'getServers', (getServers) => function (this: object, ...args: unknown[]) {
+    if (!policy.maySys('networkInterfaces')) return [];
+    return ReflectApply(getServers, this, args);
+  });
   for (const key of channel ? ObjectGetOwnPropertyNames(channel) : []) {
     if (!StringPrototypeStartsWith(key, 'query') && key !== 'getHostByAddr') continue;
     // (req, name, ttl): the name goes to the DNS server, an address in a name (or a reverse lookup) too.
