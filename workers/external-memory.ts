@@ -19,6 +19,22 @@ const ReflectApply = Reflect.apply;
 /** Last figure (MB) per live nested worker, keyed by an object only the gate holds. */
 const nested = new SafeMap<object, number>();
 
+/**
+ * Bytes reserved by buffers and memories whose growth V8 does not count as external
+ * (workers/gates/memory.ts), each at its maximum, released when its holder is collected.
+ */
+let reserved = 0;
+const SafeFinalizationRegistry = FinalizationRegistry;
+const RegistryRegister = FinalizationRegistry.prototype.register;
+const released = new SafeFinalizationRegistry<number>((bytes) => {
+  reserved -= bytes;
+});
+
+export function reserveUncounted(holder: object, bytes: number): void {
+  reserved += bytes;
+  ReflectApply(RegistryRegister, released, [holder, bytes]);
+}
+
 export function recordNestedMemory(key: object, mb: number): void {
   ReflectApply(MapSet, nested, [key, mb]);
 }
@@ -27,10 +43,10 @@ export function forgetNestedMemory(key: object): void {
   ReflectApply(MapDelete, nested, [key]);
 }
 
-/** This thread's own external memory, MB. */
+/** This thread's own external memory, MB: V8's count and the growable memory it leaves out. */
 export function ownExternalMemoryMb(): number {
   const usage = memoryUsage();
-  return MathRound(MathMax(usage.external, usage.arrayBuffers) / 1_048_576);
+  return MathRound((MathMax(usage.external, usage.arrayBuffers) + reserved) / 1_048_576);
 }
 
 /** This thread's and its nested workers' external memory, MB. */

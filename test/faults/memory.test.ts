@@ -46,3 +46,27 @@ test('a task thread holding external memory past the plugin\'s limit is terminat
     await t.close();
   }
 });
+
+for (const kind of ['sab', 'memory', 'module'] as const) {
+  const what = { sab: 'a growable SharedArrayBuffer', memory: 'a shared WebAssembly.Memory', module: 'a WebAssembly module\'s own shared memory' }[kind];
+  test(`${what} counts against maxExternalMemoryMb at its maximum (V8 does not count it); under a limit that allows it, it works`, async () => {
+    const t = testRuntime({ limits: { restartBackoffMs: 100 } });
+    const crashes: StateChange[] = [];
+    t.runtime.on('plugin:state', (change) => {
+      if (change.to === 'crashed') crashes.push(change);
+    });
+    try {
+      await t.runtime.load({ url: './fault-probe.mjs', id: 'roomy', limits: { maxExternalMemoryMb: 1024 } });
+      assert.equal(await t.runtime.invoke('roomy', 'growable', { kind, mb: 128 }), kind);
+      await t.runtime.load({ url: './fault-probe.mjs', id: 'grower', limits: { maxExternalMemoryMb: 64 } });
+      await t.runtime.invoke('grower', 'growable', { kind, mb: 128 }).catch(() => undefined);
+      await waitFor(() => crashes.some((c) => c.id === 'grower'), 15_000, 'the plugin to be stopped');
+      const crash = crashes.find((c) => c.id === 'grower')!;
+      assert.ok(isPaddockError(crash.error, 'PADDOCK_ERR_RESOURCE_LIMIT'), String(crash.error));
+      assert.equal(t.runtime.get('roomy')?.restarts, 0, 'the plugin under a roomy limit was left alone');
+      assert.ok(!crashes.some((c) => c.id === 'roomy'));
+    } finally {
+      await t.close();
+    }
+  });
+}

@@ -13,6 +13,7 @@ import { createGateContext, type Teardown } from './context.js';
 import { gateDiagnostics } from './diagnostics.js';
 import { fillEnvironment, gateEnv } from './env.js';
 import { gateFs } from './fs.js';
+import { gateMemory } from './memory.js';
 import { gateModules } from './modules.js';
 import { gateNative } from './native.js';
 import { gateNet } from './net.js';
@@ -49,7 +50,7 @@ export function installGates(data: SandboxData, options: InstallOptions): Instal
   // The native layer first: tty.js, loaded by gateNet, then reads the gated TTY class.
   const teardowns = [
     gateNative(ctx), gateFs(ctx), gateChildProcess(ctx), gateNet(ctx), gateEnv(ctx), gateSys(ctx),
-    gateProcess(ctx), gateWorkers(ctx), gateDiagnostics(ctx), gateModules(ctx),
+    gateProcess(ctx), gateWorkers(ctx), gateDiagnostics(ctx), gateModules(ctx), gateMemory(ctx),
   ];
   syncBuiltinESMExports();
   return {
