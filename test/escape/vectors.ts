@@ -220,6 +220,10 @@ export const VECTORS: Vector[] = [
     grant: readSecret, escaped: leaks,
   },
   {
+    name: 'nested-node-options-inherited', route: 'a Worker inheriting NODE_OPTIONS=--require set on the plugin\'s process.env', permission: 'read',
+    grant: readSecret, escaped: leaks,
+  },
+  {
     name: 'loader-hooks', route: 'module.register from plugin code', permission: 'ffi', grant: () => ({ ffi: true }),
     escaped: (outcome) => outcome.ok && outcome.value === 'hooks registered',
   },

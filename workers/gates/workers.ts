@@ -25,6 +25,7 @@ import {
   fileURLToPath,
   MathMax,
   ObjectGetPrototypeOf,
+  ObjectKeys,
   pathToFileURL,
   PromisePrototypeThen,
   ReflectApply,
@@ -160,10 +161,19 @@ export function gateWorkers(ctx: GateContext): Teardown {
         requested[key] = MathMax(0, asked < cap ? asked : cap);
       }
       options.resourceLimits = requested;
-      // The new thread's environment is always a copy made here (SHARE_ENV too): Node parses
-      // NODE_OPTIONS from it and would run its --require/--import before the thread's gates.
-      const env = ownRecord(typeof options.env === 'object' && options.env !== null ? options.env : process.env);
-      delete env.NODE_OPTIONS;
+      // The new thread's environment is always a copy made here (SHARE_ENV too), without the
+      // variables Node itself reads as a thread starts: NODE_OPTIONS would run a --require or
+      // --import before the thread's gates (and widen a process-isolated plugin's permission
+      // flags), NODE_COMPILE_CACHE would write where it names, NODE_PATH and others steer
+      // loading. Node's own variables are all NODE_* (NODE_ENV, read only by libraries, stays).
+      const source = ownRecord(typeof options.env === 'object' && options.env !== null ? options.env : process.env);
+      const env = ownRecord(undefined);
+      const names = ObjectKeys(source);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        if (StringPrototypeStartsWith(name, 'NODE_') && name !== 'NODE_ENV') continue;
+        env[name] = source[name];
+      }
       options.env = env;
       let worker: workerThreads.Worker;
       try {
