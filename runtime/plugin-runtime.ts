@@ -530,6 +530,11 @@ export class PluginRuntime extends EventEmitter<string> {
       queryLogs: (query: LogQuery) => this.logs.query(query),
       publish: (id, event, data) => {
         checkEventName(event);
+        // An event the host defined (option events) is the host's word: a plugin publishing
+        // it would reach that event's subscribers (scoped ones too) as if the host spoke.
+        if (this.#options.events.has(event)) {
+          throw paddockError('PADDOCK_ERR_EVENT_NAME', { event, reason: 'it is defined by the host (option events), and only the host emits it' });
+        }
         const cap = this.#options.caps.maxEventBytes;
         if (sizeUpTo(data, cap) > cap) {
           const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: id, what: `event ${JSON.stringify(event)}`, cap: 'maxEventBytes', detail: `more than ${cap} bytes; it was not published` });

@@ -145,6 +145,23 @@ test('publish reaches host listeners with the source and other subscribed plugin
   assert.throws(() => t.runtime.emit('plugin:state', {}), /reserved for the runtime/);
 });
 
+test('a plugin cannot publish an event the host defined: its scoped subscribers would take it for the host\'s', async () => {
+  const before = (await t.runtime.invoke('trusted', 'events') as unknown[]).length;
+  // Neither a plugin without the event's scope, nor one holding it.
+  for (const id of ['plain', 'trusted']) {
+    const forged = await hostError(id, 'publish', 'audit', { who: 'forged' });
+    assert.equal(forged.code, 'PADDOCK_ERR_EVENT_NAME');
+    assert.match(forged.message, /defined by the host/);
+  }
+  await t.runtime.drain();
+  const after = await t.runtime.invoke('trusted', 'events') as unknown[];
+  assert.equal(after.length, before, 'nothing reached the subscriber of "audit"');
+  // The host's own emit reaches it.
+  t.runtime.emit('audit', { who: 'host' });
+  await t.runtime.drain();
+  assert.deepEqual((await t.runtime.invoke('trusted', 'events') as unknown[]).at(-1), ['audit', { who: 'host' }]);
+});
+
 test('plugin code cannot take hold of its API port to speak raw Comlink to the host', async () => {
   // The host would still drop and report raw messages (test/internals/wire.test.ts holds
   // the schema that does it); the port is not reachable in the first place.
