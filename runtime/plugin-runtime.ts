@@ -19,6 +19,7 @@
  * Heartbeat-style collectors (runtime/collectors/). An entry with `exec` runs an
  * external executable instead of a module (runtime/external/).
  */
+import { resolve } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
 import { isPaddockError, isPluginError, paddockError } from '../sdk/errors.js';
@@ -189,6 +190,8 @@ export class PluginRuntime extends EventEmitter<string> {
    * config throws before anything loads; a plugin that fails is reported and the others go on.
    */
   async loadConfig(source: string | PaddockConfig, options: { baseDir?: string } = {}): Promise<LoadReport> {
+    // The file holds every plugin's options: no plugin reads it unless a grant names it.
+    if (typeof source === 'string') this.#hideFile(source);
     const { config, baseDir } = typeof source === 'string'
       ? await readConfigFile(source, configSchema)
       : { config: validateConfig(source, 'object', configSchema), baseDir: options.baseDir ?? this.#options.baseDir };
@@ -377,6 +380,11 @@ export class PluginRuntime extends EventEmitter<string> {
       throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: options.path ?? 'entry', problems: formatIssues(parsed.error, options.path ? [options.path] : []) });
     }
     return parsed.data;
+  }
+
+  #hideFile(path: string): void {
+    const file = resolve(path);
+    if (!this.#options.hiddenPaths.includes(file)) this.#options.hiddenPaths.push(file);
   }
 
   /** A controller for a parsed entry (parsed once: by load(), or with its config file by loadConfig()). */

@@ -94,3 +94,23 @@ test('the process host hides its config file from the plugins it loads', async (
     rmSync(baseDir, { recursive: true, force: true });
   }
 });
+
+test('runtime.loadConfig(file) hides that file from every plugin it loads; a grant that names it opens it', async () => {
+  const baseDir = realpathSync(tempDir('paddock-placement-'));
+  copyFileSync(fixture('wall-probe.mjs'), join(baseDir, 'plugin.mjs'));
+  const config = join(baseDir, 'plugins.json');
+  writeFileSync(config, JSON.stringify({ plugins: [
+    { url: './plugin.mjs', id: 'nosy', options: { apiKey: 'config-secret' } },
+    { url: './plugin.mjs', id: 'granted', permissions: { read: [config] } },
+  ] }));
+  const runtime = new PluginRuntime({ logger: createLogger({ level: 'silent' }), baseDir, dataDir: join(baseDir, 'data') });
+  try {
+    const report = await runtime.loadConfig(config);
+    assert.equal(report.failed.length, 0);
+    assert.equal((await runtime.invoke('nosy', 'read', { path: config }) as Outcome).code, 'PADDOCK_ERR_PERMISSION_DENIED');
+    assert.deepEqual(await runtime.invoke('granted', 'read', { path: config }), { ok: true, value: readFileSync(config, 'utf8') });
+  } finally {
+    await runtime.close();
+    rmSync(baseDir, { recursive: true, force: true });
+  }
+});
