@@ -318,6 +318,17 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('OpenSSL tried the engine'),
   },
   {
+    name: 'multicast-join', route: 'dgram addMembership (the kernel announces the group on the host\'s network)', permission: 'net',
+    grant: () => ({ net: ['239.255.77.77'] }),
+    escaped: (outcome) => outcome.ok && outcome.value === 'joined',
+  },
+  {
+    name: 'reverse-lookup', route: 'dns.lookupService of an address (the system resolver sends it to a DNS server)', permission: 'net',
+    grant: () => ({ net: ['127.0.0.1'] }),
+    // 127.0.0.1 is answered from /etc/hosts, so the granted run needs no DNS server.
+    escaped: (outcome) => outcome.ok && typeof outcome.value === 'string' && outcome.value.length > 0,
+  },
+  {
     name: 'resolver-handle-servers', route: 'the DNS servers from a Resolver\'s native handle (host information)', permission: 'sys',
     grant: () => ({ sys: ['networkInterfaces'] }),
     // Node's setServers asks the handle too, so without the grant it answers an empty list.

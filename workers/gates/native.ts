@@ -345,6 +345,18 @@ export function gateNative(ctx: GateContext): Teardown {
     });
   }
 
+  // Joining a multicast group makes the kernel announce it on the host's network (IGMP/MLD).
+  for (const key of ['addMembership', 'dropMembership', 'addSourceSpecificMembership', 'dropSourceSpecificMembership']) {
+    // (group, iface) or (source, group, iface): the group is the address the host announces.
+    wrap(UDP, 'UDP.prototype', key, (join) => function (this: object, ...args: unknown[]) {
+      const at = key === 'addMembership' || key === 'dropMembership' ? 0 : 1;
+      const group = `${args[at] as string}`;
+      args[at] = group;
+      if (!policy.mayConnectHost(group)) policy.deny('net', group, 'permissions.net (joining a multicast group announces it on the network)');
+      return ReflectApply(join, this, args);
+    });
+  }
+
   // ── TTY: a terminal on a descriptor ────────────────────────────────────────
   // tty.js reads TTY from the binding when it first loads; gates/net.ts loads it after this.
   wrapConstructor(binding('tty_wrap'), 'tty_wrap', 'TTY', (args) => checkFd(args[0]));
@@ -365,6 +377,14 @@ export function gateNative(ctx: GateContext): Teardown {
       };
     }
     return ReflectApply(getaddrinfo, this, args);
+  });
+  // (req, address, port): a reverse lookup asks the system's resolver, which sends a
+  // query naming the address to a DNS server: a channel out, whatever the address.
+  wrap(cares, 'cares_wrap', 'getnameinfo', (getnameinfo) => function (this: unknown, ...args: unknown[]) {
+    const address = `${args[1] as string}`;
+    args[1] = address;
+    if (!policy.mayConnectHost(address)) policy.deny('net', address, 'permissions.net (a reverse lookup sends the address to a DNS server)');
+    return ReflectApply(getnameinfo, this, args);
   });
   if (typeof cares?.getaddrinfo !== 'function' && !policy.all('net')) {
     // No binding (a process under Node's permission model): net and dgram look names up

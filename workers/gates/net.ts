@@ -287,7 +287,14 @@ export function gateNet(ctx: GateContext): Teardown {
         const name = args[0];
         try {
           if (typeof name === 'string') {
-            if (isIP(name) === 0 && !policy.mayConnectHost(name)) policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the name to a DNS server)`);
+            // lookupService takes an address and asks a DNS server about it (a reverse lookup):
+            // checked here, since dns/promises calls the binding's getnameinfo by a reference
+            // it took when it loaded, past the native layer.
+            if (key === 'lookupService') {
+              if (!policy.mayConnectHost(name)) policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the address to a DNS server)`);
+            } else if (isIP(name) === 0 && !policy.mayConnectHost(name)) {
+              policy.deny('net', name, `permissions.net (a ${prefix}.${key} sends the name to a DNS server)`);
+            }
           } else if (name !== undefined) {
             args[0] = `${name as string}`;
             if (!policy.mayConnectHost(args[0] as string)) policy.deny('net', args[0] as string);
