@@ -35,6 +35,36 @@ export function reserveUncounted(holder: object, bytes: number): void {
   ReflectApply(RegistryRegister, released, [holder, bytes]);
 }
 
+/**
+ * Buffers and memories V8 does not count, measured at their current size each time the
+ * figure is taken: [a weak reference to it, how to read its size]. Dead ones are dropped.
+ */
+const SafeWeakRef = WeakRef;
+const WeakRefDeref = WeakRef.prototype.deref;
+let tracked: Array<[WeakRef<object>, (holder: object) => number]> = [];
+
+export function trackUncounted(holder: object, sizeOf: (holder: object) => number): void {
+  tracked[tracked.length] = [new SafeWeakRef(holder), sizeOf];
+}
+
+function trackedBytes(): number {
+  let total = 0;
+  const live: typeof tracked = [];
+  for (let i = 0; i < tracked.length; i++) {
+    const entry = tracked[i]!;
+    const holder = ReflectApply(WeakRefDeref, entry[0], []) as object | undefined;
+    if (holder === undefined) continue;
+    live[live.length] = entry;
+    try {
+      total += entry[1](holder);
+    } catch {
+      // a detached buffer holds nothing
+    }
+  }
+  tracked = live;
+  return total;
+}
+
 export function recordNestedMemory(key: object, mb: number): void {
   ReflectApply(MapSet, nested, [key, mb]);
 }
@@ -46,7 +76,7 @@ export function forgetNestedMemory(key: object): void {
 /** This thread's own external memory, MB: V8's count and the growable memory it leaves out. */
 export function ownExternalMemoryMb(): number {
   const usage = memoryUsage();
-  return MathRound((MathMax(usage.external, usage.arrayBuffers) + reserved) / 1_048_576);
+  return MathRound((MathMax(usage.external, usage.arrayBuffers) + reserved + trackedBytes()) / 1_048_576);
 }
 
 /** This thread's and its nested workers' external memory, MB. */

@@ -1,29 +1,33 @@
 /**
  * Gate for memory that V8 does not report as external, so that no reading of the
  * plugin's memory (its own, or the host's `worker.getHeapStatistics()`) would see it:
- * growable `SharedArrayBuffer`s, resizable `ArrayBuffer`s (before Node 26) and shared
- * WebAssembly memories can grow to gigabytes while `external_memory` stays flat.
+ * growable `SharedArrayBuffer`s, shared WebAssembly memories, and on some Node lines
+ * resizable `ArrayBuffer`s (Node 20) and plain WebAssembly memories (Node 26) can grow
+ * to gigabytes while `external_memory` stays flat.
  *
- * Each such buffer counts against the plugin's `maxExternalMemoryMb` at its *maximum*
- * (what it may grow to without asking anyone again) from the moment it is made until it
- * is collected (workers/external-memory.ts). Whether V8 counts resizable ArrayBuffers
- * is measured at boot on this Node line (a line that counts them is not charged twice).
+ * Each one made in this thread is tracked and counted at its current size whenever the
+ * plugin's external memory is taken (workers/external-memory.ts), so it counts against
+ * `maxExternalMemoryMb` like any Buffer. Whether this Node line counts resizable
+ * ArrayBuffers and plain WebAssembly memories itself is measured at boot on a small
+ * probe (such a line is not charged twice).
  *
  * Where such memory is made: the two buffer constructors (with `maxByteLength`),
- * `ArrayBuffer#transfer` (a resizable buffer's copy is resizable), `WebAssembly.Memory`
- * with `shared: true`, and a WebAssembly module that declares its own shared memory
- * (read from the module's bytes when it is compiled here; a module compiled elsewhere,
- * whose bytes this thread never saw, is not instantiated).
+ * `ArrayBuffer#transfer` (a resizable buffer's copy is resizable), `WebAssembly.Memory`,
+ * and an instance of a WebAssembly module that defines its own memory (the module's bytes
+ * are read when it is compiled here: an exported memory is tracked; one that is not
+ * exported is charged at its declared maximum, and refused without one; a module compiled
+ * in another thread, whose bytes this thread never saw, is not instantiated).
  */
 import { paddockError } from '../../sdk/errors.js';
 import {
   ObjectGetOwnPropertyDescriptor,
+  ObjectKeys,
   PromisePrototypeThen,
   ReflectApply,
   ReflectConstruct,
   SafeProxy,
 } from '../../sdk/kernel/primordials.js';
-import { reserveUncounted } from '../external-memory.js';
+import { reserveUncounted, trackUncounted } from '../external-memory.js';
 import { ownRecord } from './options.js';
 import { Patcher, type GateContext, type Teardown } from './context.js';
 
@@ -41,31 +45,55 @@ const TypedArrayBuffer = ObjectGetOwnPropertyDescriptor(Object.getPrototypeOf(Ui
 const TypedArrayByteOffset = ObjectGetOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'byteOffset')!.get!;
 const TypedArrayByteLength = ObjectGetOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'byteLength')!.get!;
 const ArrayBufferResizable = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
-const ArrayBufferMaxByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength')?.get;
 const WASM_PAGE = 65_536;
 
 /** The WebAssembly namespace (not in this project's TypeScript lib, which has no DOM). */
 const WebAssembly = (globalThis as unknown as { WebAssembly: Record<string, AnyFunction & Constructor> }).WebAssembly;
+const InstanceExports = ObjectGetOwnPropertyDescriptor(WebAssembly.Instance.prototype, 'exports')!.get!;
 type BufferConstructor = new (length: number, options?: { maxByteLength: number }) => { grow?(n: number): void; resize?(n: number): void };
 const PROBE_BYTES = 1_048_576;
 
-/**
- * Whether V8 counts a resizable ArrayBuffer's growth as external on this line (Node 26
- * does, Node 20 does not): measured on a probe that is shrunk back at once. Growable
- * SharedArrayBuffers and shared WebAssembly memories are uncounted on every line this
- * project tests, and are always charged (a line that starts counting them is charged
- * twice: too strict, never too lax).
- */
-function resizableCounted(): boolean {
-  const buffer = new (ArrayBuffer as unknown as BufferConstructor)(0, { maxByteLength: PROBE_BYTES });
+const SharedArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get!;
+const ArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
+const MemoryBuffer = ObjectGetOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer')!.get!;
+
+/** The current size of a buffer of either kind. */
+function bufferSize(buffer: object): number {
+  try {
+    return ReflectApply(SharedArrayBufferByteLength, buffer, []) as number;
+  } catch {
+    return ReflectApply(ArrayBufferByteLength, buffer, []) as number;
+  }
+}
+
+/** The current size of a WebAssembly.Memory; throws for anything else (the brand check). */
+function memorySize(memory: object): number {
+  return bufferSize(ReflectApply(MemoryBuffer, memory, []) as object);
+}
+
+/** Whether growing a probe by 1 MB shows in V8's external count on this Node line. */
+function countedByV8(grow: () => { resize?(n: number): void }): boolean {
   const before = memoryUsage().external;
-  buffer.resize!(PROBE_BYTES);
+  const probe = grow();
   const after = memoryUsage().external;
-  buffer.resize!(0);
+  probe.resize?.(0);
   return after - before >= PROBE_BYTES / 2;
 }
 
-const COUNTED = { growableShared: false, resizable: resizableCounted(), sharedWasm: false };
+const COUNTED = {
+  // Node 26 counts these, Node 20 does not. The probe is shrunk back at once.
+  resizable: countedByV8(() => {
+    const buffer = new (ArrayBuffer as unknown as BufferConstructor)(0, { maxByteLength: PROBE_BYTES });
+    buffer.resize!(PROBE_BYTES);
+    return buffer;
+  }),
+  // Node 20 counts these, Node 26 does not (a 1 MB probe, left to the collector).
+  wasm: countedByV8(() => {
+    const memory = new WebAssembly.Memory({ initial: 0, maximum: PROBE_BYTES / WASM_PAGE }) as unknown as { grow(n: number): number };
+    memory.grow(PROBE_BYTES / WASM_PAGE);
+    return {};
+  }),
+};
 
 /** `maxByteLength` of a buffer constructor's options, read once as an own field. */
 function maxByteLength(options: unknown): number | undefined {
@@ -90,12 +118,19 @@ function sourceBytes(source: unknown): Uint8Array | undefined {
   }
 }
 
+/** A memory a module defines for itself (its memory section). */
+export interface DefinedMemory {
+  shared: boolean;
+  /** Bytes it may grow to, when the module declares a maximum. */
+  maximum: number | undefined;
+}
+
 /**
- * The largest size, in bytes, a module's own shared memories may grow to (its memory
- * section; imported memories are WebAssembly.Memory objects, gated on their own). A
- * module that cannot be read here is left to WebAssembly to refuse.
+ * The memories a module defines (imported ones are WebAssembly.Memory objects, gated on
+ * their own). A module that cannot be read here has none: WebAssembly refuses it itself.
  */
-export function sharedMemoryMaximum(bytes: Uint8Array): number {
+export function definedMemories(bytes: Uint8Array): DefinedMemory[] {
+  const found: DefinedMemory[] = [];
   let at = 8;
   const u32 = (): number => {
     let result = 0;
@@ -112,26 +147,24 @@ export function sharedMemoryMaximum(bytes: Uint8Array): number {
     while (at < bytes.length) {
       const id = bytes[at++]!;
       const size = u32();
-      const end = at + size;
       if (id !== 5) {
-        at = end;
+        at += size;
         continue;
       }
-      let total = 0;
       const count = u32();
       for (let i = 0; i < count; i++) {
+        // Bit 0: a maximum follows; bit 1: shared; bit 2: 64-bit (sizes in the same pages).
         const flags = bytes[at++]!;
-        u32(); // minimum
-        const maximum = (flags & 1) !== 0 ? u32() : 65_536;
-        // Bit 1: shared. Bit 2 (memory64) counts pages the same way.
-        if ((flags & 2) !== 0) total += maximum * WASM_PAGE;
+        u32();
+        const maximum = (flags & 1) !== 0 ? u32() * WASM_PAGE : undefined;
+        found[found.length] = { shared: (flags & 2) !== 0, maximum };
       }
-      return total;
+      return found;
     }
   } catch {
-    return 0;
+    return [];
   }
-  return 0;
+  return found;
 }
 
 export function gateMemory(ctx: GateContext): Teardown {
@@ -139,72 +172,94 @@ export function gateMemory(ctx: GateContext): Teardown {
   const plugin = ctx.policy.plugin;
 
   // ── buffers ────────────────────────────────────────────────────────────────
-  const gateBuffer = (global: 'SharedArrayBuffer' | 'ArrayBuffer', countedByV8: boolean): void => {
+  const gateBuffer = (global: 'SharedArrayBuffer' | 'ArrayBuffer'): void => {
     const Real = globalThis[global] as unknown as Constructor;
-    if (countedByV8) return;
     const gated = new SafeProxy(Real, {
       construct(cls, args, newTarget) {
         const max = maxByteLength(args[1]);
         // Node reads exactly the options judged here.
         if (args.length > 1) args[1] = max === undefined ? {} : { maxByteLength: max };
         const buffer = ReflectConstruct(cls, args, newTarget);
-        if (max !== undefined) reserveUncounted(buffer, max);
+        if (max !== undefined) trackUncounted(buffer, bufferSize);
         return buffer;
       },
     });
     patch.set(globalThis, global, gated);
     patch.set(Real.prototype, 'constructor', gated);
   };
-  gateBuffer('SharedArrayBuffer', COUNTED.growableShared);
-  gateBuffer('ArrayBuffer', COUNTED.resizable);
+  gateBuffer('SharedArrayBuffer');
+  if (!COUNTED.resizable) gateBuffer('ArrayBuffer');
   const transfer = (ArrayBuffer.prototype as unknown as Record<string, AnyFunction>).transfer;
-  if (!COUNTED.resizable && typeof transfer === 'function' && ArrayBufferResizable && ArrayBufferMaxByteLength) {
+  if (!COUNTED.resizable && typeof transfer === 'function' && ArrayBufferResizable) {
     patch.set(ArrayBuffer.prototype, 'transfer', function transferGated(this: ArrayBuffer, ...args: unknown[]) {
       const copy = ReflectApply(transfer, this, args) as ArrayBuffer;
-      if (ReflectApply(ArrayBufferResizable, copy, []) === true) reserveUncounted(copy, ReflectApply(ArrayBufferMaxByteLength, copy, []) as number);
+      if (ReflectApply(ArrayBufferResizable, copy, []) === true) trackUncounted(copy, bufferSize);
       return copy;
     });
   }
 
   // ── WebAssembly ────────────────────────────────────────────────────────────
-  if (COUNTED.sharedWasm) return patch.teardown();
   const wasm = WebAssembly as unknown as Record<string, AnyFunction & Constructor>;
+  /** Whether V8 leaves this kind of memory out of its count on this line. */
+  const uncounted = (shared: boolean) => shared || !COUNTED.wasm;
   const RealMemory = wasm.Memory!;
   const gatedMemory = new SafeProxy(RealMemory, {
     construct(cls, args, newTarget) {
       const descriptor = ownRecord(args[0]);
       args[0] = descriptor;
       const memory = ReflectConstruct(cls, args, newTarget);
-      if (descriptor.shared === true) {
-        const pages = typeof descriptor.maximum === 'number' ? descriptor.maximum : 65_536;
-        reserveUncounted(memory, pages * WASM_PAGE);
-      }
+      if (uncounted(descriptor.shared === true)) trackUncounted(memory, memorySize);
       return memory;
     },
   });
   patch.set(wasm, 'Memory', gatedMemory);
   patch.set(RealMemory.prototype, 'constructor', gatedMemory);
 
-  /** Modules compiled in this thread, with what their own shared memories may reach. */
-  const modules = new SafeWeakMap<object, number>();
+  /** Modules compiled in this thread, with the memories each defines. */
+  const modules = new SafeWeakMap<object, DefinedMemory[]>();
   const compiled = (module: object, bytes: Uint8Array | undefined): object => {
-    ReflectApply(WeakMapSet, modules, [module, bytes ? sharedMemoryMaximum(bytes) : 0]);
+    ReflectApply(WeakMapSet, modules, [module, bytes ? definedMemories(bytes) : []]);
     return module;
   };
-  /** What an instance of `module` adds; refuses a module whose bytes this thread never read. */
-  const reservation = (module: object): number => {
+  const unsupported = (what: string, why: string) => paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
+  /** The memories an instance of `module` will make; refuses a module whose bytes this thread never read. */
+  const memoriesOf = (module: object): DefinedMemory[] => {
     if (!ReflectApply(WeakMapHas, modules, [module])) {
-      throw paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', {
-        plugin,
-        what: 'a WebAssembly module compiled in another thread',
-        why: 'its memory could not be counted against limits.maxExternalMemoryMb; compile it in the thread that instantiates it',
-      });
+      throw unsupported('a WebAssembly module compiled in another thread',
+        'its memory could not be counted against limits.maxExternalMemoryMb; compile it in the thread that instantiates it');
     }
-    return ReflectApply(WeakMapGet, modules, [module]) as number;
+    return ReflectApply(WeakMapGet, modules, [module]) as DefinedMemory[];
   };
   const instantiated = (instance: object, module: object): object => {
-    const bytes = reservation(module);
-    if (bytes > 0) reserveUncounted(instance, bytes);
+    const memories = memoriesOf(module);
+    if (memories.length === 0) return instance;
+    let exported = 0;
+    const exports = ReflectApply(InstanceExports, instance, []) as Record<string, unknown>;
+    const names = ObjectKeys(exports);
+    for (let i = 0; i < names.length; i++) {
+      const value = exports[names[i]!];
+      if (typeof value !== 'object' || value === null) continue;
+      try {
+        const size = memorySize(value);
+        if (size >= 0) {
+          exported++;
+          trackUncounted(value, memorySize);
+        }
+      } catch {
+        // not a memory
+      }
+    }
+    if (exported > 0) return instance;
+    // Not exported: counted at the maximum the module declares, from now on.
+    for (let i = 0; i < memories.length; i++) {
+      const memory = memories[i]!;
+      if (!uncounted(memory.shared)) continue;
+      if (memory.maximum === undefined) {
+        throw unsupported('a WebAssembly module whose own memory is neither exported nor bounded',
+          'its growth could not be counted against limits.maxExternalMemoryMb; export the memory or declare a maximum');
+      }
+      reserveUncounted(instance, memory.maximum);
+    }
     return instance;
   };
 
@@ -222,7 +277,7 @@ export function gateMemory(ctx: GateContext): Teardown {
   const gatedInstance = new SafeProxy(RealInstance, {
     construct(cls, args, newTarget) {
       const module = args[0] as object;
-      reservation(module);
+      memoriesOf(module);
       return instantiated(ReflectConstruct(cls, args, newTarget), module);
     },
   });
@@ -230,40 +285,40 @@ export function gateMemory(ctx: GateContext): Teardown {
   patch.set(RealInstance.prototype, 'constructor', gatedInstance);
 
   const compile = wasm.compile!;
-  patch.set(wasm, 'compile', function compileGated(...args: unknown[]) {
+  const compileGated = function compileGated(...args: unknown[]) {
     const bytes = sourceBytes(args[0]);
     return PromisePrototypeThen(ReflectApply(compile, WebAssembly, args) as Promise<object>, (module: object) => compiled(module, bytes));
-  });
+  };
+  patch.set(wasm, 'compile', compileGated);
   const instantiate = wasm.instantiate!;
-  patch.set(wasm, 'instantiate', function instantiateGated(...args: unknown[]) {
+  const instantiateGated = function instantiateGated(...args: unknown[]) {
     const source = args[0];
     if (typeof source === 'object' && source !== null && ReflectApply(WeakMapHas, modules, [source])) {
       return PromisePrototypeThen(ReflectApply(instantiate, WebAssembly, args) as Promise<object>, (instance: object) => instantiated(instance, source));
     }
-    if (source instanceof RealModule) reservation(source as object);
+    if (source instanceof RealModule) memoriesOf(source as object);
     const bytes = sourceBytes(source);
     return PromisePrototypeThen(ReflectApply(instantiate, WebAssembly, args) as Promise<{ module: object; instance: object }>, (result) => {
       compiled(result.module, bytes);
       instantiated(result.instance, result.module);
       return result;
     });
-  });
+  };
+  patch.set(wasm, 'instantiate', instantiateGated);
   // The streaming forms: the bytes are read here first, so the module is scanned like any other.
   const bytesOf = async (source: unknown): Promise<ArrayBuffer> => {
     const response = await source as { arrayBuffer?: () => Promise<ArrayBuffer> } | null;
     if (typeof response?.arrayBuffer !== 'function') throw new TypeError('WebAssembly streaming needs a Response or a promise of one');
     return response.arrayBuffer();
   };
-  const compileGated = wasm.compile!;
-  const instantiateGated = wasm.instantiate!;
   if (typeof wasm.compileStreaming === 'function') {
     patch.set(wasm, 'compileStreaming', async function compileStreamingGated(source: unknown) {
-      return ReflectApply(compileGated, WebAssembly, [await bytesOf(source)]);
+      return compileGated(await bytesOf(source));
     });
   }
   if (typeof wasm.instantiateStreaming === 'function') {
     patch.set(wasm, 'instantiateStreaming', async function instantiateStreamingGated(source: unknown, imports?: unknown) {
-      return ReflectApply(instantiateGated, WebAssembly, [await bytesOf(source), imports]);
+      return instantiateGated(await bytesOf(source), imports);
     });
   }
   return patch.teardown();
