@@ -296,7 +296,7 @@ export class PluginRuntime extends EventEmitter<string> {
   }
 
   /**
-   * Per-plugin figures measured by the host (docs/metrics.md): state, restarts, host-API
+   * Per-plugin figures measured by the host (docs/reference/metrics.md): state, restarts, host-API
    * calls, actions, tasks, events, denials, memory. Memory and event-loop use are sampled
    * every 2 s; `sampleMetrics()` samples now.
    */

@@ -1,7 +1,7 @@
 /**
  * Every error Paddock raises, with a stable code.
  *
- * Codes are never reused: a retired code stays in `retiredCodes`. `docs/errors.md`
+ * Codes are never reused: a retired code stays in `retiredCodes`. `docs/reference/errors.md`
  * lists every code with its meaning and fix; `test/internals/errors.test.ts` fails
  * when one is missing there.
  *

@@ -108,7 +108,7 @@ test('paddock add refuses a package that exports no plugin class, says what it e
   const run = await paddock(['add', 'npm:@acme/no-class', '--config', config, '--cache-dir', dir('cache'), ...registryFlags()]);
   assert.equal(run.code, 1, run.stderr);
   const last = run.stderr.trim().split('\n').at(-1)!;
-  // The line docs/cli.md shows.
+  // The line docs/reference/cli.md shows.
   assert.equal(last, 'paddock add: npm:@acme/no-class@^1.0.0 is not a Paddock plugin: plugin "no-class" (npm:@acme/no-class@^1.0.0) exports no plugin class: ' +
     'expected a class exported as PupPlugin, Plugin or default (found exports notAPlugin (number)); the config is unchanged');
   assert.equal(run.stderr.split('exports no plugin class').length - 1, 1, 'said once');

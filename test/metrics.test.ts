@@ -121,10 +121,10 @@ test('OpenTelemetry observable instruments read the same figures', async () => {
   }
 });
 
-test('docs/metrics.md lists every metric', async () => {
+test('docs/reference/metrics.md lists every metric', async () => {
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { repoRoot } = await import('./helpers.js');
-  const doc = readFileSync(join(repoRoot, 'docs', 'metrics.md'), 'utf8');
-  for (const name of Object.keys(METRIC_HELP)) assert.ok(doc.includes(`\`paddock_${name}\``), `docs/metrics.md does not list paddock_${name}`);
+  const doc = readFileSync(join(repoRoot, 'docs', 'reference', 'metrics.md'), 'utf8');
+  for (const name of Object.keys(METRIC_HELP)) assert.ok(doc.includes(`\`paddock_${name}\``), `docs/reference/metrics.md does not list paddock_${name}`);
 });

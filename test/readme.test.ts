@@ -1,7 +1,9 @@
 /**
- * The README's code blocks marked `<!-- from <path> -->` must appear verbatim in that
- * file, and those files run (their tests are in the suite or run here), so the README
- * never shows code that does not work.
+ * The code blocks of README.md and docs/ marked `<!-- from <path> -->` must appear
+ * verbatim in that file, and those files run (their tests are in the suite or run here),
+ * so the docs never show code that does not work. The README's quick start is the two
+ * commands .ci/run relies on, and the layout in docs/explanation/architecture.md names
+ * what is in the tree.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,16 +12,27 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { repoRoot } from './helpers.js';
+import { codeBlocks, markdownFiles } from './support/markdown.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
-test('every README block marked with its source file matches that file', () => {
-  const blocks = [...readme.matchAll(/<!-- from (\S+) -->\s*```\w*\n([\s\S]*?)```/g)];
-  assert.ok(blocks.length >= 4, `expected the README to mark its code blocks, found ${blocks.length}`);
-  for (const [, file, code] of blocks) {
-    const source = readFileSync(join(repoRoot, file!), 'utf8');
-    assert.ok(source.includes(code!.trim()), `the README block from ${file} differs from the file`);
+test('every block of README.md and docs/ marked with its source file matches that file', () => {
+  const blocks = markdownFiles().flatMap(codeBlocks).filter((block) => block.from);
+  assert.ok(blocks.length >= 10, `expected the docs to mark their code blocks, found ${blocks.length}`);
+  for (const { file, line, from, code } of blocks) {
+    const source = readFileSync(join(repoRoot, from!), 'utf8');
+    assert.ok(source.includes(code.trim()), `${file}:${line}: the block from ${from} differs from the file`);
   }
+});
+
+test('the README\'s quick start is two commands: the example host, and npm test (which .ci/run runs)', () => {
+  const section = /## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(section, 'the README has a "## Quick start" section with a sh block');
+  const commands = section.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+  assert.deepEqual(commands, ['npm ci && npm start', 'npm test']);
+  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.ok(scripts.start && scripts.test, 'package.json has the start and test scripts');
+  assert.match(readFileSync(join(repoRoot, '.ci', 'run'), 'utf8'), /^npm test$/m, '.ci/run runs the README\'s test command');
 });
 
 test('the embedding example runs as written', async () => {
@@ -31,9 +44,10 @@ test('the embedding example runs as written', async () => {
   assert.match(stdout, /greeter says goodbye/);
 });
 
-test('the README\'s layout section names only what is in the tree, and every top-level folder', () => {
-  const section = /## Layout\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(section, 'the README has a "## Layout" section with a tree');
+test('the layout in docs/explanation/architecture.md names only what is in the tree, and every top-level folder', () => {
+  const architecture = readFileSync(join(repoRoot, 'docs', 'explanation', 'architecture.md'), 'utf8');
+  const section = /## Layout\n\n```\n([\s\S]*?)```/.exec(architecture)?.[1];
+  assert.ok(section, 'architecture.md has a "## Layout" section with a tree');
   const named: string[] = [];
   let top = '';
   for (const line of section.split('\n')) {

@@ -23,7 +23,7 @@ type MetricType = 'counter' | 'gauge' | 'histogram';
 
 const STATES = ['loading', 'starting', 'running', 'stopping', 'stopped', 'crashed', 'failed'] as const;
 
-/** The metric names (without prefix), their type and help text: docs/metrics.md lists the same. */
+/** The metric names (without prefix), their type and help text: docs/reference/metrics.md lists the same. */
 export const METRIC_HELP: Record<string, [MetricType, string]> = {
   plugin_state: ['gauge', 'Plugin state: 1 for the current state, 0 for the others'],
   plugin_state_seconds: ['gauge', 'Seconds the plugin has been in its current state'],

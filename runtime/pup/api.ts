@@ -10,7 +10,7 @@
  * | `terminate` | terminate                                                            |
  * | `ipc`       | ipc                                                                  |
  * | `control`   | telemetry (it sets what a process reports)                            |
- * | `read`      | pluginMetrics, prometheusMetrics (per-plugin figures, docs/metrics.md) |
+ * | `read`      | pluginMetrics, prometheusMetrics (per-plugin figures, docs/reference/metrics.md) |
  * | `plugins` | reloadPlugin, stopPlugin (not in Pup; never given by default)    |
  *
  * In the Pup profile a plugin entry without `scopes` gets PUP_DEFAULT_SCOPES, the

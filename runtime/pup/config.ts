@@ -5,7 +5,7 @@
  *
  * Keys the profile accepts but does not carry out (`cluster`, `logger`, `api`, …) are
  * listed by unimplementedKeys() and the host warns about them once, naming each; they
- * are never refused (docs/pup.md has the table of differences and reasons).
+ * are never refused (docs/reference/pup-compatibility.md has the table of differences and reasons).
  */
 import { configSchema, pluginEntrySchema, z } from '../index.js';
 

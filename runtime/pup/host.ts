@@ -121,7 +121,7 @@ export class ProcessHost {
     const name = this.config.name === undefined ? '' : ` ${this.config.name}`;
     this.log('info', 'host', `starting${name}: ${enabled} plugin(s), ${this.config.processes.length} process(es)`);
     const ignored = unimplementedKeys(this.config);
-    if (ignored.length) this.log('warn', 'host', `${this.#source}: accepted but not implemented by this host (see docs/pup.md): ${ignored.join(', ')}`);
+    if (ignored.length) this.log('warn', 'host', `${this.#source}: accepted but not implemented by this host (see docs/reference/pup-compatibility.md): ${ignored.join(', ')}`);
     // Pup gives every plugin its whole API; an entry's own `scopes` narrow that.
     const plugins = this.config.plugins.map((entry) => (entry.scopes === undefined ? { ...entry, scopes: [...PUP_DEFAULT_SCOPES] } : entry));
     const report = await this.runtime.loadConfig({ plugins }, { baseDir: this.baseDir }).catch((error: unknown) => {

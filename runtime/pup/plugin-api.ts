@@ -49,7 +49,7 @@ export function pluginApi(plugins: PluginServices) {
   return {
     pluginMetrics: defineMethod({
       scope: 'read',
-      description: 'Per-plugin figures measured by the host (docs/metrics.md) with url, version and last error',
+      description: 'Per-plugin figures measured by the host (docs/reference/metrics.md) with url, version and last error',
       params: z.tuple([]),
       handler: (): { at: number; plugins: PluginView[] } => {
         const infos = new Map(plugins.list().map((info) => [info.id, info]));

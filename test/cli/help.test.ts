@@ -1,4 +1,4 @@
-/** The help texts and the Pup plugin shown in README.md and docs/cli.md are the real ones. */
+/** The help texts and the Pup plugin shown in docs/guides/ and docs/reference/cli.md are the real ones. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,24 +29,24 @@ function shownOutput(file: string, command: string): string {
   return body.slice(0, body.indexOf('```'));
 }
 
-test('paddock --help matches the README', async () => {
+test('paddock --help matches docs/guides/cli.md', async () => {
   const { code, stdout } = await output(['--help']);
   assert.equal(code, 0);
-  assert.equal(shownOutput('README.md', 'paddock --help'), stdout);
+  assert.equal(shownOutput('docs/guides/cli.md', 'paddock --help'), stdout);
 });
 
-test('paddock run --help, check --help and invoke --help match docs/cli.md', async () => {
+test('paddock run --help, check --help and invoke --help match docs/reference/cli.md', async () => {
   for (const command of ['run', 'check', 'invoke']) {
     const { code, stdout } = await output([command, '--help']);
     assert.equal(code, 0);
-    assert.equal(shownOutput('docs/cli.md', `paddock ${command} --help`), stdout);
+    assert.equal(shownOutput('docs/reference/cli.md', `paddock ${command} --help`), stdout);
   }
 });
 
-test('the Pup plugin in the README is examples/plugins/pup-process-journal.ts', () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+test('the Pup plugin in docs/guides/pup-plugins.md is examples/plugins/pup-process-journal.ts', () => {
+  const readme = readFileSync(join(repoRoot, 'docs/guides/pup-plugins.md'), 'utf8');
   const source = readFileSync(join(repoRoot, 'examples/plugins/pup-process-journal.ts'), 'utf8');
-  assert.ok(readme.includes(`\`\`\`ts\n${source}\`\`\``), 'the README shows the file as it is');
+  assert.ok(readme.includes(`\`\`\`ts\n${source}\`\`\``), 'the guide shows the file as it is');
 });
 
 test('an unknown command exits 2 with one line', async () => {

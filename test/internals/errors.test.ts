@@ -5,14 +5,14 @@ import { errorCodes, retiredCodes, paddockError, PaddockError } from '../../sdk/
 import { deserializeError, serializeError } from '../../sdk/kernel/serialize-error.js';
 import { fixture } from '../helpers.js';
 
-const docs = readFileSync(fixture('../../docs/errors.md'), 'utf8');
+const docs = readFileSync(fixture('../../docs/reference/errors.md'), 'utf8');
 
-test('every error code is documented in docs/errors.md', () => {
+test('every error code is documented in docs/reference/errors.md', () => {
   const missing = Object.keys(errorCodes).filter((code) => !docs.includes(`\`${code}\``));
   assert.deepEqual(missing, []);
 });
 
-test('docs/errors.md lists no code that does not exist', () => {
+test('docs/reference/errors.md lists no code that does not exist', () => {
   const listed = [...docs.matchAll(/`(PADDOCK_ERR_[A-Z_]+)`/g)].map((m) => m[1]!);
   const unknown = listed.filter((code) => !Object.hasOwn(errorCodes, code) && !retiredCodes.includes(code));
   assert.deepEqual(unknown, []);

@@ -1,5 +1,5 @@
 /**
- * The layers run one way (docs/architecture.md), checked over the TypeScript sources:
+ * The layers run one way (docs/explanation/architecture.md), checked over the TypeScript sources:
  *
  *   sdk/      imports nothing from workers/, runtime/ or examples/ (the kernel is at the bottom)
  *   workers/  imports sdk/ only (and node builtins, packages)

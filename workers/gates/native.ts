@@ -13,7 +13,7 @@
  * (gates/process.ts then refuses it to plugin code without `ffi: true`). It returns the
  * very objects Node's own lib/ uses for tcp_wrap, pipe_wrap, udp_wrap, process_wrap,
  * spawn_sync, fs, tty_wrap, cares_wrap and fs_event_wrap on Node 20 to 26 (checked
- * per line: docs/threat-model.md). Where `process.binding` is refused (Node's
+ * per line: docs/explanation/threat-model.md). Where `process.binding` is refused (Node's
  * permission model, in a process-isolated plugin) the handle prototypes are taken from
  * handles Node makes itself; what cannot be reached that way is covered there by
  * Node's permission model and is listed in the docs.

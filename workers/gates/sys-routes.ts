@@ -1,6 +1,6 @@
 /**
  * Every route to host information a plugin has, and the `sys` kind (Deno's names) each
- * needs. The table is the documentation too (README, "Permissions": what sys covers).
+ * needs. The table is the documentation too (docs/reference/permissions.md, "What sys covers").
  *
  * - os: the machine (name, kernel, uptime, load, interfaces, memory, CPUs, the user);
  * - process: figures that are the whole process's, so the host's and every other
