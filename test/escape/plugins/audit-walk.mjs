@@ -19,6 +19,9 @@ const MAX_DEPTH = 12;
 // by the runtime on the plugin's own streams and ports): not routes Node offers, and
 // they come and go with timing (a pending write's callback), so they are not walked.
 const RUNTIME_STATE = new Set(['_events', '_eventsCount', '_writableState', '_readableState']);
+// The same kind of state under a symbol: a stream's pending write callbacks (closures of the
+// write in flight, there or not depending on timing).
+const RUNTIME_STATE_SYMBOLS = new Set(['kWritableCallbacks']);
 const MAX_OBJECTS = 200_000;
 // Builtins only some lines list in builtinModules (the node:-only ones, newest lines).
 const SCHEME_ONLY = ['node:sea', 'node:sqlite', 'node:test', 'node:test/reporters', 'node:quic'];
@@ -126,6 +129,7 @@ async function walk(dataDir) {
         }
         for (const key of keys) {
           if (typeof key === 'string' && RUNTIME_STATE.has(key)) continue;
+          if (typeof key === 'symbol' && RUNTIME_STATE_SYMBOLS.has(key.description)) continue;
           let descriptor;
           try {
             descriptor = Reflect.getOwnPropertyDescriptor(value, key);
