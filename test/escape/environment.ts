@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { closeSync, fstatSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -37,6 +37,12 @@ export interface EscapeTarget {
   spareSocketFd: number;
   /** A Unix socket HTTP listener of the host (answers "UNIX <url>"). */
   unixSocketPath: string;
+  /**
+   * A package the plugins' own node_modules links to, outside their folder: its
+   * package.json names the secret as its `main` (a file that does not exist).
+   */
+  linkedPackage: string;
+  linkedPackageDir: string;
 }
 
 export const ENV_NAME = 'PADDOCK_ESCAPE_SECRET';
@@ -58,6 +64,7 @@ export class EscapeEnvironment {
   #channel!: BroadcastChannel;
   #fd = -1;
   #previousEnv: string | undefined;
+  #packageLink = '';
 
   static async create(): Promise<EscapeEnvironment> {
     const env = new EscapeEnvironment();
@@ -76,6 +83,13 @@ export class EscapeEnvironment {
     // Valid for process.loadEnvFile, a syntax error for require() (the "@" ends the line).
     writeFileSync(join(secretDir, '.env'), `SECRET_FROM_FILE=${this.secret} @\n`);
     symlinkSync(secretFile, join(linkDir, 'link-to-secret'));
+    const linkedPackageDir = this.#dir('paddock-escape-package-');
+    const linkedPackage = `escape-outside-${randomUUID().slice(0, 8)}`;
+    writeFileSync(join(linkedPackageDir, 'package.json'), JSON.stringify({ name: linkedPackage, main: `${this.secret}.js` }));
+    const pluginModules = join(repoRoot, 'test', 'escape', 'plugins', 'node_modules');
+    mkdirSync(pluginModules, { recursive: true });
+    this.#packageLink = join(pluginModules, linkedPackage);
+    symlinkSync(linkedPackageDir, this.#packageLink);
     const nativeFile = join(nativeDir, 'fake.node');
     writeFileSync(nativeFile, 'not a shared library');
     this.#fd = openSync(secretFile, 'r');
@@ -129,6 +143,8 @@ export class EscapeEnvironment {
       broadcastName,
       spareSocketFd,
       unixSocketPath,
+      linkedPackage,
+      linkedPackageDir,
     };
   }
 
@@ -166,6 +182,7 @@ export class EscapeEnvironment {
     else process.env[ENV_NAME] = this.#previousEnv;
     setEnvironmentData(ENVIRONMENT_DATA_KEY, undefined);
     for (const dir of this.#dirs) rmSync(dir, { recursive: true, force: true });
+    if (this.#packageLink) rmSync(this.#packageLink, { force: true });
   }
 }
 

@@ -318,6 +318,13 @@ export const VECTORS: Vector[] = [
     escaped: (outcome) => outcome.ok && String(outcome.value).startsWith('OpenSSL tried the engine'),
   },
   {
+    name: 'linked-package', route: 'a package linked from the plugin\'s own node_modules to a folder outside it (its package.json, read by resolution)', permission: 'read',
+    grant: (env) => ({ read: [env.target.linkedPackageDir] }),
+    // The resolution fails either way (the main file does not exist); refused, it says nothing of the package.json.
+    refused: (outcome, env) => outcome.ok && !String(outcome.value).includes(env.secret) && String(outcome.value).startsWith('ERR_MODULE_NOT_FOUND'),
+    escaped: (outcome, env) => outcome.ok && String(outcome.value).includes(env.secret),
+  },
+  {
     name: 'multicast-join', route: 'dgram addMembership (the kernel announces the group on the host\'s network)', permission: 'net',
     grant: () => ({ net: ['239.255.77.77'] }),
     escaped: (outcome) => outcome.ok && outcome.value === 'joined',

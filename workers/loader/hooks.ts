@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkModuleLoad, checkModuleResolve, checkModuleResolved } from './module-policy.js';
+import { checkBarePackage, checkModuleLoad, checkModuleResolve, checkModuleResolved } from './module-policy.js';
 import { currentImportMap, resolvePackageImport } from './package-imports.js';
 import { resolveImportMap } from '../../sdk/kernel/import-map.js';
 import { findAlias } from '../../sdk/kernel/provided-specifiers.js';
@@ -67,6 +67,7 @@ export function createHooks(config: LoaderConfig) {
     // folders (the realpath goes through the fs gate): one out of reach reads as missing.
     let result: MaybePromise<ResolveResult>;
     try {
+      checkBarePackage(specifier, parent);
       result = next(specifier, context);
     } catch (error) {
       throw hiddenAsMissing(specifier, error);

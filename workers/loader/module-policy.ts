@@ -15,8 +15,11 @@ import type { Policy } from '../../sdk/kernel/policy.js';
 import { absolutePath, hrefToPath, realPath } from '../../sdk/kernel/paths.js';
 import {
   pathToFileURL,
+  pathDirname,
   processCwd,
+  realpathSync,
   RegExpPrototypeExec,
+  StringPrototypeIndexOf,
   SafeURL,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
@@ -34,6 +37,7 @@ export function activateModulePolicy(active: Policy): void {
 }
 
 const FILE_SCHEME = /^file:/i;
+const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 function isPathSpecifier(specifier: string): boolean {
   return StringPrototypeStartsWith(specifier, './') || StringPrototypeStartsWith(specifier, '../')
@@ -80,6 +84,51 @@ export function checkModuleResolve(specifier: string, parentURL: string | undefi
     checkUrl(active, url);
   }
   // Bare package names (and other schemes) are checked when their resolved URL is loaded.
+}
+
+/**
+ * Before Node searches node_modules folders for a bare name: the package folder it will
+ * use (the first `node_modules/<name>` that exists, walking up from the importing module)
+ * must lie where the plugin may read. Node reads that folder's package.json while it
+ * resolves (its exports, imports and main shape the answer and the errors), so a folder
+ * out of reach, a symlink the plugin's own folder carries, reads as missing before Node
+ * looks inside it.
+ */
+export function checkBarePackage(specifier: string, parentURL: string | undefined): void {
+  const active = policy;
+  if (!active || typeof specifier !== 'string' || specifier.length === 0) return;
+  if (isPathSpecifier(specifier) || StringPrototypeStartsWith(specifier, '#') || isBuiltin(specifier)
+    || RegExpPrototypeExec(URL_SCHEME, specifier) !== null) return;
+  if (typeof parentURL !== 'string' || !StringPrototypeStartsWith(parentURL, 'file:')) return;
+  const slash = StringPrototypeIndexOf(specifier, '/');
+  const name = StringPrototypeStartsWith(specifier, '@') && slash > 0
+    ? StringPrototypeSlice(specifier, 0, nextSlash(specifier, slash + 1))
+    : StringPrototypeSlice(specifier, 0, slash < 0 ? specifier.length : slash);
+  let dir = pathDirname(absolutePath(hrefToPath(parentURL)));
+  for (;;) {
+    let real: string | undefined;
+    try {
+      real = realpathSync(`${dir === '/' ? '' : dir}/node_modules/${name}`);
+    } catch {
+      real = undefined; // not there: Node looks one folder up
+    }
+    if (real !== undefined) {
+      if (!active.mayReadReal(real)) {
+        const error = new Error(`Cannot find package '${specifier}'`) as Error & { code: string };
+        error.code = 'ERR_MODULE_NOT_FOUND';
+        throw error;
+      }
+      return;
+    }
+    const up = pathDirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
+function nextSlash(text: string, from: number): number {
+  const at = StringPrototypeIndexOf(text, '/', from);
+  return at < 0 ? text.length : at;
 }
 
 /**
