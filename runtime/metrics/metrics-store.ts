@@ -18,6 +18,7 @@ export interface QueueView {
   readonly inFlight: number;
   readonly droppedTotal: number;
   readonly accepted?: number;
+  readonly queuedBytes?: number;
 }
 
 interface Runner {
@@ -136,7 +137,7 @@ export class MetricsStore {
           hostCalls: structuredClone(record.hostCalls),
           actions: structuredClone(record.actions),
           tasks: structuredClone(record.tasks),
-          events: { queued: q?.queued ?? 0, inFlight: q?.inFlight ?? 0, dropped: q?.droppedTotal ?? info.droppedEvents, accepted: q?.accepted ?? 0 },
+          events: { queued: q?.queued ?? 0, inFlight: q?.inFlight ?? 0, dropped: q?.droppedTotal ?? info.droppedEvents, accepted: q?.accepted ?? 0, queuedBytes: q?.queuedBytes ?? 0 },
           denials: { ...record.denials },
           memory: { ...record.memory },
         };
