@@ -487,7 +487,12 @@ export class PluginRuntime extends EventEmitter<string> {
         this.#metrics.runner(entry.id, { pid: () => transport.pid });
         return transport;
       }
-      if (this.#pluginHosts) return new HostedWorkerTransport(options, this.#pluginHosts);
+      if (this.#pluginHosts) {
+        const transport = new HostedWorkerTransport(options, this.#pluginHosts);
+        // Its process is shared by every hosted plugin: no pid (its RSS is not this plugin's).
+        this.#metrics.runner(entry.id, { measured: () => transport.measured() });
+        return transport;
+      }
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb

@@ -2,7 +2,8 @@
  * The one source of truth for per-plugin figures. The runtime feeds it what it sees
  * (state changes, host-API calls through the endpoint, invoke/runTask, denials) and it
  * samples what only the host can measure (a worker's heap and event-loop use, a child
- * process's resident memory) on a timer, so `snapshot()` stays synchronous.
+ * process's resident memory; for a worker in a plugin-host process, what that process
+ * sampled from outside the thread) on a timer, so `snapshot()` stays synchronous.
  */
 import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
@@ -21,9 +22,16 @@ export interface QueueView {
   readonly queuedBytes?: number;
 }
 
+/** Figures measured elsewhere and handed over (a worker in a plugin-host process: sampled there). */
+export interface Measured {
+  eventLoopUtilization?: number;
+  memory: PluginMetrics['memory'];
+}
+
 interface Runner {
   worker?: Worker;
   pid?: () => number | undefined;
+  measured?: () => Measured;
   elu?: EventLoopUtilization;
 }
 
@@ -105,7 +113,7 @@ export class MetricsStore {
   }
 
   /** What runs the plugin now: a worker thread, or something with a process id. */
-  runner(id: string, runner: { worker?: Worker; pid?: () => number | undefined }): void {
+  runner(id: string, runner: { worker?: Worker; pid?: () => number | undefined; measured?: () => Measured }): void {
     this.#get(id).runner = { ...runner };
     this.#startSampling();
   }
@@ -153,6 +161,11 @@ export class MetricsStore {
     await Promise.all([...this.#plugins.values()].map(async (record) => {
       const runner = record.runner;
       if (!runner) return;
+      if (runner.measured) {
+        const measured = runner.measured();
+        if (measured.eventLoopUtilization !== undefined) record.eventLoopUtilization = measured.eventLoopUtilization;
+        record.memory = { ...measured.memory };
+      }
       if (runner.worker) {
         const worker = runner.worker;
         try {

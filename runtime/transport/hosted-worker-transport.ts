@@ -19,6 +19,7 @@ import type { PluginTransport, TransportOptions } from './types.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 
 let started = 0;
+const MB = 1024 * 1024;
 /** As WorkerTransport's default (caps.maxOutputLineBytes' default). */
 const DEFAULT_MAX_LINE_BYTES = 8_192;
 /**
@@ -100,6 +101,13 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
 
   get utilisation(): number {
     return this.#utilisation;
+  }
+
+  /** What the plugin-host process last sampled (for the metrics): event-loop use, heap (Node ≥ 22.16), external memory. */
+  measured(): { eventLoopUtilization: number; memory: { heapUsed?: number; external?: number } } {
+    const memory: { heapUsed?: number; external?: number } = { external: Atomics.load(this.#heartbeat, HEARTBEAT_SLOTS.externalMb) * MB };
+    if (this.#heap) memory.heapUsed = this.#heap[0] * MB;
+    return { eventLoopUtilization: this.#utilisation, memory };
   }
 
   /** Pid of the plugin-host process this worker runs in. */
