@@ -37,6 +37,7 @@ import { formatIssues } from './config/format-issues.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger } from './logging/logger.js';
 import { LogStore } from './logging/log-store.js';
+import { DropLog } from './events/drop-log.js';
 import { LogBudget } from './logging/log-budget.js';
 import { sizeUpTo } from './limits/measure.js';
 import { resolveLimits, resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
@@ -126,6 +127,7 @@ export class PluginRuntime extends EventEmitter<string> {
   readonly #denials: DenialLog;
   readonly #models: PluginModels;
   readonly #logBudget: LogBudget;
+  readonly #dropLog: DropLog;
   readonly #startSlots: StartSlots;
   readonly #metrics = new MetricsStore();
   #closed = false;
@@ -142,6 +144,12 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#logBudget = new LogBudget(logLinesPerSecond, logBytesPerSecond, (id, dropped) => {
       this.logger.child({ plugin: id }).warn({ droppedLines: dropped.lines, droppedBytes: dropped.bytes },
         `dropped ${dropped.lines} log lines (${dropped.bytes} bytes) over caps.logLinesPerSecond (${logLinesPerSecond}) / caps.logBytesPerSecond (${logBytesPerSecond})`);
+    });
+    const { maxQueuedEventBytes } = this.#options.caps;
+    this.#dropLog = new DropLog((id, line) => {
+      const bounds = line.reasons.map((r) => r === 'bytes' ? `caps.maxQueuedEventBytes (${maxQueuedEventBytes})` : 'limits.eventQueueLimit').join(' and ');
+      this.logger.child({ plugin: id }).warn({ dropped: line.count, total: line.total, bounds: line.reasons },
+        `dropped ${line.count} events for plugin ${JSON.stringify(id)} (its queue was full: ${bounds}); ${line.total} dropped in all`);
     });
     this.#pluginHosts = this.#options.workerHost === 'plugin-host' ? new PluginHostPool(this.logger) : undefined;
     if (this.#pluginHosts && this.#options.spareWorkers > 0) {
@@ -227,6 +235,7 @@ export class PluginRuntime extends EventEmitter<string> {
     this.#plugins.delete(id);
     this.#denials.forget(id);
     this.#logBudget.forget(id);
+    this.#dropLog.forget(id);
     this.#metrics.forget(id);
   }
 
@@ -250,8 +259,14 @@ export class PluginRuntime extends EventEmitter<string> {
    */
   override emit(event: string, data?: unknown): boolean {
     checkEventName(event);
+    // Measured once, here: the same size counts against every subscriber's queue.
+    const cap = this.#options.caps.maxEventBytes;
+    const bytes = sizeUpTo(data, cap);
+    if (bytes > cap) {
+      throw paddockError('PADDOCK_ERR_CAP_EXCEEDED', { what: `event ${JSON.stringify(event)} emitted by the host`, cap: 'maxEventBytes', detail: `more than ${cap} bytes; it was not emitted` });
+    }
     const local = super.emit(event, data, FROM_HOST);
-    return this.#bus.publish(event, data) > 0 || local;
+    return this.#bus.publish(event, data, bytes) > 0 || local;
   }
 
   /** Invoke a named action of a plugin; resolves with its result. */
@@ -350,6 +365,7 @@ export class PluginRuntime extends EventEmitter<string> {
     }
     this.#plugins.clear();
     this.#logBudget.close();
+    this.#dropLog.close();
     this.#metrics.close();
     // After the plugins (or the deadline): their threads live in it.
     await this.#pluginHosts?.close();
@@ -449,8 +465,8 @@ export class PluginRuntime extends EventEmitter<string> {
         this.#metrics.denied(pluginId, report);
         super.emit('plugin:denied', { id: pluginId, ...report });
       },
-      onDropped: (pluginId, count, total) => {
-        this.#plugins.get(pluginId) && this.logger.child({ plugin: pluginId }).warn({ dropped: count, total }, `dropped ${count} events (queue full, limits.eventQueueLimit)`);
+      onDropped: (pluginId, count, total, reason) => {
+        if (this.#plugins.get(pluginId)) this.#dropLog.record(pluginId, count, total, reason);
         super.emit('plugin:dropped', { id: pluginId, count, total });
       },
     });
@@ -479,7 +495,12 @@ export class PluginRuntime extends EventEmitter<string> {
         this.#metrics.runner(entry.id, { pid: () => transport.pid });
         return transport;
       }
-      if (this.#pluginHosts) return new HostedWorkerTransport(options, this.#pluginHosts);
+      if (this.#pluginHosts) {
+        const transport = new HostedWorkerTransport(options, this.#pluginHosts);
+        // Its process is shared by every hosted plugin: no pid (its RSS is not this plugin's).
+        this.#metrics.runner(entry.id, { measured: () => transport.measured() });
+        return transport;
+      }
       const spares = this.#spares;
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
@@ -544,13 +565,14 @@ export class PluginRuntime extends EventEmitter<string> {
           throw paddockError('PADDOCK_ERR_EVENT_NAME', { event, reason: 'it is defined by the host (option events), and only the host emits it' });
         }
         const cap = this.#options.caps.maxEventBytes;
-        if (sizeUpTo(data, cap) > cap) {
+        const bytes = sizeUpTo(data, cap);
+        if (bytes > cap) {
           const error = paddockError('PADDOCK_ERR_CAP_EXCEEDED', { plugin: id, what: `event ${JSON.stringify(event)}`, cap: 'maxEventBytes', detail: `more than ${cap} bytes; it was not published` });
           this.logger.child({ plugin: id }).warn(error.message);
           throw error;
         }
         super.emit(event, data, { plugin: id } satisfies EventSource);
-        this.#bus.publish(event, data, this.#bus.get(id));
+        this.#bus.publish(event, data, bytes, this.#bus.get(id));
       },
       leave: (id, reason) => {
         super.emit('plugin:leave', { id, reason });

@@ -39,15 +39,33 @@ export function verifyMeta(pluginId: string, meta: unknown, hostApiVersion: stri
   if (typeof record.version === 'string' && record.version && !semver.valid(record.version)) {
     problems.push(`meta.version ${JSON.stringify(record.version)} is not a semver version`);
   }
-  if (typeof record.api === 'string' && record.api && semver.validRange(record.api) === null) {
+  if (typeof record.api === 'string' && record.api && rangeCheck(record.api, hostApiVersion) === 'invalid') {
     problems.push(`meta.api ${JSON.stringify(record.api)} is not a semver range (e.g. "^1.0.0")`);
   }
   if (problems.length) throw paddockError('PADDOCK_ERR_META_INVALID', { plugin: pluginId, problems: problems.join('; ') });
   const verified = pick(record);
-  if (!semver.satisfies(hostApiVersion, verified.api)) {
+  if (rangeCheck(verified.api, hostApiVersion) !== 'satisfied') {
     throw paddockError('PADDOCK_ERR_API_INCOMPATIBLE', { plugin: pluginId, wants: verified.api, has: hostApiVersion });
   }
   return verified;
+}
+
+/**
+ * Parsing a semver range costs a few milliseconds on a busy host, and a hundred plugins
+ * loaded at once mostly declare the same one or two ranges: the answer is kept per
+ * (range, host version), in a small map that starts over when full.
+ */
+const rangeChecks = new Map<string, 'satisfied' | 'unsatisfied' | 'invalid'>();
+
+function rangeCheck(range: string, hostApiVersion: string): 'satisfied' | 'unsatisfied' | 'invalid' {
+  const key = `${range}\u0000${hostApiVersion}`;
+  let answer = rangeChecks.get(key);
+  if (answer === undefined) {
+    answer = semver.validRange(range) === null ? 'invalid' : semver.satisfies(hostApiVersion, range) ? 'satisfied' : 'unsatisfied';
+    if (rangeChecks.size >= 256) rangeChecks.clear();
+    rangeChecks.set(key, answer);
+  }
+  return answer;
 }
 
 function pick(record: Record<string, unknown>): PluginMeta {

@@ -233,8 +233,8 @@ export const errorCodes = {
   PADDOCK_ERR_PLUGIN_UNRESPONSIVE: define(PluginStateError, (p: { plugin: string; ms: number; reason: string }) =>
     `plugin ${quote(p.plugin)} did not exit within ${p.ms} ms of being terminated (${p.reason}); ` +
     'its thread is abandoned (a worker blocked in a system call cannot be stopped until the call returns)'),
-  PADDOCK_ERR_CAP_EXCEEDED: define(ApiCallError, (p: { plugin: string; what: string; cap: string; detail: string }) =>
-    `plugin ${quote(p.plugin)}: ${p.what} went over caps.${p.cap} (${p.detail})`),
+  PADDOCK_ERR_CAP_EXCEEDED: define(ApiCallError, (p: { plugin?: string; what: string; cap: string; detail: string }) =>
+    `${p.plugin === undefined ? 'host' : `plugin ${quote(p.plugin)}`}: ${p.what} went over caps.${p.cap} (${p.detail})`),
   PADDOCK_ERR_DRAIN_TIMEOUT: define(TimeoutError, (p: { target: string; ms: number; waiting: number }) =>
     `events for ${p.target} were not all handled within ${p.ms} ms (${p.waiting} still waiting)`),
 } as const;

@@ -16,10 +16,10 @@
  * When the runtime goes away (the IPC channel closes), this process ends, and its
  * workers with it.
  */
-import { createInterface } from 'node:readline';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
+import { splitLines } from '../sdk/kernel/line-splitter.js';
 import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
@@ -30,8 +30,6 @@ const send = (message: PluginHostReport) => {
 };
 
 const BOOTSTRAP_URL = new URL('./bootstrap.js', import.meta.url);
-/** Output lines longer than this are cut before they cross (as the in-process transport does). */
-const MAX_LINE = 8_192;
 const MB = 1024 * 1024;
 /**
  * Each worker is sampled this often. A sample goes up with each heartbeat interval, and
@@ -69,9 +67,27 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   } as ConstructorParameters<typeof Worker>[1]);
   const channels = CHANNELS.map((c) => [c, new MessageChannel()] as const);
   const ports = Object.fromEntries(channels.map(([c, channel]) => [c, channel.port1])) as Record<ChannelName, MessagePort>;
+  // The channels' directions as the in-process transport names them (what the host receives).
+  const directions: Record<ChannelName, string> = { control: 'control (plugin → host replies)', api: 'api (plugin → host calls)', events: 'events (plugin → host acks)' };
   for (const [c, channel] of channels) {
     channel.port1.on('message', (d: unknown) => send({ t: 'msg', w, c, d }));
+    // Undecodable here means it never reaches the runtime: say so, as the in-process transport does.
+    channel.port1.on('messageerror', (e: Error) => send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that the host cannot decode (${e.message})`, stop: false }));
   }
+  // After boot the protocol uses only the three channels: anything on the worker's own
+  // port is plugin code talking past them. It is reported once and the worker stopped.
+  let booted = false;
+  let violated = false;
+  worker.on('message', (message: { type?: unknown } | null) => {
+    if (!booted && message?.type === 'paddock:booted') {
+      booted = true;
+      return;
+    }
+    if (violated) return;
+    violated = true;
+    send({ t: 'violation', w, p: 'a message on its parent port after boot; the plugin is stopped', stop: true });
+    void worker.terminate();
+  });
   const liveness = new WorkerLivenessProbe(worker, command.heartbeatIntervalMs);
   const beats = liveness.readings;
   let elu = worker.performance.eventLoopUtilization();
@@ -126,8 +142,9 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     }
     send(report);
   });
-  pipeLines(worker.stdout, (l) => send({ t: 'out', w, s: 'stdout', l }));
-  pipeLines(worker.stderr, (l) => send({ t: 'out', w, s: 'stderr', l }));
+  // Byte-capped: a line without a newline costs this process at most maxLineBytes.
+  splitLines(worker.stdout, command.maxLineBytes, (l) => send({ t: 'out', w, s: 'stdout', l }));
+  splitLines(worker.stderr, command.maxLineBytes, (l) => send({ t: 'out', w, s: 'stderr', l }));
 
   const init: InitMessage = {
     type: 'paddock:init',
@@ -158,9 +175,3 @@ process.on('message', (command: PluginHostCommand) => {
 // The runtime is gone: nothing here may outlive it.
 process.on('disconnect', () => process.exit(0));
 send({ t: 'ready', protocol: PLUGIN_HOST_PROTOCOL });
-
-function pipeLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
-  if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  lines.on('line', (line) => onLine(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars)` : line));
-}

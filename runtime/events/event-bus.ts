@@ -19,10 +19,10 @@ export class EventBus {
   };
 
   /** The outbox of a plugin, created on first use. */
-  outbox(pluginId: string, limit: number, hooks: Omit<OutboxHooks, 'onReady'>): Outbox {
+  outbox(pluginId: string, limit: number, hooks: Omit<OutboxHooks, 'onReady'>, maxBytes?: number): Outbox {
     let outbox = this.#outboxes.get(pluginId);
     if (!outbox) {
-      outbox = new Outbox(pluginId, limit, { ...hooks, onReady: (o) => this.#markDirty(o) });
+      outbox = new Outbox(pluginId, limit, { ...hooks, onReady: (o) => this.#markDirty(o) }, maxBytes);
       this.#outboxes.set(pluginId, outbox);
     }
     return outbox;
@@ -74,14 +74,18 @@ export class EventBus {
     return this.#subscribers.has(event);
   }
 
-  /** Queue `event` for every subscribed plugin but `except`. Returns how many got it. */
-  publish(event: string, data: unknown, except?: Outbox): number {
+  /**
+   * Queue `event` for every subscribed plugin but `except`. `bytes` is its size, measured
+   * once by the publisher (the same measure as caps.maxEventBytes) and counted against
+   * each subscriber's byte bound. Returns how many got it.
+   */
+  publish(event: string, data: unknown, bytes: number, except?: Outbox): number {
     const set = this.#subscribers.get(event);
     if (!set) return 0;
     let count = 0;
     for (const outbox of set) {
       if (outbox === except) continue;
-      outbox.push(event, data);
+      outbox.push(event, data, bytes);
       this.#markDirty(outbox);
       count++;
     }

@@ -14,10 +14,18 @@ export const capsSchema = z.object({
   logBytesPerSecond: z.number().int().min(1_024).default(1_048_576),
   /** One event a plugin publishes, measured as structured data. */
   maxEventBytes: z.number().int().min(1_024).default(1_048_576),
+  /**
+   * Events waiting for one plugin (queued on the host or sent and not yet handled), in
+   * bytes; past it the oldest are dropped and counted, whether or not the plugin runs.
+   */
+  maxQueuedEventBytes: z.number().int().min(1_024).default(8_388_608),
   /** Events one plugin may subscribe to. */
   maxSubscriptions: z.number().int().min(1).default(1_000),
   /** The arguments of a plugin's call to the host, and the result of an action. */
   maxCallBytes: z.number().int().min(1_024).default(16_777_216),
-}).strict();
+}).strict().refine((caps) => caps.maxQueuedEventBytes >= caps.maxEventBytes, {
+  message: 'maxQueuedEventBytes must be at least maxEventBytes (a queue must hold the largest event)',
+  path: ['maxQueuedEventBytes'],
+});
 
 export type Caps = z.output<typeof capsSchema>;

@@ -2,7 +2,8 @@
  * The one source of truth for per-plugin figures. The runtime feeds it what it sees
  * (state changes, host-API calls through the endpoint, invoke/runTask, denials) and it
  * samples what only the host can measure (a worker's heap and event-loop use, a child
- * process's resident memory) on a timer, so `snapshot()` stays synchronous.
+ * process's resident memory; for a worker in a plugin-host process, what that process
+ * sampled from outside the thread) on a timer, so `snapshot()` stays synchronous.
  */
 import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
@@ -18,11 +19,19 @@ export interface QueueView {
   readonly inFlight: number;
   readonly droppedTotal: number;
   readonly accepted?: number;
+  readonly queuedBytes?: number;
+}
+
+/** Figures measured elsewhere and handed over (a worker in a plugin-host process: sampled there). */
+export interface Measured {
+  eventLoopUtilization?: number;
+  memory: PluginMetrics['memory'];
 }
 
 interface Runner {
   worker?: Worker;
   pid?: () => number | undefined;
+  measured?: () => Measured;
   elu?: EventLoopUtilization;
 }
 
@@ -104,7 +113,7 @@ export class MetricsStore {
   }
 
   /** What runs the plugin now: a worker thread, or something with a process id. */
-  runner(id: string, runner: { worker?: Worker; pid?: () => number | undefined }): void {
+  runner(id: string, runner: { worker?: Worker; pid?: () => number | undefined; measured?: () => Measured }): void {
     this.#get(id).runner = { ...runner };
     this.#startSampling();
   }
@@ -136,7 +145,7 @@ export class MetricsStore {
           hostCalls: structuredClone(record.hostCalls),
           actions: structuredClone(record.actions),
           tasks: structuredClone(record.tasks),
-          events: { queued: q?.queued ?? 0, inFlight: q?.inFlight ?? 0, dropped: q?.droppedTotal ?? info.droppedEvents, accepted: q?.accepted ?? 0 },
+          events: { queued: q?.queued ?? 0, inFlight: q?.inFlight ?? 0, dropped: q?.droppedTotal ?? info.droppedEvents, accepted: q?.accepted ?? 0, queuedBytes: q?.queuedBytes ?? 0 },
           denials: { ...record.denials },
           memory: { ...record.memory },
         };
@@ -152,6 +161,11 @@ export class MetricsStore {
     await Promise.all([...this.#plugins.values()].map(async (record) => {
       const runner = record.runner;
       if (!runner) return;
+      if (runner.measured) {
+        const measured = runner.measured();
+        if (measured.eventLoopUtilization !== undefined) record.eventLoopUtilization = measured.eventLoopUtilization;
+        record.memory = { ...measured.memory };
+      }
       if (runner.worker) {
         const worker = runner.worker;
         try {

@@ -42,6 +42,7 @@ export const METRIC_HELP: Record<string, [MetricType, string]> = {
   plugin_events_dropped_total: ['counter', 'Events dropped because the plugin\'s queue was full'],
   plugin_events_queued: ['gauge', 'Events waiting for the plugin'],
   plugin_events_in_flight: ['gauge', 'Events sent to the plugin and not yet acknowledged'],
+  plugin_events_queued_bytes: ['gauge', 'Bytes of the events queued for the plugin or in flight'],
   plugin_denials_total: ['counter', 'Sandbox refusals, by permission kind'],
   plugin_heap_used_bytes: ['gauge', 'V8 heap in use by the plugin\'s worker (Node >= 22.16)'],
   plugin_heap_total_bytes: ['gauge', 'V8 heap size of the plugin\'s worker (Node >= 22.16)'],
@@ -109,6 +110,7 @@ export function metricValues(snapshot: RuntimeMetrics, maxPlugins: number): Map<
     add('plugin_events_dropped_total', plugin, sum(group.m, (m) => m.events.dropped));
     add('plugin_events_queued', plugin, sum(group.m, (m) => m.events.queued));
     add('plugin_events_in_flight', plugin, sum(group.m, (m) => m.events.inFlight));
+    add('plugin_events_queued_bytes', plugin, sum(group.m, (m) => m.events.queuedBytes));
     for (const [kind, ns] of mergeTables(group.m, (m) => m.denials)) add('plugin_denials_total', { ...plugin, kind }, ns.reduce((a, b) => a + b, 0));
     add('plugin_heap_used_bytes', plugin, sum(group.m, (m) => m.memory.heapUsed));
     add('plugin_heap_total_bytes', plugin, sum(group.m, (m) => m.memory.heapTotal));

@@ -33,7 +33,8 @@ export interface PluginMetrics {
   actions: Record<string, CallFigures>;
   /** Tasks the host ran, by task name. */
   tasks: Record<string, CallFigures>;
-  events: { queued: number; inFlight: number; dropped: number; accepted: number };
+  /** Counts; `queuedBytes` is the size of the queued and in-flight events (bounded by caps.maxQueuedEventBytes). */
+  events: { queued: number; inFlight: number; dropped: number; accepted: number; queuedBytes: number };
   /** Sandbox refusals by permission kind (net, read, write, run, env, sys, ffi, …). */
   denials: Record<string, number>;
   /** Bytes; undefined where the host cannot measure (a worker's heap before Node 22.16). */

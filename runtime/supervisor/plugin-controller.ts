@@ -32,7 +32,7 @@ import type { CollectorConfig, PoolConfig } from '../config/entry-models.js';
 import type { ExecFields } from '../config/schema.js';
 import type { Isolation } from '../permissions/schema.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Outbox } from '../events/outbox.js';
+import type { DropReason, Outbox } from '../events/outbox.js';
 import type { ResolvedLimits, ResolvedOptions } from '../options.js';
 import { packageMetaMismatch } from '../packages/package-meta.js';
 import type { InstallProgress } from '../packages/progress.js';
@@ -116,7 +116,7 @@ export interface ControllerServices {
   onProgress?(id: string, progress: InstallProgress): void;
   onState(change: StateChange): void;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
-  onDropped(id: string, count: number, total: number): void;
+  onDropped(id: string, count: number, total: number, reason: DropReason): void;
   /** Bounds how many plugins start at once (maxConcurrentStarts). */
   startSlots?: StartSlots;
   /** The plugin's sandbox refused something. */
@@ -168,9 +168,9 @@ export class PluginController {
     this.#logger = services.logger;
     this.#calls = new CallTracker(entry.id, entry.limits.maxConcurrentCalls);
     this.#outbox = services.bus.outbox(entry.id, entry.limits.eventQueueLimit, {
-      onDropped: (count, total) => services.onDropped(entry.id, count, total),
+      onDropped: (count, total, reason) => services.onDropped(entry.id, count, total, reason),
       onUncloneable: (event, error) => this.#logger.error({ err: error, event }, `event ${JSON.stringify(event)} cannot be copied to the plugin and was discarded`),
-    });
+    }, services.options.caps.maxQueuedEventBytes);
   }
 
   get state(): PluginState {

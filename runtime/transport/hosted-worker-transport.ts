@@ -19,6 +19,9 @@ import type { PluginTransport, TransportOptions } from './types.js';
 import { apiRequestSchema, controlReplySchema } from './wire-schemas.js';
 
 let started = 0;
+const MB = 1024 * 1024;
+/** As WorkerTransport's default (caps.maxOutputLineBytes' default). */
+const DEFAULT_MAX_LINE_BYTES = 8_192;
 /**
  * How long a worker may take to end after terminate before its plugin-host process is
  * killed (e.g. a thread stuck in a blocking system call, which Worker.terminate() cannot
@@ -41,6 +44,8 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
   #heap: [number, number] | undefined;
   #utilisation = 0;
   #exited = false;
+  /** Set when the plugin-host process stopped the worker for breaking the protocol: the exit's reason. */
+  #violation: string | undefined;
   #resolveExit!: () => void;
   readonly #exitPromise = new Promise<void>((resolve) => {
     this.#resolveExit = resolve;
@@ -80,6 +85,7 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       name: `paddock:${boot.id}`,
       limits,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       protocol: PROTOCOL_VERSION,
       plugin: boot,
     });
@@ -95,6 +101,13 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
 
   get utilisation(): number {
     return this.#utilisation;
+  }
+
+  /** What the plugin-host process last sampled (for the metrics): event-loop use, heap (Node ≥ 22.16), external memory. */
+  measured(): { eventLoopUtilization: number; memory: { heapUsed?: number; external?: number } } {
+    const memory: { heapUsed?: number; external?: number } = { external: Atomics.load(this.#heartbeat, HEARTBEAT_SLOTS.externalMb) * MB };
+    if (this.#heap) memory.heapUsed = this.#heap[0] * MB;
+    return { eventLoopUtilization: this.#utilisation, memory };
   }
 
   /** Pid of the plugin-host process this worker runs in. */
@@ -117,6 +130,13 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       case 'out':
         this.#options.onOutput(report.s, report.l);
         return;
+      case 'violation':
+        if (report.stop) {
+          if (this.#violation !== undefined) return;
+          this.#violation = 'broke the protocol (a message on its parent port, which the protocol does not use after boot)';
+        }
+        this.#options.onProtocolViolation(report.p);
+        return;
       case 'exit': {
         let error: Error | undefined;
         if (report.error) {
@@ -124,7 +144,8 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
           if (report.error.stack !== undefined) error.stack = report.error.stack;
           if (report.error.code !== undefined) Object.assign(error, { code: report.error.code });
         }
-        this.#finish(error === undefined ? { code: report.code } : { code: report.code, error });
+        const reason = this.#violation;
+        this.#finish({ code: report.code, ...(error === undefined ? {} : { error }), ...(reason === undefined ? {} : { reason }) });
         this.#pool.released(this.#host);
         return;
       }

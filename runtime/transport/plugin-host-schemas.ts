@@ -21,6 +21,7 @@ export const pluginHostReportSchema = z.discriminatedUnion('t', [
     e: z.number().min(0).max(1),
   }),
   z.object({ t: z.literal('out'), w: workerKey, s: z.enum(['stdout', 'stderr']), l: z.string() }),
+  z.object({ t: z.literal('violation'), w: workerKey, p: z.string().max(1_000), stop: z.boolean() }),
   z.object({
     t: z.literal('exit'),
     w: workerKey,

@@ -9,7 +9,8 @@
  *   { t: 'msg', w, c, d }                        ◀──▶ relayed to / from the worker's
  *                                                     control, api and events ports
  *                                               ◀── { t: 'beat', w, b, m, h?, e }  (sampled here)
- *                                               ◀── { t: 'out', w, s, l }          (output lines)
+ *                                               ◀── { t: 'out', w, s, l }          (output lines, cut at maxLineBytes)
+ *                                               ◀── { t: 'violation', w, p, stop }  (the worker broke the protocol)
  *                                               ◀── { t: 'exit', w, code, error? }
  *   { t: 'terminate', w }                        ──▶ worker.terminate()
  *
@@ -26,7 +27,7 @@ export interface HostedWorkerLimits {
 
 /** Runtime → plugin-host process. */
 export type PluginHostCommand =
-  | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; protocol: number; plugin: PluginBoot }
+  | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; maxLineBytes: number; protocol: number; plugin: PluginBoot }
   | { t: 'msg'; w: string; c: ChannelName; d: unknown }
   | { t: 'terminate'; w: string };
 
@@ -45,6 +46,8 @@ export type PluginHostReport =
   /** b: the worker's heartbeat counter; m: its external MB; h: heap used / heap limit in MB (where Node can measure it); e: event-loop utilisation since the last beat. */
   | { t: 'beat'; w: string; b: number; m: number; h?: [number, number]; e: number }
   | { t: 'out'; w: string; s: 'stdout' | 'stderr'; l: string }
+  /** p: what the worker did; stop: the plugin-host process terminated the worker for it (its exit follows). */
+  | { t: 'violation'; w: string; p: string; stop: boolean }
   | { t: 'exit'; w: string; code: number; error?: HostedWorkerError };
 
 export const PLUGIN_HOST_PROTOCOL = 1;

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { PermissionsInput } from '../../runtime/permissions/schema.js';
-import { repoRoot, testRuntime, waitFor, type TestRuntime } from '../helpers.js';
+import { repoRoot, testRuntime, testWorkerHost, waitFor, type TestRuntime } from '../helpers.js';
 import { ENV_NAME, EscapeEnvironment } from './environment.js';
 import { VECTORS, type Outcome, type Vector } from './vectors.js';
 
@@ -66,8 +66,14 @@ export function escapeSuite(isolation: 'worker' | 'process'): void {
     }
   }
 
+  // Worker plugins in a plugin-host process (PADDOCK_TEST_WORKER_HOST=plugin-host): not in this process.
+  const hosted = isolation === 'worker' && testWorkerHost() === 'plugin-host';
+
   async function assertRefused(vector: Vector, id: string, outcome: Outcome): Promise<void> {
-    if (vector.refused) {
+    const hostedRefused = hosted ? vector.inPluginHost?.refused : undefined;
+    if (hostedRefused) {
+      assert.ok(hostedRefused(outcome), `${vector.name}: refused run in the plugin-host process should have reached nothing, got ${JSON.stringify(outcome)}`);
+    } else if (vector.refused) {
       assert.ok(vector.refused(outcome, env), `${vector.name}: refused run should have seen nothing, got ${JSON.stringify(outcome)}`);
     } else {
       const expected = vector.atLoad ? 'PADDOCK_ERR_PLUGIN_IMPORT' : 'PADDOCK_ERR_PERMISSION_DENIED';
@@ -87,12 +93,12 @@ export function escapeSuite(isolation: 'worker' | 'process'): void {
   }
 
   async function assertGranted(vector: Vector, outcome: Outcome): Promise<void> {
-    const expectation = isolation === 'process' ? vector.processGranted?.(NODE_MAJOR) : undefined;
+    const expectation = isolation === 'process' ? vector.processGranted?.(NODE_MAJOR) : hosted ? vector.inPluginHost?.granted : undefined;
     if (expectation === 'node-denies') {
       // Paddock's gate let it through; Node's own permission model refuses it in a child process.
       assert.equal(outcome.code, 'ERR_ACCESS_DENIED', `${vector.name}: expected Node's permission model to refuse, got ${JSON.stringify(outcome)}`);
     } else if (expectation === 'isolated') {
-      // Allowed, and run, but what it reaches for lives in the host process, not this one.
+      // Allowed, and run, but what it reaches for lives in the host (application) process, not the plugin's.
       assert.equal(outcome.ok, true, `${vector.name}: the granted run failed: ${outcome.message}`);
       assert.ok(!String(outcome.value).includes(env.secret), `${vector.name}: reached the host from another process`);
       if (vector.received) assert.equal(vector.received(env), false, `${vector.name}: reached the host from another process`);

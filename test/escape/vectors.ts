@@ -40,6 +40,14 @@ export interface Vector {
    * permission model refuses it whatever the grant.
    */
   processGranted?: (nodeMajor: number) => 'isolated' | 'node-denies' | undefined;
+  /**
+   * With `workerHost: "plugin-host"` the worker thread runs in the plugin-host process,
+   * not in the test's process (the application): what the vector reaches for there (the
+   * host's descriptors, its threads, its environment) is not in the plugin's process.
+   * `granted: "isolated"` checks the granted run ran and reached nothing of the host;
+   * `refused` replaces the refusal check when the route ends before the gate there.
+   */
+  inPluginHost?: { granted?: 'isolated'; refused?: (outcome: Outcome) => boolean };
   /** A file a refused run must not have created. */
   artifact?: (env: EscapeEnvironment) => string;
   /** What reached the host from this vector (a datagram, a broadcast): nothing, after a refused run. */
@@ -82,6 +90,7 @@ export const VECTORS: Vector[] = [
   {
     name: 'fd-reuse', route: 'fs.readSync on a descriptor the host opened', permission: 'ffi', grant: () => ({ ffi: true }), escaped: leaks,
     processGranted: () => 'isolated',
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'spawn', route: 'child_process.execFileSync', permission: 'run', grant: (env) => ({ run: [env.target.nodePath] }),
@@ -146,6 +155,8 @@ export const VECTORS: Vector[] = [
   {
     name: 'report-env', route: 'process.report.getReport() (the real environment)', permission: 'sys',
     grant: () => ({ sys: true, env: true }), escaped: leaks,
+    // The plugin-host process starts with an empty environment: the report shows none of the host's.
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'heap-snapshot', route: 'v8.writeHeapSnapshot to any path', permission: 'write', grant: (env) => ({ write: [env.target.outsideDir] }),
@@ -162,6 +173,7 @@ export const VECTORS: Vector[] = [
   {
     name: 'environment-data', route: 'worker_threads.getEnvironmentData (set by the host)', permission: 'env', grant: () => ({ env: true }), escaped: leaks,
     processGranted: () => 'isolated',
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'net-connect', route: 'net.connect', permission: 'net', grant: httpGrant,
@@ -253,6 +265,7 @@ export const VECTORS: Vector[] = [
       return true;
     },
     processGranted: () => 'isolated',
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'proc-environ', route: '/proc/self/environ (the real environment) with read: true', permission: 'ffi',
@@ -260,6 +273,8 @@ export const VECTORS: Vector[] = [
     grant: () => ({ read: true, env: true, ffi: true }),
     // The environment the process started with (a worker's host, or the child's granted one).
     escaped: (outcome) => outcome.ok && /^PATH=/m.test(String(outcome.value)),
+    // The plugin-host process's own environment: empty but for its IPC channel's variables.
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'plant-symlink', route: 'fs.symlink planted in the data folder, then followed', permission: 'read',
@@ -301,11 +316,14 @@ export const VECTORS: Vector[] = [
     escaped: (outcome, env) => outcome.ok && outcome.value === `wrapped descriptor ${env.target.spareSocketFd}: yes`,
     // In its own process the descriptor is the child's own channel to the host, not a host socket.
     processGranted: () => 'isolated',
+    // The host's descriptor number means nothing in the plugin-host process: Node refuses it as not a socket before any gate.
+    inPluginHost: { granted: 'isolated', refused: (outcome) => (outcome.ok && /^not wrapped: /.test(String(outcome.value))) || outcome.code === 'PADDOCK_ERR_PERMISSION_DENIED' },
   },
   {
     name: 'filehandle-symbol', route: 'the native FileHandle class (a FileHandle\'s symbol-keyed field) on a host descriptor', permission: 'ffi',
     grant: () => ({ ffi: true }), escaped: leaks,
     processGranted: () => 'isolated',
+    inPluginHost: { granted: 'isolated' },
   },
   {
     name: 'udp-internal-handle', route: 'dgram\'s internal UDP handle, connected directly', permission: 'net',

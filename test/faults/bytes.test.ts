@@ -77,6 +77,63 @@ test('an event over caps.maxEventBytes is refused with an error naming the plugi
   }
 });
 
+test('a host emit() over caps.maxEventBytes is refused with an error naming the event, and reaches no one', async () => {
+  const t = testRuntime({ caps: { maxEventBytes: 65_536 } });
+  const heard: unknown[] = [];
+  t.runtime.on('huge', (data) => heard.push(data));
+  try {
+    await t.runtime.load({ url: './probe.mjs', id: 'listener', options: { subscribe: ['huge'] } });
+    assert.throws(() => t.runtime.emit('huge', new Uint8Array(100_000)), (error: Error) => {
+      assert.ok(isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED'));
+      assert.match(error.message, /^host: event "huge" emitted by the host went over caps\.maxEventBytes \(more than 65536 bytes/);
+      return true;
+    });
+    assert.equal(t.runtime.emit('huge', new Uint8Array(1_000)), true);
+    await t.runtime.drain('listener');
+    assert.equal(heard.length, 1, 'host listeners heard only the event that fit');
+    assert.equal((await t.runtime.invoke('listener', 'events') as unknown[]).length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+test('caps.maxQueuedEventBytes must hold the largest event (validated with the other options)', () => {
+  assert.throws(() => testRuntime({ caps: { maxEventBytes: 2_000_000, maxQueuedEventBytes: 1_000_000 } }), /maxQueuedEventBytes/);
+});
+
+test('a synchronous burst of 200 MB of host events to a slow plugin and a stopped one: queues stay within caps.maxQueuedEventBytes, drops counted and logged once by name', async () => {
+  const cap = 4 * 1_048_576;
+  const t = testRuntime({ caps: { maxQueuedEventBytes: cap } });
+  try {
+    // One plugin handles an event in 200 ms (it does not acknowledge its batch for seconds);
+    // the other is stopped, so its queue has no worker to drain into.
+    await t.runtime.load({ url: './probe.mjs', id: 'slow', options: { subscribe: ['blob'], slowMs: 200 } });
+    await t.runtime.load({ url: './probe.mjs', id: 'down', options: { subscribe: ['blob'] } });
+    await t.runtime.stop('down');
+    global.gc?.();
+    const before = process.memoryUsage();
+    for (let i = 0; i < 200; i++) t.runtime.emit('blob', new Uint8Array(1_000_000));
+    global.gc?.();
+    const after = process.memoryUsage();
+    // Without the byte bound both queues held all 200 MB (400 MB of references to 200 MB of buffers).
+    const grownMb = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 1024 / 1024;
+    assert.ok(grownMb < 48, `the host grew ${grownMb.toFixed(1)} MB for 200 MB emitted`);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const id of ['slow', 'down']) {
+      const events = t.runtime.metrics().plugins.find((p) => p.id === id)!.events;
+      assert.ok(events.queuedBytes <= cap, `${id}: ${events.queuedBytes} bytes queued`);
+      assert.ok(events.queuedBytes > 0, `${id}: the newest events are kept`);
+      assert.ok(events.dropped >= 195, `${id}: ${events.dropped} dropped`);
+      assert.equal(events.queued + events.inFlight + events.dropped, 200);
+      const lines = t.logs.messages(id).filter((m) => m.startsWith('dropped'));
+      assert.equal(lines.length, 1, `${id}: one log line for the burst, got ${JSON.stringify(lines)}`);
+      assert.match(lines[0]!, new RegExp(`dropped \\d+ events for plugin "${id}" \\(its queue was full: caps\\.maxQueuedEventBytes`));
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 test('subscriptions stop at caps.maxSubscriptions', async () => {
   const t = testRuntime({ caps: { maxSubscriptions: 50 } });
   try {

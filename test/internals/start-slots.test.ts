@@ -11,15 +11,20 @@ test('start slots: at most `max` holders at once, the rest wait in order, a doub
     order.push(i);
     releases.push(release);
   }));
-  await new Promise((resolve) => setImmediate(resolve));
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  await turns(1);
+  assert.deepEqual(order, [0], 'one slot is handed out per event-loop turn');
+  await turns(4);
   assert.deepEqual(order, [0, 1]);
   releases[0]!();
   releases[0]!();
-  await new Promise((resolve) => setImmediate(resolve));
+  await turns(4);
   assert.deepEqual(order, [0, 1, 2], 'a second release of the same slot frees nothing');
   for (let i = 1; i < 5; i++) {
     releases[i]!();
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns(2);
   }
   await Promise.all(waits);
   assert.deepEqual(order, [0, 1, 2, 3, 4]);
