@@ -34,6 +34,7 @@ export class WorkerLivenessProbe {
   readonly #timer: NodeJS.Timeout;
   #idle: number;
   #seq = 0;
+  #answered = false;
 
   constructor(worker: Worker, intervalMs: number) {
     const channel = new MessageChannel();
@@ -41,6 +42,7 @@ export class WorkerLivenessProbe {
     this.workerPort = channel.port2;
     this.#idle = worker.performance.eventLoopUtilization().idle;
     this.#port.on('message', (externalMb: unknown) => {
+      this.#answered = true;
       this.#turned();
       if (typeof externalMb === 'number' && Number.isFinite(externalMb)) {
         Atomics.store(this.readings, LIVENESS_SLOTS.externalMb, Math.min(Math.max(Math.round(externalMb), 0), 2 ** 31 - 1));
@@ -55,9 +57,11 @@ export class WorkerLivenessProbe {
       } catch {
         return; // the worker is gone; its exit is reported on its own
       }
+      // Idle time counts from the first answer on: before it, the thread is still being
+      // handed its plugin (a spare's idle loop says nothing about the plugin's start).
       if (idle > this.#idle) {
         this.#idle = idle;
-        this.#turned();
+        if (this.#answered) this.#turned();
       }
       this.#seq = (this.#seq + 1) | 0;
       this.#port.postMessage(this.#seq);
