@@ -11,6 +11,8 @@
  *   worker boot            a plugin worker's bootstrap alone (spawn → booted), the part a warm spare saves,
  *                          next to a bare worker that loads zod, and one that registers Paddock's module
  *                          hooks on a loader thread (module.register, Paddock's way on Node < 22.15)
+ *   unbundled boot         the same boot from tsc's per-module entry (dist/workers/bootstrap.js): what the
+ *                          bundled entry saves, in the same rounds
  *   boot breakdown         the boot step by step (baselines/boot-steps.ts), so a regression shows which
  *                          part grew
  *   Deno                   Deno's sandboxed worker (permissions "none", a TypeScript module) to its first
@@ -59,6 +61,24 @@ async function bootstrapOnly(): Promise<number> {
   const start = performance.now();
   const worker = spawnPluginWorker(DEFAULT_LIMITS, 'bench:boot');
   await whenBooted(worker);
+  const ms = performance.now() - start;
+  await worker.terminate();
+  return ms;
+}
+
+/**
+ * The same boot from the per-module entry tsc writes (dist/workers/bootstrap.js, the
+ * runtime's entry before the bundles): what the bundle saves, measured in the same rounds.
+ */
+async function unbundledBoot(): Promise<number> {
+  const start = performance.now();
+  const worker = new Worker(new URL('../workers/bootstrap.js', import.meta.url), {
+    execArgv: ['--enable-source-maps'],
+    env: {},
+    stdout: true,
+    stderr: true,
+  } as ConstructorParameters<typeof Worker>[1]);
+  await nextMessage<{ type?: string }>(worker, (m) => m?.type === 'paddock:booted', 30_000);
   const ms = performance.now() - start;
   await worker.terminate();
   return ms;
@@ -126,8 +146,15 @@ const scenario: Scenario = {
       const variants: Record<string, () => Promise<number>> = {
         js: () => timeLoad(plain, './small-plugin.mjs'),
         ts: () => timeLoad(plain, './small-plugin.ts'),
-        spare: () => timeLoad(spare, './small-plugin.mjs', () => spare.warmUp()),
+        // Untimed after the sample: the runtime's new spare has booted, so its boot does not
+        // run beside the next variant's sample.
+        spare: async () => {
+          const ms = await timeLoad(spare, './small-plugin.mjs', () => spare.warmUp());
+          await spare.warmUp();
+          return ms;
+        },
         boot: bootstrapOnly,
+        bootUnbundled: unbundledBoot,
         worker: () => bareWorker(),
         workerZod: () => bareWorker('zod'),
         workerHooks: () => bareWorker('hooks'),
@@ -162,6 +189,7 @@ const scenario: Scenario = {
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), worker),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker importing zod', value: med('workerZod') }),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker + module hooks thread', value: med('workerHooks') }),
+        compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'same boot from the per-module entry (unbundled)', value: med('bootUnbundled') }),
         ...Object.entries(stepSamples).map(([name, values]) => compare(`worker boot, step: ${name}`, 'ms', 'lower', summarise(values).median)),
       ];
       return {

@@ -12,8 +12,8 @@
  *   worker code        the bundle itself: compile and run the gates, loader and control
  *                      code (its own hook registration included; the parts above are cached)
  *
- * The sum is close to the bootstrap's own boot; each step is what it adds after the
- * previous ones.
+ * Each step is what it adds after the previous ones, timed from its start to its end;
+ * their sum is close to the bootstrap's own boot.
  */
 import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
@@ -21,13 +21,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const now = () => performance.timeOrigin + performance.now();
 const steps: Record<string, number> = {};
-let last = now();
-steps['thread start'] = last - (workerData as { spawnedAt: number }).spawnedAt;
+steps['thread start'] = now() - (workerData as { spawnedAt: number }).spawnedAt;
 async function step(name: string, run: () => unknown): Promise<void> {
-  await run();
-  const t = now();
-  steps[name] = t - last;
-  last = t;
+  const started = now();
+  const result = run();
+  if (result instanceof Promise) await result;
+  steps[name] = now() - started;
 }
 
 const bundle = new URL('../../workers/bundle/bootstrap.js', import.meta.url);
