@@ -4,8 +4,11 @@
  * same process run, then one table on stdout, the results as JSON and Markdown, and
  * an SVG chart under bench/results/.
  *
- *   npm run bench                      full run: writes bench/results/latest.{json,md,svg}
- *   npm run bench -- --quick           fewer iterations and plugins (< 1 min): bench/results/quick.*
+ *   npm run bench                      full run: writes bench/results/node<major>/latest.{json,md,svg}
+ *   npm run bench -- --quick           fewer iterations and plugins (< 1 min): bench/results/node<major>/quick.*
+ *
+ * Results go per Node line (the line that runs this script, e.g. node26/): each line is
+ * benchmarked by running the suite with that line's `node` (`<node> dist/bench/run.js`).
  *   npm run bench -- --only start,memory
  *   npm run bench -- --out /tmp/bench  write the results somewhere else
  *   npm run bench -- --render bench/results/latest.json   print and re-render a stored run
@@ -113,7 +116,8 @@ async function main(): Promise<number> {
     results.push(await runScenario(scenario, quick));
   }
 
-  const outDir = values.out ?? fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  const line = `node${process.versions.node.split('.')[0]}`;
+  const outDir = values.out ?? fileURLToPath(new URL(`../../bench/results/${line}/`, import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const name = quick ? 'quick' : 'latest';
   const run: BenchRun = { paddock: 'bench', quick, date: started.toISOString(), machine, seconds: results.reduce((s, r) => s + r.seconds, 0), scenarios: results };

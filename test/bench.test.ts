@@ -59,15 +59,15 @@ test('an unknown scenario is refused with the list of scenarios', () => {
   assert.match(run.stderr, /round-trip \(1\), events \(2\), start \(3\), memory \(4\), task-pool \(5\), under-load \(6\)/);
 });
 
-test('docs/explanation/performance.md shows the table of the latest full run (bench/results/latest.md), not numbers typed in', () => {
+test('docs/explanation/performance.md shows the table of the latest full run (bench/results/node20/latest.md), not numbers typed in', () => {
   const readme = readFileSync(join(repoRoot, 'docs', 'explanation', 'performance.md'), 'utf8');
-  const latest = readFileSync(join(repoRoot, 'bench', 'results', 'latest.md'), 'utf8');
+  const latest = readFileSync(join(repoRoot, 'bench', 'results', 'node20', 'latest.md'), 'utf8');
   const table = latest.split('\n').filter((line) => line.startsWith('|'));
   assert.ok(table.length > 10, 'latest.md holds the table');
-  assert.ok(readme.includes(table.join('\n')), 'performance.md has the table of bench/results/latest.md, unchanged');
-  const json = JSON.parse(readFileSync(join(repoRoot, 'bench', 'results', 'latest.json'), 'utf8')) as { quick: boolean; scenarios: Array<{ status: string }> };
+  assert.ok(readme.includes(table.join('\n')), 'performance.md has the table of bench/results/node20/latest.md, unchanged');
+  const json = JSON.parse(readFileSync(join(repoRoot, 'bench', 'results', 'node20', 'latest.json'), 'utf8')) as { quick: boolean; scenarios: Array<{ status: string }> };
   assert.equal(json.quick, false, 'the committed results come from a full run');
   assert.equal(json.scenarios.length, 6);
   assert.ok(json.scenarios.every((s) => s.status !== 'failed'));
-  assert.ok(readme.includes('](../../bench/results/latest.svg)'), 'performance.md shows the chart');
+  assert.ok(readme.includes('](../../bench/results/node20/latest.svg)'), 'performance.md shows the chart');
 });

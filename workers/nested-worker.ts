@@ -9,9 +9,9 @@
  * thread whose gates are in place (a plugin importing it under another URL) refuses
  * to do anything.
  */
+import './nested-entry-guard.js';
 import { syncBuiltinESMExports } from 'node:module';
 import workerThreads from 'node:worker_threads';
-import { gatesInstalled } from './gates/install.js';
 import { lockMessagePorts } from './lock-ports.js';
 import { ownExternalMemoryMb } from './external-memory.js';
 import { NESTED_MARK, type NestedHandoff, type NestedInit } from './gates/workers.js';
@@ -23,7 +23,6 @@ const { MessagePort, receiveMessageOnPort } = workerThreads;
 const MessagePortPostMessage = MessagePort.prototype.postMessage;
 const ReflectApply = Reflect.apply;
 lockMessagePorts();
-if (gatesInstalled()) throw new Error('workers/nested-worker.js runs only as the entry of a worker started by a plugin');
 const handoff = workerThreads.workerData as NestedHandoff | undefined;
 if (handoff?.mark !== NESTED_MARK || !(handoff.port instanceof MessagePort)) {
   throw new Error('workers/nested-worker.js runs only as a worker started by a plugin');

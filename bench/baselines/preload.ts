@@ -10,5 +10,5 @@ export type Preload = 'zod' | 'hooks' | undefined;
 
 export async function preload(what: Preload): Promise<void> {
   if (what === 'zod') await import('zod');
-  else if (what === 'hooks') register(new URL('../../workers/loader/off-thread-hooks.js', import.meta.url), { data: { aliases: {} } });
+  else if (what === 'hooks') register(new URL('../../workers/bundle/off-thread-hooks.js', import.meta.url), { data: { aliases: {} } });
 }

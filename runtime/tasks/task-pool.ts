@@ -31,7 +31,8 @@ import { taskMessageSchema, taskResponseSchema } from './task-schemas.js';
 import type { WorkerResourceLimits } from '../transport/worker-transport.js';
 import type { TaskProgress, TaskRunOptions } from './task-types.js';
 
-export const TASK_WORKER_URL = new URL('../../workers/task-worker.js', import.meta.url);
+// The bundled entry (build/bundle-workers.mjs).
+export const TASK_WORKER_URL = new URL('../../workers/bundle/task-worker.js', import.meta.url);
 
 export interface ResolvedPoolConfig {
   size: number;

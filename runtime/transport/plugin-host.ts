@@ -20,7 +20,8 @@ import type { Logger } from 'pino';
 import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
 import { pluginHostReportSchema } from './plugin-host-schemas.js';
 
-export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/plugin-host-process.js', import.meta.url));
+// The bundled entry (build/bundle-workers.mjs).
+export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/bundle/plugin-host-process.js', import.meta.url));
 
 /** A worker's side of a plugin-host process: what HostedWorkerTransport implements. */
 export interface HostedMember {

@@ -42,7 +42,8 @@ import { splitLines } from '../limits/line-splitter.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { ExitInfo, PluginTransport, TransportOptions } from './types.js';
 
-export const PROCESS_ENTRY = fileURLToPath(new URL('../../workers/process-child.js', import.meta.url));
+// The bundled entry (build/bundle-workers.mjs).
+export const PROCESS_ENTRY = fileURLToPath(new URL('../../workers/bundle/process-child.js', import.meta.url));
 // The child reads the plugin side only: workers/ here, sdk/ and its packages via moduleDirs.
 const WORKERS_DIST = fileURLToPath(new URL('../../workers/', import.meta.url));
 const MAX_LINE_BYTES = 8_192;

@@ -25,7 +25,8 @@ import { WorkerLivenessProbe } from '../../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../limits/line-splitter.js';
 import type { PluginTransport, TransportOptions } from './types.js';
 
-export const BOOTSTRAP_URL = new URL('../../workers/bootstrap.js', import.meta.url);
+// The bundled entry (build/bundle-workers.mjs): one file instead of the workers/ module graph.
+export const BOOTSTRAP_URL = new URL('../../workers/bundle/bootstrap.js', import.meta.url);
 
 const MAX_LINE_BYTES = 8_192;
 

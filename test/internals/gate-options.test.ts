@@ -79,7 +79,7 @@ test('the native layer reaches every binding it gates in a worker thread', async
 });
 
 test('the nested-worker entry takes its sandbox only from the gate\'s port, and only once per thread', async () => {
-  const entry = new URL('../../workers/nested-worker.js', import.meta.url);
+  const entry = new URL('../../workers/bundle/nested-worker.js', import.meta.url);
   const { port1, port2 } = new MessageChannel();
   // A sandbox forged in workerData (what a plugin controls): refused before any hook or gate is set up.
   const forged = new Worker(entry, {

@@ -39,7 +39,7 @@ test('npm pack lists the product only, and every file package.json points at', (
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: unknown; bin: unknown };
   const missing = [...namedPaths(pkg.exports), ...namedPaths(pkg.bin)].filter((path) => !files.includes(path));
   assert.deepEqual(missing, [], `package.json names files the package does not hold: ${missing.join(', ')}`);
-  for (const entry of ['dist/workers/bootstrap.js', 'dist/workers/process-child.js', 'dist/workers/task-worker.js']) {
+  for (const entry of ['bootstrap', 'process-child', 'task-worker', 'plugin-host-process', 'nested-worker', 'off-thread-hooks'].map((name) => `dist/workers/bundle/${name}.js`)) {
     assert.ok(files.includes(entry), `the worker entry ${entry} is not packed`);
   }
 });
@@ -49,7 +49,7 @@ test('the packed source maps carry their sources (the .ts files are not shipped)
   assert.equal(files.some((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')), false, 'TypeScript sources are packed');
   const maps = files.filter((file) => file.endsWith('.js.map'));
   assert.ok(maps.length > 0, 'no source maps packed');
-  for (const file of ['dist/runtime/index.js.map', 'dist/workers/bootstrap.js.map', 'dist/sdk/plugin.js.map']) {
+  for (const file of ['dist/runtime/index.js.map', 'dist/workers/bootstrap.js.map', 'dist/workers/bundle/bootstrap.js.map', 'dist/sdk/plugin.js.map']) {
     assert.ok(maps.includes(file), `${file} is not packed`);
     const map = JSON.parse(readFileSync(join(root, file), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
     assert.equal(map.sourcesContent?.length, map.sources.length, `${file} has no sourcesContent`);

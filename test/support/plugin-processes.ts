@@ -21,7 +21,7 @@ function descends(pid: number, ancestor: number): boolean {
   return false;
 }
 
-/** Pids of running plugin processes (the Node of workers/process-child.js, not bwrap) under `ancestor`. */
+/** Pids of running plugin processes (the Node of workers/bundle/process-child.js, not bwrap) under `ancestor`. */
 export function pluginProcesses(ancestor = process.pid): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -35,7 +35,7 @@ export function pluginProcesses(ancestor = process.pid): number[] {
     } catch {
       continue;
     }
-    const entry = cmdline.findIndex((arg) => arg.endsWith('/workers/process-child.js'));
+    const entry = cmdline.findIndex((arg) => arg.endsWith('/workers/bundle/process-child.js'));
     if (entry < 0 || cmdline.includes('--')) continue; // bwrap's own command line ends in `-- node … entry`
     if (descends(pid, ancestor)) out.push(pid);
   }

@@ -22,12 +22,10 @@ import { gateProcess } from './process.js';
 import { gateSys } from './sys.js';
 import { gateWorkers } from './workers.js';
 
-let installed = false;
+import { markGatesInstalled } from './installed.js';
 
 /** Whether this thread's gates are in place (the nested-worker entry refuses to run again then). */
-export function gatesInstalled(): boolean {
-  return installed;
-}
+export { gatesInstalled } from './installed.js';
 
 export interface InstalledGates {
   policy: Policy;
@@ -42,8 +40,7 @@ export interface InstallOptions {
 }
 
 export function installGates(data: SandboxData, options: InstallOptions): InstalledGates {
-  if (installed) throw new Error('paddock: the permission gates are already installed in this thread');
-  installed = true;
+  markGatesInstalled();
   const policy = new Policy(data, options.report);
   if (options.fillEnv) fillEnvironment(data.env);
   const ctx = createGateContext(policy, data, options.loader, options.report);
