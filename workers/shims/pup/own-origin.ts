@@ -82,9 +82,10 @@ function ownSocketUrl(input: unknown, apiHost: URL): URL | undefined {
     return undefined;
   }
   const port = DEFAULT_PORTS[url.protocol];
-  if (port === undefined || url.hash !== '') return undefined;
-  const apiPort = apiHost.port || '80';
-  return url.hostname === apiHost.hostname && (url.port || port) === apiPort ? url : undefined;
+  if (port === undefined || url.hostname !== apiHost.hostname || (url.port || port) !== (apiHost.port || '80')) return undefined;
+  // As the browser's WebSocket says of any URL with a fragment.
+  if (url.hash !== '') throw new DOMException(`${url.href} has a fragment; a WebSocket URL cannot`, 'SyntaxError');
+  return url;
 }
 
 type SocketClass = new (...args: unknown[]) => object;
