@@ -4,13 +4,19 @@
  * channel instead of the network: same paths, bodies, bearer token and statuses as
  * Pup's REST server, through the same routes as PupRestClient (routes.ts).
  *
+ * WebSocket connections to that origin (`ws://${apiUrl}/wss`, Pup's live event stream,
+ * and the wss:, http: and https: forms of it) are served the same way
+ * (own-origin-socket.ts).
+ *
  * Installed once per thread, when a Pup plugin is constructed (the worker's link exists
- * by then): `fetch` is wrapped, and any other URL goes on to the sandbox's gated fetch.
- * WebSocket connections to that origin (Pup's /wss) are not served: they fail like
- * any connection to an unknown host.
+ * by then): `fetch` and `WebSocket` are wrapped, and any other URL goes on to the
+ * sandbox's gated ones. Node 20 has no WebSocket of its own: there the served one is
+ * the only one, and another URL is refused with a clear error.
  */
 import { PaddockClient } from '../../../sdk/client.js';
+import { paddockError } from '../../../sdk/errors.js';
 import { getWorkerLink, hasWorkerLink } from '../../../sdk/internal/worker-link.js';
+import { ServedWebSocket } from './own-origin-socket.js';
 import { RouteError, routeRequest } from './routes.js';
 import { statusOfFailure } from './statuses.js';
 
@@ -65,11 +71,55 @@ async function serve(request: Request, origin: string): Promise<Response> {
   return json(routed.method === 'log' ? 201 : 200, {});
 }
 
-/** Serve `fetch` to the plugin's own apiUrl over its channel (idempotent). */
+const DEFAULT_PORTS: Record<string, string> = { 'ws:': '80', 'http:': '80', 'wss:': '443', 'https:': '443' };
+
+/** The URL when it names the apiUrl's host and port under a scheme a WebSocket takes. */
+function ownSocketUrl(input: unknown, apiHost: URL): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(input instanceof URL ? input.href : String(input));
+  } catch {
+    return undefined;
+  }
+  const port = DEFAULT_PORTS[url.protocol];
+  if (port === undefined || url.hostname !== apiHost.hostname || (url.port || port) !== (apiHost.port || '80')) return undefined;
+  // As the browser's WebSocket says of any URL with a fragment.
+  if (url.hash !== '') throw new DOMException(`${url.href} has a fragment; a WebSocket URL cannot`, 'SyntaxError');
+  return url;
+}
+
+type SocketClass = new (...args: unknown[]) => object;
+
+/** `WebSocket`: the served one for the apiUrl's origin, the sandbox's gated one for the rest. */
+function serveOwnSockets(apiHost: URL, pluginId: string): void {
+  const globals = globalThis as unknown as Record<string, unknown>;
+  const gated = typeof globals.WebSocket === 'function' ? globals.WebSocket as SocketClass : undefined;
+  Object.defineProperty(ServedWebSocket, Symbol.hasInstance, {
+    value: (value: unknown) => Function.prototype[Symbol.hasInstance].call(ServedWebSocket, value)
+      || (gated !== undefined && value instanceof gated),
+  });
+  globals.WebSocket = new Proxy(ServedWebSocket, {
+    construct(_target, args, newTarget) {
+      const url = ownSocketUrl(args[0], apiHost);
+      if (url) return Reflect.construct(ServedWebSocket, [url, args[1], args[2]], newTarget === globals.WebSocket ? ServedWebSocket : newTarget);
+      if (gated) return Reflect.construct(gated, args);
+      throw paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', {
+        plugin: pluginId,
+        what: `a WebSocket to ${JSON.stringify(String(args[0]))}`,
+        why: `Node ${process.version} has no WebSocket of its own; only ws://${apiHost.host}/wss (Pup's event stream) is served here. Use Node 22 or later, or a WebSocket package (such as ws) under a net grant`,
+      });
+    },
+  });
+}
+
+/** Serve `fetch` and `WebSocket` to the plugin's own apiUrl over its channel (idempotent). */
 export function serveOwnOrigin(): void {
   if (installed || !hasWorkerLink()) return;
   installed = true;
-  const origin = new URL(`http://${getWorkerLink('jsr:@pup/plugin').apiUrl}`).origin;
+  const link = getWorkerLink('jsr:@pup/plugin');
+  const apiHost = new URL(`http://${link.apiUrl}`);
+  const origin = apiHost.origin;
+  serveOwnSockets(apiHost, link.pluginId);
   const gatedFetch = globalThis.fetch;
   globalThis.fetch = function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const url = urlOf(input);
