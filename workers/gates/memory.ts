@@ -13,10 +13,11 @@
  *
  * Where such memory is made: the two buffer constructors (with `maxByteLength`),
  * `ArrayBuffer#transfer` (a resizable buffer's copy is resizable), `WebAssembly.Memory`,
- * and an instance of a WebAssembly module that defines its own memory (the module's bytes
- * are read when it is compiled here: an exported memory is tracked; one that is not
- * exported is charged at its declared maximum, and refused without one; a module compiled
- * in another thread, whose bytes this thread never saw, is not instantiated).
+ * and an instance of a WebAssembly module that defines its own memory: an exported memory
+ * is tracked; one that is not exported is charged at the maximum the module's bytes
+ * declare (read when it is compiled here), and refused without one. A module compiled
+ * before the gates or in another thread has its exported memories tracked; a memory it
+ * keeps to itself is not seen (the docs say so).
  */
 import { paddockError } from '../../sdk/errors.js';
 import {
@@ -222,17 +223,17 @@ export function gateMemory(ctx: GateContext): Teardown {
     return module;
   };
   const unsupported = (what: string, why: string) => paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', { plugin, what, why });
-  /** The memories an instance of `module` will make; refuses a module whose bytes this thread never read. */
-  const memoriesOf = (module: object): DefinedMemory[] => {
-    if (!ReflectApply(WeakMapHas, modules, [module])) {
-      throw unsupported('a WebAssembly module compiled in another thread',
-        'its memory could not be counted against limits.maxExternalMemoryMb; compile it in the thread that instantiates it');
-    }
-    return ReflectApply(WeakMapGet, modules, [module]) as DefinedMemory[];
-  };
+  /**
+   * The memories an instance of `module` will make, from its bytes when this thread
+   * compiled it; undefined for a module compiled elsewhere (before the gates, like
+   * Node's own undici parser, or in another thread), whose exported memories are still
+   * tracked once it is instantiated.
+   */
+  const memoriesOf = (module: object): DefinedMemory[] | undefined =>
+    ReflectApply(WeakMapHas, modules, [module]) ? ReflectApply(WeakMapGet, modules, [module]) as DefinedMemory[] : undefined;
   const instantiated = (instance: object, module: object): object => {
     const memories = memoriesOf(module);
-    if (memories.length === 0) return instance;
+    if (memories !== undefined && memories.length === 0) return instance;
     let exported = 0;
     const exports = ReflectApply(InstanceExports, instance, []) as Record<string, unknown>;
     const names = ObjectKeys(exports);
@@ -240,16 +241,14 @@ export function gateMemory(ctx: GateContext): Teardown {
       const value = exports[names[i]!];
       if (typeof value !== 'object' || value === null) continue;
       try {
-        const size = memorySize(value);
-        if (size >= 0) {
-          exported++;
-          trackUncounted(value, memorySize);
-        }
+        memorySize(value);
       } catch {
-        // not a memory
+        continue; // not a memory
       }
+      exported++;
+      trackUncounted(value, memorySize);
     }
-    if (exported > 0) return instance;
+    if (exported > 0 || memories === undefined) return instance;
     // Not exported: counted at the maximum the module declares, from now on.
     for (let i = 0; i < memories.length; i++) {
       const memory = memories[i]!;
@@ -277,7 +276,6 @@ export function gateMemory(ctx: GateContext): Teardown {
   const gatedInstance = new SafeProxy(RealInstance, {
     construct(cls, args, newTarget) {
       const module = args[0] as object;
-      memoriesOf(module);
       return instantiated(ReflectConstruct(cls, args, newTarget), module);
     },
   });
@@ -296,7 +294,9 @@ export function gateMemory(ctx: GateContext): Teardown {
     if (typeof source === 'object' && source !== null && ReflectApply(WeakMapHas, modules, [source])) {
       return PromisePrototypeThen(ReflectApply(instantiate, WebAssembly, args) as Promise<object>, (instance: object) => instantiated(instance, source));
     }
-    if (source instanceof RealModule) memoriesOf(source as object);
+    if (source instanceof RealModule) {
+      return PromisePrototypeThen(ReflectApply(instantiate, WebAssembly, args) as Promise<object>, (instance: object) => instantiated(instance, source as object));
+    }
     const bytes = sourceBytes(source);
     return PromisePrototypeThen(ReflectApply(instantiate, WebAssembly, args) as Promise<{ module: object; instance: object }>, (result) => {
       compiled(result.module, bytes);
