@@ -386,7 +386,7 @@ export class PluginRuntime extends EventEmitter<string> {
 
   #get(id: string): PluginController {
     const controller = this.#plugins.get(id);
-    if (!controller) throw paddockError('PADDOCK_ERR_UNKNOWN_PLUGIN', { plugin: id });
+    if (!controller) throw paddockError('PADDOCK_ERR_UNKNOWN_PLUGIN', { plugin: id, loaded: [...this.#plugins.keys()] });
     return controller;
   }
 

@@ -125,8 +125,9 @@ export const errorCodes = {
   PADDOCK_ERR_DUPLICATE_ID: define(PluginStateError, (p: { plugin: string; derivedFrom?: string }) =>
     `a plugin with id ${quote(p.plugin)} is already loaded` +
     (p.derivedFrom === undefined ? '' : ` (this entry's id comes from ${quote(p.derivedFrom)}: give the entry its own "id" to load it again)`)),
-  PADDOCK_ERR_UNKNOWN_PLUGIN: define(PluginStateError, (p: { plugin: string }) =>
-    `no plugin with id ${quote(p.plugin)} is loaded`),
+  PADDOCK_ERR_UNKNOWN_PLUGIN: define(PluginStateError, (p: { plugin: string; loaded?: string[] }) =>
+    `no plugin with id ${quote(p.plugin)} is loaded` +
+    (p.loaded === undefined ? '' : p.loaded.length === 0 ? ' (none is)' : ` (loaded: ${p.loaded.map(quote).join(', ')})`)),
   PADDOCK_ERR_PLUGIN_NOT_RUNNING: define(PluginStateError, (p: { plugin: string; state: string }) =>
     `plugin ${quote(p.plugin)} is ${p.state}, not running`),
   PADDOCK_ERR_RUNTIME_CLOSED: define(PluginStateError, (_p: Record<string, never>) =>
