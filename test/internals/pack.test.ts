@@ -1,6 +1,6 @@
 /**
  * What `npm pack` would ship: the product only (dist/runtime, dist/workers, dist/sdk, the
- * schema, README, LICENSE), never the compiled tests, benchmarks or examples, and every
+ * schema, README, the docs' pages its links lead to, LICENSE), never the compiled tests, benchmarks or examples, and every
  * path package.json points at. Scripts are skipped: the test runs over the build it is
  * part of, so prepack's build is not needed (and would rebuild under the running tests).
  */
@@ -30,9 +30,10 @@ function namedPaths(value: unknown): string[] {
 
 test('npm pack lists the product only, and every file package.json points at', () => {
   const files = packedFiles();
-  const allowed = [/^dist\/(runtime|workers|sdk)\//, /^schema\/[^/]+\.json$/, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
+  const allowed = [/^dist\/(runtime|workers|sdk)\//, /^schema\/[^/]+\.json$/, /^docs\/.+\.md$/, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
   const outside = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
   assert.deepEqual(outside, [], `files packed outside the product: ${outside.join(', ')}`);
+  assert.ok(files.includes('docs/guides/embedding.md'), 'the docs the README links to are packed');
   for (const dir of ['dist/test/', 'dist/bench/', 'dist/examples/']) {
     assert.equal(files.some((file) => file.startsWith(dir)), false, `${dir} is packed`);
   }
