@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPaddockError, type StateChange } from '../../runtime/index.js';
@@ -30,6 +31,23 @@ function releaseFifo(path: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Wait (bounded) until the plugin has the FIFO open for reading, so it is in its read,
+ * not about to be: a non-blocking open for writing succeeds only once a reader is there.
+ * The descriptor stays open (a writer that writes nothing keeps the reader waiting).
+ */
+async function readerIn(path: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }
 
 test('a plugin blocked in a system call is marked unresponsive, its calls rejected; unload and close resolve; the host goes on', async () => {
@@ -73,8 +91,13 @@ test('close() stops plugins concurrently under one deadline and always resolves,
     ]);
     execFileSync('mkfifo', [fifo]);
     await t.runtime.invoke('stuck', 'readFifo', 'pipe');
-    // The heartbeat is far off (blockTimeoutMs 60 s): close() meets a plugin still "running" in a system call.
-    await within(t.runtime.close(), 10_000, 'close()');
+    const writer = await readerIn(fifo);
+    // The liveness watch is far off (blockTimeoutMs 60 s): close() meets a plugin still "running" in a system call.
+    try {
+      await within(t.runtime.close(), 10_000, 'close()');
+    } finally {
+      closeSync(writer);
+    }
     for (const id of ['hangs-cleanup', 'fine']) assert.ok(states.some((c) => c.id === id && c.to === 'stopped'), `${id} stopped`);
     assert.ok(t.logs.has(/did not exit within 300 ms of being terminated/, 'stuck'), 'the stuck plugin is reported');
   } finally {
