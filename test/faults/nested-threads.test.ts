@@ -37,7 +37,7 @@ test('memory held by nested workers counts against the plugin\'s maxExternalMemo
   try {
     // 3 × 40 MB in nested workers against a 96 MB limit; the plugin's own thread holds little.
     await t.runtime.load({ url: './nested-threads/plugin.mjs', id: 'holder', limits: { maxExternalMemoryMb: 96 } });
-    const crashed = nextState(t.runtime, 'holder', 'crashed');
+    const crashed = nextState(t.runtime, 'holder', 'crashed', 60_000);
     const outcome = (async () => {
       for (let i = 0; i < 3; i++) await t.runtime.invoke('holder', 'start', { mb: 40 });
     })().catch((error: unknown) => error);
