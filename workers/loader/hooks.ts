@@ -67,7 +67,7 @@ export function createHooks(config: LoaderConfig) {
     // folders (the realpath goes through the fs gate): one out of reach reads as missing.
     let result: MaybePromise<ResolveResult>;
     try {
-      checkBarePackage(specifier, parent);
+      checkBarePackage(specifier, parent, context.conditions?.includes('require') === true);
       result = next(specifier, context);
     } catch (error) {
       throw hiddenAsMissing(specifier, error);

@@ -94,7 +94,7 @@ export function checkModuleResolve(specifier: string, parentURL: string | undefi
  * out of reach, a symlink the plugin's own folder carries, reads as missing before Node
  * looks inside it.
  */
-export function checkBarePackage(specifier: string, parentURL: string | undefined): void {
+export function checkBarePackage(specifier: string, parentURL: string | undefined, required = false): void {
   const active = policy;
   if (!active || typeof specifier !== 'string' || specifier.length === 0) return;
   if (isPathSpecifier(specifier) || StringPrototypeStartsWith(specifier, '#') || isBuiltin(specifier)
@@ -114,8 +114,9 @@ export function checkBarePackage(specifier: string, parentURL: string | undefine
     }
     if (real !== undefined) {
       if (!active.mayReadReal(real)) {
-        const error = new Error(`Cannot find package '${specifier}'`) as Error & { code: string };
-        error.code = 'ERR_MODULE_NOT_FOUND';
+        // What Node itself says of a package that is not there, for require or for import.
+        const error = new Error(required ? `Cannot find module '${specifier}'` : `Cannot find package '${specifier}'`) as Error & { code: string };
+        error.code = required ? 'MODULE_NOT_FOUND' : 'ERR_MODULE_NOT_FOUND';
         throw error;
       }
       return;
