@@ -40,6 +40,9 @@ function answerLiveness(liveness: MessagePort): void {
   liveness.on('message', () => {
     ReflectApply(MessagePortPostMessage, liveness, [externalMemoryMb()]);
   });
+  // A first answer now, before the plugin's code: watching starts here, so a plugin that
+  // blocks its loop before the host's first ping is answered is still seen blocked.
+  ReflectApply(MessagePortPostMessage, liveness, [externalMemoryMb()]);
   // Pings alone must not keep a finished plugin's thread alive.
   liveness.unref();
 }
