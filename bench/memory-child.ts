@@ -6,8 +6,11 @@
  *
  *   node --expose-gc dist/bench/memory-child.js <variant> <count> <idleMs> <dataDir>
  *
- * variant: paddock, worker, worker+zod, worker+hooks (see baselines/preload.ts) or process.
+ * variant: paddock (the default: threads in a plugin-host process, whose RSS is added),
+ * paddock+in-process (workerHost "in-process"), worker, worker+zod, worker+hooks (see
+ * baselines/preload.ts) or process.
  */
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { createLogger, PluginRuntime } from '../runtime/index.js';
@@ -30,12 +33,23 @@ export interface MemoryPoint {
 const [variant, countText, idleText, dataDir] = process.argv.slice(2);
 const count = Number(countText);
 const idleMs = Number(idleText);
-const VARIANTS = ['paddock', 'worker', 'worker+zod', 'worker+hooks', 'process'];
+const VARIANTS = ['paddock', 'paddock+in-process', 'worker', 'worker+zod', 'worker+hooks', 'process'];
 if (!VARIANTS.includes(variant ?? '') || !(count > 0) || !(idleMs >= 0) || !dataDir) {
   throw new Error(`usage: memory-child.js <${VARIANTS.join('|')}> <count> <idleMs> <dataDir>`);
 }
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
+
+/** A child's resident memory (Linux /proc; 0 elsewhere or when it is gone). */
+function processRss(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
 
 function settledRss(): number {
   gc!();
@@ -45,14 +59,16 @@ function settledRss(): number {
 
 async function main(): Promise<MemoryPoint> {
   const point: MemoryPoint = { variant: variant!, count, loaded: 0, rssBefore: 0, rssAfter: 0, childRss: [], heapUsed: [] };
-  if (variant === 'paddock') {
-    const runtime = new PluginRuntime({ logger: createLogger({ level: 'error', destination: process.stderr }), baseDir: fixturePath('.'), dataDir });
+  if (variant!.startsWith('paddock')) {
+    const workerHost = variant === 'paddock+in-process' ? 'in-process' : 'plugin-host';
+    const runtime = new PluginRuntime({ logger: createLogger({ level: 'error', destination: process.stderr }), baseDir: fixturePath('.'), dataDir, workerHost });
     try {
       point.rssBefore = settledRss();
       const ids = await loadMany(runtime, count, (i) => ({ url: './small-plugin.mjs', id: `idle-${i}` }));
       // Idle: nothing is asked of the plugins while they settle (this wait is the measurement).
       await delay(idleMs);
-      point.rssAfter = settledRss();
+      // In the default mode the threads live in the plugin-host process: its whole RSS is theirs.
+      point.rssAfter = settledRss() + runtime.pluginHostProcesses().reduce((sum, h) => sum + processRss(h.pid), 0);
       point.loaded = runtime.list().filter((p) => p.state === 'running').length;
       for (const id of ids) point.heapUsed.push(await runtime.invoke(id, 'heapUsed') as number);
     } finally {

@@ -4,7 +4,9 @@
  * variants do not mix: RSS per plugin = (process RSS with the plugins idle − RSS
  * before) / count; heap = each instance's own V8 heap.
  *
- *   Paddock          small-plugin.mjs loaded by a PluginRuntime (worker + its module hooks)
+ *   Paddock          small-plugin.mjs loaded by a PluginRuntime with the defaults: its thread
+ *                    in the plugin-host process, whose whole RSS counts (it exists for them)
+ *   Paddock in-process   the same with workerHost "in-process": the thread in this process
  *   bare Worker      a worker thread doing nothing (the floor of a thread)
  *   child process    a `node` process doing nothing (its own RSS, as a process per plugin costs)
  *   at 10 plugins (full run), where the memory goes: a bare worker that imports zod,
@@ -43,7 +45,7 @@ const scenario: Scenario = {
       const measured: Record<string, MemoryPoint> = {};
       // At 10 plugins (full run only), two more bare workers show where a plugin worker's memory goes.
       const middle = !ctx.quick && count === points[1];
-      for (const variant of ['paddock', 'worker', 'process', ...(middle ? ['worker+zod', 'worker+hooks'] : [])]) {
+      for (const variant of ['paddock', 'paddock+in-process', 'worker', 'process', ...(middle ? ['worker+zod', 'worker+hooks'] : [])]) {
         ctx.progress(`${count} × ${variant}`);
         measured[variant] = await measurePoint(variant, count, idleMs, join(ctx.tempDir, `data-${variant}-${count}`));
         if (measured[variant].loaded !== count) throw new Error(`${variant}: ${measured[variant].loaded} of ${count} started`);
@@ -56,6 +58,8 @@ const scenario: Scenario = {
       const label = `${count} plugin${count > 1 ? 's' : ''}: RSS per plugin`;
       rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker', value: worker }, targets.ratioAtMost(1.3, '≤ 1.3× bare Worker')));
       rows.push(compare(label, 'MB', 'lower', paddock, { label: 'child process (its RSS)', value: child }));
+      const inProcessLabel = `${count} plugin${count > 1 ? 's' : ''}: RSS per plugin, workerHost "in-process"`;
+      rows.push(compare(inProcessLabel, 'MB', 'lower', perThread(measured['paddock+in-process']!), { label: 'bare Worker', value: worker }, targets.ratioAtMost(1.3, '≤ 1.3× bare Worker')));
       if (middle) {
         rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker importing zod', value: perThread(measured['worker+zod']!) }));
         rows.push(compare(label, 'MB', 'lower', paddock, { label: 'bare Worker + module hooks thread', value: perThread(measured['worker+hooks']!) }));
@@ -77,6 +81,7 @@ const scenario: Scenario = {
     return {
       rows,
       notes: [
+        'memory: Paddock rows use the defaults (worker threads in the plugin-host process, its whole RSS added to the host\'s, so one plugin carries the whole process); the "in-process" rows run the threads in the measuring process.',
         `memory: a fresh process per point and variant; measured after ${idleMs} ms idle and a full GC of the host; RSS per plugin = (RSS after − RSS before) / plugins; a child process's own RSS counts its shared pages too.`,
         deno.value ? `memory: Deno: RSS of the Deno process with ${deno.value.count} idle sandboxed workers minus before, per worker, after 1000 ms idle (no forced GC).` : `memory: Deno sandboxed worker ${deno.missing ?? 'not measured'}.`,
       ],

@@ -1,7 +1,7 @@
 /**
- * Scenario 7: what the plugin-host process costs (runtime option workerHost
- * "plugin-host", docs/plugin-host.md) next to the default, worker threads in the
- * application's process. Each row is plugin-host (the "Paddock" column) against
+ * Scenario 7: what the plugin-host process costs (runtime option workerHost, default
+ * "plugin-host", docs/explanation/plugin-host.md) next to the opt-out, worker threads in
+ * the application's process. Each row is plugin-host (the "Paddock" column) against
  * in-process (the baseline).
  *
  *   start, warm host        runtime.load() of small-plugin.mjs with the plugin-host process already running

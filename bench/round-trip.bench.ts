@@ -97,17 +97,20 @@ const scenario: Scenario = {
     // Paddock's call path (zod, checks) needs thousands of calls before the JIT settles; Comlink fewer.
     const warmup = ctx.quick ? 2_000 : 8_000;
 
-    const runtime = benchRuntime(ctx, {
-      api: {
-        echo: defineMethod({ scope: 'read', params: z.tuple([payloadSchema]), handler: (_ctx, payload) => payload }),
-      },
-    });
+    const api = {
+      echo: defineMethod({ scope: 'read', params: z.tuple([payloadSchema]), handler: (_ctx, payload) => payload }),
+    };
+    // The default (the plugin's thread in the plugin-host process: two hops, one of them
+    // between processes) and the opt-out with the thread in this process.
+    const runtime = benchRuntime(ctx, { api });
+    const inProcessRuntime = benchRuntime(ctx, { api, workerHost: 'in-process' });
     const workers: Worker[] = [];
     const { server, url } = await echoServer();
     let stdio: Awaited<ReturnType<typeof stdioPlugin>> | undefined;
     try {
       ctx.progress('starting the Paddock plugin and the baselines');
       const { id } = await runtime.load({ url: './caller.mjs', id: 'caller' });
+      await inProcessRuntime.load({ url: './caller.mjs', id: 'caller' });
 
       const raw = new MessageChannel();
       raw.port1.on('message', (message: unknown) => raw.port1.postMessage(message));
@@ -130,10 +133,11 @@ const scenario: Scenario = {
       };
       const inWorker = (worker: Worker, n: number) => timed(async () =>
         [...(await ask<RunReply>(worker, { type: 'run', n, payload: ECHO_PAYLOAD }, 'samples')).samples]);
-      const inPlugin = (n: number) => timed(async () =>
-        [...(await runtime.invoke(id, 'roundTrips', { n, payload: ECHO_PAYLOAD }) as Float64Array)]);
+      const inPlugin = (r: typeof runtime, n: number) => timed(async () =>
+        [...(await r.invoke(id, 'roundTrips', { n, payload: ECHO_PAYLOAD }) as Float64Array)]);
       const variants = (n: number) => ({
-        paddock: inPlugin(n),
+        paddock: inPlugin(runtime, n),
+        inProcess: inPlugin(inProcessRuntime, n),
         raw: inWorker(rawWorker, n),
         comlink: inWorker(comlinkWorker, n),
         http: inWorker(httpWorker, n),
@@ -142,7 +146,7 @@ const scenario: Scenario = {
 
       ctx.progress(`warming up (${warmup} calls each)`);
       await interleave(1, variants(warmup));
-      ctx.progress(`measuring: ${rounds} rounds × ${calls} calls × 5 variants`);
+      ctx.progress(`measuring: ${rounds} rounds × ${calls} calls × 6 variants`);
       const measured = await interleave(rounds, variants(calls));
       type Variant = keyof ReturnType<typeof variants>;
       const us = (name: Variant) => summarise(measured[name]!.flatMap((run) => run.samples).map((ms) => ms * 1000));
@@ -163,13 +167,17 @@ const scenario: Scenario = {
       for (const b of baselines) {
         rows.push(compare('round trip, median', 'µs', 'lower', paddock.median, { label: b.label, value: b.s.median }, medianTargets[b.label]));
       }
+      const inProcess = us('inProcess');
+      rows.push(compare('round trip, median, workerHost "in-process"', 'µs', 'lower', inProcess.median, { label: 'raw postMessage', value: us('raw').median }, medianTargets['raw postMessage']));
+      rows.push(compare('round trip, median, workerHost "in-process"', 'µs', 'lower', inProcess.median, { label: 'bare Comlink', value: us('comlink').median }, medianTargets['bare Comlink']));
       // Deno's sandboxed worker echoing the same payload, in a Deno process of its own (lib/deno.ts).
       const deno = denoBaseline(ctx.quick);
       if (deno.value) rows.push(compare('round trip, median', 'µs', 'lower', paddock.median, { label: `${denoLabel(deno.value)} (postMessage echo)`, value: deno.value.roundTripUs }));
       for (const b of baselines) rows.push(compare('round trip, p99', 'µs', 'lower', paddock.p99, { label: b.label, value: b.s.p99 }));
       // The stdio plugin's CPU is spent in another process, which process.cpuUsage() does not see.
+      // So is the plugin-host process's: the CPU row is the in-process mode's, where every thread is in this process.
       for (const [label, name] of [['raw postMessage', 'raw'], ['bare Comlink', 'comlink'], ['HTTP+JSON 127.0.0.1', 'http']] as const) {
-        rows.push(compare('CPU per call, both threads', 'µs', 'lower', cpuPerCall('paddock'), { label, value: cpuPerCall(name) }));
+        rows.push(compare('CPU per call, both threads, workerHost "in-process"', 'µs', 'lower', cpuPerCall('inProcess'), { label, value: cpuPerCall(name) }));
       }
 
       ctx.progress('measuring the token check');
@@ -180,6 +188,7 @@ const scenario: Scenario = {
       return {
         rows,
         notes: [
+          'The first rows are the default mode: the plugin thread runs in the plugin-host process, so each call crosses a thread and a process twice; the "in-process" rows run the same plugin on a runtime with workerHost "in-process".',
           `${rounds} interleaved rounds × ${calls} sequential calls per variant (${paddock.n} samples each), after ${warmup} warm-up calls; payload ${JSON.stringify(ECHO_PAYLOAD)}; Paddock's host method validates it with zod.`,
           ...(deno.value ? [`Deno: the worker echoes the payload, ${deno.value.calls} calls after as many warm-up calls, median.`] : [`Deno sandboxed worker ${deno.missing ?? 'not measured'}.`]),
         ],
@@ -190,6 +199,7 @@ const scenario: Scenario = {
       server.closeAllConnections();
       server.close();
       await runtime.close();
+      await inProcessRuntime.close();
     }
   },
 };

@@ -26,6 +26,7 @@ import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js
 import { statusOf } from './lib/status.js';
 import type { Scenario, ScenarioResult } from './lib/types.js';
 import events from './events.bench.js';
+import manyPlugins from './many-plugins.bench.js';
 import memory from './memory.bench.js';
 import pluginHost from './plugin-host.bench.js';
 import roundTrip from './round-trip.bench.js';
@@ -33,7 +34,7 @@ import start from './start.bench.js';
 import taskPool from './task-pool.bench.js';
 import underLoad from './under-load.bench.js';
 
-const SCENARIOS: readonly Scenario[] = [roundTrip, events, start, memory, taskPool, underLoad, pluginHost];
+const SCENARIOS: readonly Scenario[] = [roundTrip, events, start, memory, taskPool, underLoad, pluginHost, manyPlugins];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <id,…>] [--out <dir>] | [--render <results.json>]
 scenarios: ${SCENARIOS.map((s) => `${s.id} (${s.number})`).join(', ')}`;

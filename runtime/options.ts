@@ -80,12 +80,13 @@ export const runtimeOptionsSchema = z.object({
   /** Booted workers kept ready for plugins with default limits. */
   spareWorkers: z.number().int().min(0).max(64).default(0),
   /**
-   * Where worker-tier plugins' threads run: `in-process` (in this process) or
-   * `plugin-host` (in a supervised child process, so a V8 fatal error in a plugin thread
-   * costs that process a restart, never this one; see docs/plugin-host.md). Warm spares
-   * apply to `in-process` only.
+   * Where worker-tier plugins' threads run: `plugin-host` (the default: in a supervised
+   * child process, so a V8 fatal error in a plugin thread, which Node cannot contain
+   * inside a worker, costs that process a restart, never this one) or `in-process` (in
+   * this process: faster calls and less memory, for plugins you trust not to exhaust
+   * their heap). See docs/explanation/plugin-host.md. Warm spares apply to `in-process` only.
    */
-  workerHost: z.enum(['in-process', 'plugin-host']).default('in-process'),
+  workerHost: z.enum(['in-process', 'plugin-host']).default('plugin-host'),
   logStoreSize: z.number().int().min(1).default(10_000),
   /** Loading npm:/jsr: plugins: registries, cache, lockfile, frozen mode (see docs/packages.md). */
   packages: packageOptionsSchema.prefault({}),

@@ -58,7 +58,7 @@ import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport
 import { osWall, type OsWall } from './transport/os-wall.js';
 import { ProcessTransport } from './transport/process-transport.js';
 import { PluginHostPool } from './transport/plugin-host.js';
-import { HostedWorkerTransport } from './transport/hosted-worker-transport.js';
+import { HostedWorkerTransport, hostedLimits } from './transport/hosted-worker-transport.js';
 import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
 export interface EventSource {
@@ -151,10 +151,10 @@ export class PluginRuntime extends EventEmitter<string> {
       this.logger.child({ plugin: id }).warn({ dropped: line.count, total: line.total, bounds: line.reasons },
         `dropped ${line.count} events for plugin ${JSON.stringify(id)} (its queue was full: ${bounds}); ${line.total} dropped in all`);
     });
-    this.#pluginHosts = this.#options.workerHost === 'plugin-host' ? new PluginHostPool(this.logger) : undefined;
-    if (this.#pluginHosts && this.#options.spareWorkers > 0) {
-      this.logger.warn('spareWorkers is ignored with workerHost "plugin-host": workers start in the plugin-host process');
-    }
+    // Spares live where workers start: in the shared plugin-host process, or here.
+    this.#pluginHosts = this.#options.workerHost === 'plugin-host'
+      ? new PluginHostPool(this.logger, { n: this.#options.spareWorkers, limits: hostedLimits(this.#options.limits) })
+      : undefined;
     this.#spares = this.#options.spareWorkers > 0 && !this.#pluginHosts
       ? new SpareWorkers(this.#options.spareWorkers, this.#options.limits, this.logger)
       : undefined;
@@ -338,7 +338,16 @@ export class PluginRuntime extends EventEmitter<string> {
     throw paddockError('PADDOCK_ERR_DRAIN_TIMEOUT', { target: id === undefined ? 'all plugins' : `plugin ${JSON.stringify(id)}`, ms: timeoutMs, waiting: this.#bus.pending(id) });
   }
 
-  /** Resolves when warm spare workers (option spareWorkers), or the plugin-host process (workerHost), are ready. */
+  /**
+   * The plugin-host processes alive now (workerHost "plugin-host"; none in-process): the
+   * shared one and any a repeat offender was isolated in, with their pids, so an operator
+   * or a benchmark can see what they cost.
+   */
+  pluginHostProcesses(): Array<{ label: string; pid: number | undefined; plugins: number }> {
+    return (this.#pluginHosts?.processes() ?? []).map((h) => ({ label: h.label, pid: h.pid, plugins: h.size }));
+  }
+
+  /** Resolves when the plugin-host process (workerHost) and its warm spare workers (option spareWorkers) are ready. */
   async warmUp(): Promise<void> {
     await this.#spares?.warm();
     await this.#pluginHosts?.warm();
@@ -505,7 +514,9 @@ export class PluginRuntime extends EventEmitter<string> {
       const l = entry.limits;
       const fits = spares !== undefined && l.maxOldGenerationSizeMb === spares.limits.maxOldGenerationSizeMb
         && l.maxYoungGenerationSizeMb === spares.limits.maxYoungGenerationSizeMb && l.stackSizeMb === spares.limits.stackSizeMb;
-      const worker = (fits ? spares.take() : undefined) ?? spawnPluginWorker(l, `paddock:${entry.id}`);
+      const spare = fits ? spares.take() : undefined;
+      if (spare) this.logger.debug({ plugin: entry.id }, 'plugin worker started from a warm spare');
+      const worker = spare ?? spawnPluginWorker(l, `paddock:${entry.id}`);
       this.#metrics.runner(entry.id, { worker });
       return new WorkerTransport(options, worker);
     };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger, PluginRuntime, type RuntimeOptions } from '../runtime/index.js';
+import { runtimeOptionsSchema } from '../runtime/options.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,12 +50,13 @@ export interface TestRuntime {
 }
 
 /**
- * Where worker-tier plugins run in the tests' runtimes: PADDOCK_TEST_WORKER_HOST=plugin-host
- * runs a test file with every worker plugin in a plugin-host process (option workerHost).
+ * Where worker-tier plugins run in the tests' runtimes: the runtime's default (a
+ * plugin-host process), or what PADDOCK_TEST_WORKER_HOST names: `in-process` runs a
+ * test file with every worker plugin in the test's own process (option workerHost).
  */
-export function testWorkerHost(): RuntimeOptions['workerHost'] {
+export function testWorkerHost(): 'in-process' | 'plugin-host' {
   const value = process.env.PADDOCK_TEST_WORKER_HOST;
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined || value === '') return runtimeOptionsSchema.parse({}).workerHost;
   if (value !== 'in-process' && value !== 'plugin-host') throw new Error(`PADDOCK_TEST_WORKER_HOST must be in-process or plugin-host, not ${JSON.stringify(value)}`);
   return value;
 }
@@ -67,7 +69,7 @@ export function testRuntime(options: RuntimeOptions = {}): TestRuntime {
     logger: createLogger({ level: 'debug', destination: logs.stream }),
     baseDir: join(repoRoot, 'test', 'fixtures'),
     dataDir,
-    ...(testWorkerHost() ? { workerHost: testWorkerHost() } : {}),
+    workerHost: testWorkerHost(),
     ...options,
   });
   return {

@@ -120,26 +120,44 @@ test('workerHost is validated', () => {
   assert.throws(() => testRuntime({ workerHost: 'elsewhere' as never }), (e: unknown) => isPaddockError(e, 'PADDOCK_ERR_OPTIONS_INVALID') && /workerHost/.test((e as Error).message));
 });
 
-test('in-process (the default), the same plugin aborts the whole application: exit 134', async () => {
+/** Runs the heap bomb in a runtime embedded in a child `node`, with `options` (a JS object literal). */
+function embedHeapBomb(options: string) {
   const dir = tempDir();
   const script = join(dir, 'embed.mjs');
   const index = pathToFileURL(join(repoRoot, 'dist', 'runtime', 'index.js')).href;
   writeFileSync(script, `
     import { PluginRuntime } from ${JSON.stringify(index)};
-    const runtime = new PluginRuntime({ baseDir: ${JSON.stringify(join(repoRoot, 'test', 'fixtures'))}, dataDir: ${JSON.stringify(join(dir, 'data'))}, logLevel: 'silent' });
+    const runtime = new PluginRuntime({ baseDir: ${JSON.stringify(join(repoRoot, 'test', 'fixtures'))}, dataDir: ${JSON.stringify(join(dir, 'data'))}, logLevel: 'silent', ...${options} });
     await runtime.load({ url: ${JSON.stringify(fixture('heap-bomb.mjs'))}, id: 'bomb', limits: { maxOldGenerationSizeMb: 128 } });
+    const crashed = new Promise((resolve) => runtime.on('plugin:state', (c) => { if (c.id === 'bomb' && c.to === 'crashed') resolve(c.reason); }));
     await runtime.invoke('bomb', 'fill');
-    // Node 24 thrashes in GC for 10 s or more before the fatal error: wait long enough.
-    setTimeout(() => { console.log('survived'); process.exit(0); }, 60000);
+    const reason = await Promise.race([crashed, new Promise((resolve) => setTimeout(resolve, 60000, 'no crash within 60 s'))]);
+    console.log('crashed: ' + reason);
+    console.log('echo after the crash: ' + JSON.stringify(await runtime.invoke('bomb', 'echo', 'still here')));
+    console.log('survived');
+    await runtime.close();
   `);
   try {
-    const result = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 90_000 });
-    assert.ok(!result.stdout.includes('survived'), 'the application did not survive');
-    assert.ok(result.signal === 'SIGABRT' || result.status === 134, `exit ${result.status} / ${result.signal}: ${result.stderr.slice(0, 300)}`);
-    assert.match(result.stderr, /FATAL ERROR: .*heap out of memory/);
+    // Node 24 thrashes in GC for 10 s or more before the fatal error: wait long enough.
+    return spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 90_000 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('in-process, the same plugin aborts the whole application: exit 134', async () => {
+  const result = embedHeapBomb(`{ workerHost: 'in-process' }`);
+  assert.ok(!result.stdout.includes('survived'), 'the application did not survive');
+  assert.ok(result.signal === 'SIGABRT' || result.status === 134, `exit ${result.status} / ${result.signal}: ${result.stderr.slice(0, 300)}`);
+  assert.match(result.stderr, /FATAL ERROR: .*heap out of memory/);
+});
+
+test('by default (a plugin-host process), the application embedding the runtime survives the same plugin', async () => {
+  const result = embedHeapBomb('{}');
+  assert.equal(result.status, 0, `exit ${result.status} / ${result.signal}: ${result.stderr.slice(0, 300)}`);
+  assert.match(result.stdout, /crashed: ended with its plugin-host process, which aborted: V8 fatal out of memory/);
+  assert.match(result.stdout, /echo after the crash: "still here"/, 'the plugin was restarted and answers');
+  assert.match(result.stdout, /survived/);
 });
 
 test('a worker stuck in a system call cannot hold unload(): its plugin-host process is killed after the terminate deadline', { skip: process.platform === 'win32' && 'needs mkfifo' }, async () => {

@@ -19,6 +19,11 @@ test('a plugin loads from a warm spare worker, and a new spare is made for the n
     const second = await t.runtime.load({ url: './probe.mjs', id: 'second' });
     assert.equal(second.state, 'running');
     assert.deepEqual(await t.runtime.invoke('second', 'echo', { n: 1 }), { n: 1 });
+    assert.equal(t.logs.lines.filter((l) => l.msg === 'plugin worker started from a warm spare').length, 2, 'both plugins started from a spare');
+    // Other limits than the spares were made with: a fresh worker.
+    await t.runtime.warmUp();
+    await t.runtime.load({ url: './probe.mjs', id: 'third', limits: { maxOldGenerationSizeMb: 96 } });
+    assert.equal(t.logs.lines.filter((l) => l.msg === 'plugin worker started from a warm spare').length, 2, 'a plugin with its own limits does not take a spare');
   } finally {
     await t.close();
   }

@@ -20,7 +20,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../sdk/kernel/line-splitter.js';
-import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
+import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
 const sendRaw = process.send.bind(process) as (message: PluginHostReport, handle?: undefined, options?: undefined, callback?: (error: Error | null) => void) => boolean;
@@ -48,23 +48,85 @@ interface Hosted {
 
 const hosted = new Map<string, Hosted>();
 
-function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
-  const { w } = command;
-  if (hosted.has(w)) return;
+/** A plugin worker as the runtime's spawnPluginWorker makes one (runtime/transport/worker-transport.ts). */
+function newPluginWorker(limits: HostedWorkerLimits, name: string): Worker {
   const resourceLimits: Record<string, number> = {};
-  for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
-    const value = command.limits[key];
+  for (const key of LIMIT_KEYS) {
+    const value = limits[key];
     if (value !== undefined) resourceLimits[key] = value;
   }
-  // The same options as the runtime's spawnPluginWorker (runtime/transport/worker-transport.ts).
-  const worker = new Worker(BOOTSTRAP_URL, {
+  return new Worker(BOOTSTRAP_URL, {
     execArgv: ['--enable-source-maps'],
     env: {},
     resourceLimits,
     stdout: true,
     stderr: true,
-    name: command.name,
+    name,
   } as ConstructorParameters<typeof Worker>[1]);
+}
+
+const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const;
+const limitsKey = (limits: HostedWorkerLimits) => LIMIT_KEYS.map((k) => limits[k] ?? '-').join('/');
+
+/**
+ * Warm spares (runtime option spareWorkers): workers booted ahead (bootstrap run, no
+ * plugin) with the runtime's default limits. A spawn with the same limits takes a booted
+ * one and another is made; a plugin's own code never runs in a worker that ran another's.
+ */
+const spares = { target: 0, key: '', limits: {} as HostedWorkerLimits, failures: 0, made: new Set<{ worker: Worker; booted: boolean }>() };
+
+function reportWarm(took?: string): void {
+  let n = 0;
+  for (const spare of spares.made) if (spare.booted) n++;
+  const report: PluginHostReport = { t: 'warm', n, gaveUp: spares.failures >= 3 };
+  if (took !== undefined) report.took = took;
+  send(report);
+}
+
+function fillSpares(): void {
+  // Three boot failures in a row mean something is wrong with the install, not bad luck.
+  while (spares.made.size < spares.target && spares.failures < 3) {
+    const spare = { worker: newPluginWorker(spares.limits, 'paddock:spare'), booted: false };
+    spares.made.add(spare);
+    const onMessage = (message: { type?: unknown } | null) => {
+      if (message?.type !== 'paddock:booted') return;
+      spare.worker.off('message', onMessage);
+      spare.booted = true;
+      spares.failures = 0;
+      reportWarm();
+    };
+    spare.worker.on('message', onMessage);
+    // A boot error ends the spare ('exit' follows); unheard, it would end this process.
+    spare.worker.on('error', () => undefined);
+    spare.worker.once('exit', () => {
+      spares.made.delete(spare);
+      if (!spare.booted) spares.failures++;
+      reportWarm();
+      fillSpares();
+    });
+  }
+}
+
+function takeSpare(w: string, limits: HostedWorkerLimits): Worker | undefined {
+  if (limitsKey(limits) !== spares.key) return undefined;
+  for (const spare of spares.made) {
+    if (!spare.booted) continue;
+    spares.made.delete(spare);
+    spare.worker.removeAllListeners('message');
+    spare.worker.removeAllListeners('error');
+    spare.worker.removeAllListeners('exit');
+    fillSpares();
+    reportWarm(w);
+    return spare.worker;
+  }
+  return undefined;
+}
+
+function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
+  const { w } = command;
+  if (hosted.has(w)) return;
+  const spare = takeSpare(w, command.limits);
+  const worker = spare ?? newPluginWorker(command.limits, command.name);
   const channels = CHANNELS.map((c) => [c, new MessageChannel()] as const);
   const ports = Object.fromEntries(channels.map(([c, channel]) => [c, channel.port1])) as Record<ChannelName, MessagePort>;
   // The channels' directions as the in-process transport names them (what the host receives).
@@ -76,7 +138,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   }
   // After boot the protocol uses only the three channels: anything on the worker's own
   // port is plugin code talking past them. It is reported once and the worker stopped.
-  let booted = false;
+  let booted = spare !== undefined;
   let violated = false;
   worker.on('message', (message: { type?: unknown } | null) => {
     if (!booted && message?.type === 'paddock:booted') {
@@ -168,6 +230,12 @@ process.on('message', (command: PluginHostCommand) => {
       return;
     case 'terminate':
       void hosted.get(command.w)?.worker.terminate();
+      return;
+    case 'spares':
+      spares.target = Math.max(0, Math.min(64, Math.floor(command.n)));
+      spares.limits = command.limits;
+      spares.key = limitsKey(command.limits);
+      fillSpares();
       return;
     default:
   }

@@ -30,7 +30,7 @@ export interface EventSinks {
 }
 
 /** `count` Paddock listener plugins subscribed to `tick`. */
-export async function paddockSinks(runtime: PluginRuntime, count: number, eventQueueLimit: number): Promise<EventSinks & { ids: string[] }> {
+export async function paddockSinks(runtime: PluginRuntime, count: number, eventQueueLimit: number, label = 'Paddock'): Promise<EventSinks & { ids: string[] }> {
   const ids = await loadMany(runtime, count, (i) => ({
     url: './listener.mjs',
     id: `listener-${i}`,
@@ -38,7 +38,7 @@ export async function paddockSinks(runtime: PluginRuntime, count: number, eventQ
     limits: { eventQueueLimit },
   }));
   return {
-    label: 'Paddock',
+    label,
     consumers: count,
     ids,
     emit: (name, data) => {

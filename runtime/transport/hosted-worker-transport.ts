@@ -12,7 +12,8 @@ import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { CHANNELS, HEARTBEAT_SLOTS, PROTOCOL_VERSION, type ChannelName, type PluginControl } from '../../sdk/kernel/protocol.js';
-import type { PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
+import type { HostedWorkerLimits, PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
+import type { WorkerResourceLimits } from './worker-transport.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import type { HostedMember, PluginHostPool, PluginHostProcess } from './plugin-host.js';
 import type { PluginTransport, TransportOptions } from './types.js';
@@ -74,16 +75,11 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       return false;
     }));
 
-    const l = options.limits;
-    const limits: Record<string, number> = {};
-    if (l.maxOldGenerationSizeMb !== undefined) limits.maxOldGenerationSizeMb = l.maxOldGenerationSizeMb;
-    if (l.maxYoungGenerationSizeMb !== undefined) limits.maxYoungGenerationSizeMb = l.maxYoungGenerationSizeMb;
-    if (l.stackSizeMb !== undefined) limits.stackSizeMb = l.stackSizeMb;
     host.join(w, this, {
       t: 'spawn',
       w,
       name: `paddock:${boot.id}`,
-      limits,
+      limits: hostedLimits(options.limits),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       protocol: PROTOCOL_VERSION,
@@ -188,4 +184,13 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
     this.#options.onExit(info);
     this.#resolveExit();
   }
+}
+
+/** The thread limits a hosted worker is made with (what a spare must match to be taken). */
+export function hostedLimits(l: WorkerResourceLimits): HostedWorkerLimits {
+  const limits: HostedWorkerLimits = {};
+  if (l.maxOldGenerationSizeMb !== undefined) limits.maxOldGenerationSizeMb = l.maxOldGenerationSizeMb;
+  if (l.maxYoungGenerationSizeMb !== undefined) limits.maxYoungGenerationSizeMb = l.maxYoungGenerationSizeMb;
+  if (l.stackSizeMb !== undefined) limits.stackSizeMb = l.stackSizeMb;
+  return limits;
 }

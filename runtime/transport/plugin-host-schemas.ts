@@ -28,4 +28,5 @@ export const pluginHostReportSchema = z.discriminatedUnion('t', [
     code: z.number().int(),
     error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional(), code: z.string().optional() }).optional(),
   }),
+  z.object({ t: z.literal('warm'), n: z.number().int().nonnegative(), gaveUp: z.boolean(), took: workerKey.optional() }),
 ]);

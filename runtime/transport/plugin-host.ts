@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { PLUGIN_HOST_PROTOCOL, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
+import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
 import { pluginHostReportSchema } from './plugin-host-schemas.js';
 
 // The bundled entry (build/bundle-workers.mjs).
@@ -65,6 +65,10 @@ export class PluginHostProcess {
   #killedBecause: string | undefined;
   #culprit: string | undefined;
   readonly #readyWaiters: Array<() => void> = [];
+  /** Spares booted in the process (its `warm` reports), and whoever waits for enough of them. */
+  #warm = 0;
+  #sparesGaveUp = false;
+  readonly #warmWaiters: Array<{ n: number; resolve: () => void }> = [];
   readonly #closed: Promise<void>;
 
   constructor(label: string, logger: Logger, onDeath: DeathListener) {
@@ -185,6 +189,22 @@ export class PluginHostProcess {
     return new Promise((resolve) => this.#readyWaiters.push(resolve));
   }
 
+  /** Resolves once `n` spare workers are booted in the process (or it gave up making them, or is gone). */
+  whenWarm(n: number): Promise<void> {
+    if (this.#warm >= n || this.#sparesGaveUp || this.#dead) return Promise.resolve();
+    return new Promise((resolve) => this.#warmWaiters.push({ n, resolve }));
+  }
+
+  #settleWarmWaiters(): void {
+    for (let i = this.#warmWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.#warmWaiters[i]!;
+      if (this.#warm >= waiter.n || this.#sparesGaveUp || this.#dead) {
+        this.#warmWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
   #receive(raw: unknown): void {
     const parsed = pluginHostReportSchema.safeParse(raw);
     if (!parsed.success) {
@@ -204,6 +224,14 @@ export class PluginHostProcess {
       for (const command of this.#queue.splice(0)) this.send(command);
       return;
     }
+    if (report.t === 'warm') {
+      this.#warm = report.n;
+      if (report.gaveUp && !this.#sparesGaveUp) this.#logger.error({ pluginHost: this.label }, 'spare plugin workers failed to boot three times in a row; no more are made');
+      this.#sparesGaveUp = report.gaveUp;
+      if (report.took !== undefined) this.#logger.debug({ pluginHost: this.label, worker: report.took }, 'plugin worker started from a warm spare');
+      this.#settleWarmWaiters();
+      return;
+    }
     const member = this.#members.get(report.w);
     if (!member) return;
     if (report.t === 'exit') this.leave(report.w);
@@ -216,6 +244,7 @@ export class PluginHostProcess {
     this.#members.clear();
     this.#queue.length = 0;
     for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    this.#settleWarmWaiters();
     const how = this.#killedBecause ? `was killed by Paddock because ${this.#killedBecause}` : describeDeath(code, signal, this.#fatal, spawnError);
     if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `plugin-host process ${how}; its ${members.length} plugin(s) are restarted in a new one`);
     this.#onDeath(this, members, how, this.#culprit);
@@ -239,14 +268,17 @@ export class PluginHostProcess {
  */
 export class PluginHostPool {
   readonly #logger: Logger;
+  /** Booted workers the shared process keeps ready (runtime option spareWorkers), with the limits they are made with. */
+  readonly #spares: { n: number; limits: HostedWorkerLimits } | undefined;
   #shared: PluginHostProcess | undefined;
   readonly #own = new Map<string, PluginHostProcess>();
   readonly #isolated = new Set<string>();
   readonly #strikes = new Map<string, number>();
   #closed = false;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, spares?: { n: number; limits: HostedWorkerLimits }) {
     this.#logger = logger.child({ component: 'plugin-host' });
+    this.#spares = spares && spares.n > 0 ? spares : undefined;
   }
 
   /** Plugin ids that run in a plugin-host process of their own after taking a shared one down. */
@@ -265,19 +297,24 @@ export class PluginHostPool {
       }
       return own;
     }
+    return this.#sharedHost();
+  }
+
+  /** The shared process, started (with its spares) if need be. */
+  #sharedHost(): PluginHostProcess {
     if (!this.#shared || this.#shared.dead) {
       this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
+      if (this.#spares) this.#shared.send({ t: 'spares', n: this.#spares.n, limits: this.#spares.limits });
     }
     return this.#shared;
   }
 
-  /** Start the shared plugin-host process ahead of the first plugin (runtime.warmUp()). */
+  /** Start the shared plugin-host process ahead of the first plugin, and wait for its spares (runtime.warmUp()). */
   async warm(): Promise<void> {
     if (this.#closed) return;
-    if (!this.#shared || this.#shared.dead) {
-      this.#shared = new PluginHostProcess(`shared #${++sequence}`, this.#logger, (host, members, reason, culprit) => this.#onDeath(host, members, reason, culprit));
-    }
-    await this.#shared.whenReady();
+    const shared = this.#sharedHost();
+    await shared.whenReady();
+    if (this.#spares) await shared.whenWarm(this.#spares.n);
   }
 
   /** A worker in `host` exited: an isolated plugin's process ends with it (a restart starts a fresh one). */

@@ -13,6 +13,8 @@
  *                                               ◀── { t: 'violation', w, p, stop }  (the worker broke the protocol)
  *                                               ◀── { t: 'exit', w, code, error? }
  *   { t: 'terminate', w }                        ──▶ worker.terminate()
+ *   { t: 'spares', n, limits }                   ──▶ keep n booted workers ready (runtime option spareWorkers)
+ *                                               ◀── { t: 'warm', n, gaveUp }    (booted spares now)
  *
  * `w` names one worker (a plugin id plus a start counter: a restart is a new worker).
  * The IPC channel uses structured clone (`serialization: 'advanced'`).
@@ -29,7 +31,9 @@ export interface HostedWorkerLimits {
 export type PluginHostCommand =
   | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; maxLineBytes: number; protocol: number; plugin: PluginBoot }
   | { t: 'msg'; w: string; c: ChannelName; d: unknown }
-  | { t: 'terminate'; w: string };
+  | { t: 'terminate'; w: string }
+  /** Keep `n` booted plugin workers with these limits ready; a spawn with the same limits takes one. */
+  | { t: 'spares'; n: number; limits: HostedWorkerLimits };
 
 /** An error a worker died of, as data (structured clone drops `code`). */
 export interface HostedWorkerError {
@@ -48,6 +52,8 @@ export type PluginHostReport =
   | { t: 'out'; w: string; s: 'stdout' | 'stderr'; l: string }
   /** p: what the worker did; stop: the plugin-host process terminated the worker for it (its exit follows). */
   | { t: 'violation'; w: string; p: string; stop: boolean }
-  | { t: 'exit'; w: string; code: number; error?: HostedWorkerError };
+  | { t: 'exit'; w: string; code: number; error?: HostedWorkerError }
+  /** n: spares booted and waiting; gaveUp: spares failed to boot three times in a row, no more are made; took: the worker a spawn made of a spare. */
+  | { t: 'warm'; n: number; gaveUp: boolean; took?: string };
 
-export const PLUGIN_HOST_PROTOCOL = 1;
+export const PLUGIN_HOST_PROTOCOL = 2;
