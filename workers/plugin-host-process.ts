@@ -16,6 +16,7 @@
  * When the runtime goes away (the IPC channel closes), this process ends, and its
  * workers with it.
  */
+import { serialize } from 'node:v8';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
@@ -131,24 +132,42 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   const ports = Object.fromEntries(channels.map(([c, channel]) => [c, channel.port1])) as Record<ChannelName, MessagePort>;
   // The channels' directions as the in-process transport names them (what the host receives).
   const directions: Record<ChannelName, string> = { control: 'control (plugin → host replies)', api: 'api (plugin → host calls)', events: 'events (plugin → host acks)' };
+  let violated = false;
+  const stopFor = (what: string) => {
+    if (violated) return;
+    violated = true;
+    send({ t: 'violation', w, p: what, stop: true });
+    void worker.terminate();
+  };
   for (const [c, channel] of channels) {
-    channel.port1.on('message', (d: unknown) => send({ t: 'msg', w, c, d }));
+    channel.port1.on('message', (d: unknown) => {
+      if (violated) return;
+      // Serialized here, where its size is known before the runtime holds any of it.
+      let b: Buffer;
+      try {
+        b = serialize(d);
+      } catch (error) {
+        send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that cannot be relayed (${(error as Error).message})`, stop: false });
+        return;
+      }
+      if (b.length > command.maxMessageBytes) {
+        stopFor(`a message of ${b.length} bytes on the ${directions[c]} channel, over the ${command.maxMessageBytes} bytes one message may take (4 × caps.maxCallBytes); the plugin is stopped`);
+        return;
+      }
+      send({ t: 'msg', w, c, b });
+    });
     // Undecodable here means it never reaches the runtime: say so, as the in-process transport does.
     channel.port1.on('messageerror', (e: Error) => send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that the host cannot decode (${e.message})`, stop: false }));
   }
   // After boot the protocol uses only the three channels: anything on the worker's own
   // port is plugin code talking past them. It is reported once and the worker stopped.
   let booted = spare !== undefined;
-  let violated = false;
   worker.on('message', (message: { type?: unknown } | null) => {
     if (!booted && message?.type === 'paddock:booted') {
       booted = true;
       return;
     }
-    if (violated) return;
-    violated = true;
-    send({ t: 'violation', w, p: 'a message on its parent port after boot; the plugin is stopped', stop: true });
-    void worker.terminate();
+    stopFor('a message on its parent port after boot; the plugin is stopped');
   });
   const liveness = new WorkerLivenessProbe(worker, command.heartbeatIntervalMs);
   const beats = liveness.readings;

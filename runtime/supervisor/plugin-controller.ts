@@ -366,6 +366,7 @@ export class PluginController {
         endpoint,
         heartbeatIntervalMs: heartbeatInterval(limits.blockTimeoutMs),
         maxLineBytes: this.#services.options.caps.maxOutputLineBytes,
+        maxCallBytes: this.#services.options.caps.maxCallBytes,
         boot: {
           id: this.id,
           url: this.#entry.url,

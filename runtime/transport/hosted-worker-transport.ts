@@ -8,6 +8,7 @@
  *   control / api / events ChannelPort ◀── IPC { t: 'msg', w, c } ──▶ MessagePorts ◀──▶ bootstrap
  *   heartbeat counter, external MB     ◀── { t: 'beat', w, … }    ◀── read from the shared buffer
  */
+import { deserialize } from 'node:v8';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
@@ -23,6 +24,14 @@ let started = 0;
 const MB = 1024 * 1024;
 /** As WorkerTransport's default (caps.maxOutputLineBytes' default). */
 const DEFAULT_MAX_LINE_BYTES = 8_192;
+const DEFAULT_MAX_CALL_BYTES = 16 * 1024 * 1024;
+/**
+ * The plugin-host process refuses to relay a message from the worker larger than this:
+ * the host never holds more of one. A result or argument a little over caps.maxCallBytes
+ * still arrives and is refused by the host with the usual PADDOCK_ERR_CAP_EXCEEDED (the
+ * plugin goes on); one this far over is a flood, and stops the plugin.
+ */
+const relayBound = (maxCallBytes: number) => 4 * maxCallBytes + 65_536;
 /**
  * How long a worker may take to end after terminate before its plugin-host process is
  * killed (e.g. a thread stuck in a blocking system call, which Worker.terminate() cannot
@@ -82,6 +91,7 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       limits: hostedLimits(options.limits),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      maxMessageBytes: relayBound(options.maxCallBytes ?? DEFAULT_MAX_CALL_BYTES),
       protocol: PROTOCOL_VERSION,
       plugin: boot,
     });
@@ -114,9 +124,17 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
   deliver(report: Exclude<PluginHostReport, { t: 'ready' }>): void {
     if (this.#exited) return;
     switch (report.t) {
-      case 'msg':
-        this.#ports[report.c].deliver(report.d);
+      case 'msg': {
+        let data: unknown;
+        try {
+          data = deserialize(report.b);
+        } catch (error) {
+          this.#options.onProtocolViolation(`a message on the ${report.c} channel that the host cannot decode (${(error as Error).message})`);
+          return;
+        }
+        this.#ports[report.c].deliver(data);
         return;
+      }
       case 'beat':
         Atomics.store(this.#heartbeat, HEARTBEAT_SLOTS.beat, report.b | 0);
         Atomics.store(this.#heartbeat, HEARTBEAT_SLOTS.externalMb, Math.min(report.m, 2 ** 31 - 1));
@@ -129,7 +147,7 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       case 'violation':
         if (report.stop) {
           if (this.#violation !== undefined) return;
-          this.#violation = 'broke the protocol (a message on its parent port, which the protocol does not use after boot)';
+          this.#violation = `broke the protocol (${report.p.replace(/; the plugin is stopped$/, '')})`;
         }
         this.#options.onProtocolViolation(report.p);
         return;

@@ -11,7 +11,7 @@ const workerKey = z.string().min(1).max(400);
 
 export const pluginHostReportSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ready'), protocol: z.number() }),
-  z.object({ t: z.literal('msg'), w: workerKey, c: z.enum(CHANNELS), d: z.unknown() }),
+  z.object({ t: z.literal('msg'), w: workerKey, c: z.enum(CHANNELS), b: z.instanceof(Uint8Array) }),
   z.object({
     t: z.literal('beat'),
     w: workerKey,

@@ -32,6 +32,8 @@ export interface TransportOptions {
   heartbeatIntervalMs: number;
   /** The longest output line kept (caps.maxOutputLineBytes); the rest of a longer one is dropped as it arrives. */
   maxLineBytes?: number;
+  /** Bytes one plugin → host message may take (caps.maxCallBytes); where the transport can bound messages before the host holds them, it does. */
+  maxCallBytes?: number;
   /** A line the plugin printed; `severity` when the transport knows it (an external plugin's level prefixes). */
   onOutput: (stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity) => void;
   onProtocolViolation: (problem: string) => void;

@@ -6,8 +6,10 @@
  *   runtime (runtime/transport/plugin-host.ts)      plugin-host process
  *                                               ◀── { t: 'ready' }
  *   { t: 'spawn', w, name, limits, … plugin }   ──▶ new Worker(bootstrap), InitMessage
- *   { t: 'msg', w, c, d }                        ◀──▶ relayed to / from the worker's
- *                                                     control, api and events ports
+ *   { t: 'msg', w, c, d }                        ──▶ relayed to the worker's control,
+ *                                                     api and events ports
+ *                                               ◀── { t: 'msg', w, c, b }  (the worker's message, serialized
+ *                                                     and bounded by maxMessageBytes here)
  *                                               ◀── { t: 'beat', w, b, m, h?, e }  (sampled here)
  *                                               ◀── { t: 'out', w, s, l }          (output lines, cut at maxLineBytes)
  *                                               ◀── { t: 'violation', w, p, stop }  (the worker broke the protocol)
@@ -29,7 +31,8 @@ export interface HostedWorkerLimits {
 
 /** Runtime → plugin-host process. */
 export type PluginHostCommand =
-  | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; maxLineBytes: number; protocol: number; plugin: PluginBoot }
+  /** maxMessageBytes: the most one message from the worker may take, serialized; a larger one stops the worker. */
+  | { t: 'spawn'; w: string; name: string; limits: HostedWorkerLimits; heartbeatIntervalMs: number; maxLineBytes: number; maxMessageBytes: number; protocol: number; plugin: PluginBoot }
   | { t: 'msg'; w: string; c: ChannelName; d: unknown }
   | { t: 'terminate'; w: string }
   /** Keep `n` booted plugin workers with these limits ready; a spawn with the same limits takes one. */
@@ -46,7 +49,8 @@ export interface HostedWorkerError {
 /** Plugin-host process → runtime. */
 export type PluginHostReport =
   | { t: 'ready'; protocol: number }
-  | { t: 'msg'; w: string; c: ChannelName; d: unknown }
+  /** b: the worker's message, serialized here (node:v8) so its size is known, and bounded, before the runtime holds it. */
+  | { t: 'msg'; w: string; c: ChannelName; b: Uint8Array }
   /** b: the worker's heartbeat counter; m: its external MB; h: heap used / heap limit in MB (where Node can measure it); e: event-loop utilisation since the last beat. */
   | { t: 'beat'; w: string; b: number; m: number; h?: [number, number]; e: number }
   | { t: 'out'; w: string; s: 'stdout' | 'stderr'; l: string }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPaddockError, PaddockError } from '../../runtime/index.js';
-import { testRuntime, waitFor } from '../helpers.js';
+import { nextState, testRuntime, waitFor } from '../helpers.js';
 
 async function pluginCallError(promise: Promise<unknown>): Promise<PaddockError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -160,6 +160,34 @@ test('call arguments and action results over caps.maxCallBytes are refused, nami
     assert.equal(error.code, 'PADDOCK_ERR_CAP_EXCEEDED');
     assert.match(error.message, /plugin "bulky": the arguments of its call to "log" went over caps\.maxCallBytes/);
     assert.equal(t.runtime.get('bulky')!.state, 'running');
+  } finally {
+    await t.close();
+  }
+});
+
+test('in the plugin-host process, a message far over caps.maxCallBytes is never relayed: the plugin is stopped, the host never holds it', async () => {
+  const t = testRuntime({ workerHost: 'plugin-host', caps: { maxCallBytes: 1_048_576 }, limits: { restartBackoffMs: 50 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'flooder' });
+    const reasons: string[] = [];
+    t.runtime.on('plugin:state', (change) => {
+      if (change.id === 'flooder' && change.to === 'crashed') reasons.push(String(change.reason));
+    });
+    const crashed = nextState(t.runtime, 'flooder', 'crashed', 15_000);
+    const before = process.memoryUsage();
+    await assert.rejects(t.runtime.invoke('flooder', 'bigResult', { bytes: 40_000_000 }), (error: unknown) => {
+      assert.match(String(error), /flooder|exited|stopped|protocol/i);
+      return true;
+    });
+    await crashed;
+    const after = process.memoryUsage();
+    assert.match(reasons.join('\n'), /a message of \d+ bytes on the control \(plugin → host replies\) channel, over the 4259840 bytes one message may take/);
+    // 40 MB never reached this process: what it grew by is far below the message.
+    assert.ok(after.heapUsed + after.external - before.heapUsed - before.external < 20_000_000, 'the host did not hold the message');
+    // Over the cap but within the relay's bound: the usual refusal, and the plugin goes on.
+    await nextState(t.runtime, 'flooder', 'running', 15_000);
+    await assert.rejects(t.runtime.invoke('flooder', 'bigResult', { bytes: 2_000_000 }), (error: unknown) => isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED'));
+    assert.equal(t.runtime.get('flooder')!.state, 'running');
   } finally {
     await t.close();
   }
