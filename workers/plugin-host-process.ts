@@ -259,6 +259,7 @@ process.on('message', (command: PluginHostCommand) => {
     default:
   }
 });
-// The runtime is gone: nothing here may outlive it.
-process.on('disconnect', () => process.exit(0));
+// The runtime is gone: nothing here may outlive it. Not process.exit(): it joins the
+// worker threads, and one blocked in a system call would hold it for good.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 send({ t: 'ready', protocol: PLUGIN_HOST_PROTOCOL });

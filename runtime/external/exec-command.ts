@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { paddockError } from '../../sdk/errors.js';
+import { killWithHost } from '../supervisor/host-watchdog.js';
 
 export const PLUGIN_DIR_TOKEN = '{pluginDir}';
 
@@ -78,6 +79,8 @@ export function spawnPluginProcess(command: string, args: readonly string[], opt
     windowsHide: true,
   });
   live.add(child);
+  // A host killed by SIGKILL runs no exit handler: the watchdog takes the group down then.
+  killWithHost(child, { group: process.platform !== 'win32' });
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));
   if (!exitHookInstalled) {

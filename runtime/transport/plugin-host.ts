@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
 import { pluginHostReportSchema } from './plugin-host-schemas.js';
+import { killWithHost } from '../supervisor/host-watchdog.js';
 
 // The bundled entry (build/bundle-workers.mjs).
 export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/bundle/plugin-host-process.js', import.meta.url));
@@ -83,6 +84,9 @@ export class PluginHostProcess {
       windowsHide: true,
     });
     const child = this.#child;
+    // A thread stuck in a system call holds a process's exit; the watchdog SIGKILLs it
+    // when the application is gone, however it ended.
+    killWithHost(child, { group: false });
     let spawnError: Error | undefined;
     // Its stderr may still hold the fatal report when 'exit' comes; 'close' would wait
     // for it but does not come after a disconnect, so: 'exit', then stderr's end (bounded).
@@ -165,6 +169,8 @@ export class PluginHostProcess {
     if (!this.#dead) {
       // Whoever awaits this waits for the end: an idle process is unref'd.
       this.#child.ref();
+      // It ends itself with a SIGKILL when disconnected (workers/plugin-host-process.ts).
+      this.#killedBecause ??= 'the runtime closed';
       // Disconnecting ends it (workers/plugin-host-process.ts); a kill is the backstop.
       if (this.#child.connected) this.#child.disconnect();
       const timer = setTimeout(() => this.#child.kill('SIGKILL'), CLOSE_GRACE_MS);

@@ -40,6 +40,7 @@ import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
 import { splitLines } from '../limits/line-splitter.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
+import { killWithHost } from '../supervisor/host-watchdog.js';
 import type { ExitInfo, PluginTransport, TransportOptions } from './types.js';
 
 // The bundled entry (build/bundle-workers.mjs).
@@ -111,6 +112,9 @@ export class ProcessTransport implements PluginTransport {
       windowsHide: true,
     });
     const child = this.#child;
+    // Under the wall bwrap's --die-with-parent ends it with the host; otherwise a blocked
+    // child would outlive a host killed by SIGKILL (its IPC channel's end goes unheard).
+    if (!this.#walled) killWithHost(child, { group: false });
     this.#ports = Object.fromEntries(CHANNELS.map((c) => [c, new ChannelPort((d) => this.#send({ t: 'msg', c, d }))])) as Record<ChannelName, ChannelPort>;
     this.events = this.#ports.events;
 
