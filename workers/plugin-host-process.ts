@@ -173,6 +173,9 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   const beats = liveness.readings;
   let elu = worker.performance.eventLoopUtilization();
   let heap: [number, number] | undefined;
+  // External memory as V8 reads it from outside the thread (Node ≥ 22.16): seen while a
+  // synchronous loop holds it, when the worker's own reading (answered pings) stops.
+  let externalOutside = 0;
   let sampling = false;
   let sentAt = 0;
   // Sampled here, outside the worker: the runtime's monitors read what this sends.
@@ -181,7 +184,8 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     const measured = worker.performance.eventLoopUtilization(current, elu).utilization;
     const e = Number.isFinite(measured) ? Math.min(Math.max(measured, 0), 1) : 0;
     elu = current;
-    const beat: PluginHostReport = { t: 'beat', w, b: Atomics.load(beats, LIVENESS_SLOTS.turns), m: Atomics.load(beats, LIVENESS_SLOTS.externalMb), e };
+    const m = Math.max(Atomics.load(beats, LIVENESS_SLOTS.externalMb), externalOutside);
+    const beat: PluginHostReport = { t: 'beat', w, b: Atomics.load(beats, LIVENESS_SLOTS.turns), m, e };
     if (heap) beat.h = heap;
     const now = Date.now();
     const filling = heap !== undefined && heap[1] > 0 && heap[0] / heap[1] >= BUSY;
@@ -190,12 +194,13 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
       send(beat);
     }
     // Node ≥ 22.16 reads a worker's heap from outside, even while its loop is busy.
-    const reader = (worker as Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; heap_size_limit: number }> }).getHeapStatistics;
+    const reader = (worker as Worker & { getHeapStatistics?: () => Promise<{ used_heap_size: number; heap_size_limit: number; external_memory: number }> }).getHeapStatistics;
     if (typeof reader === 'function' && !sampling) {
       sampling = true;
       reader.call(worker).then(
         (stats) => {
           heap = [Math.round(stats.used_heap_size / MB), Math.round(stats.heap_size_limit / MB)];
+          externalOutside = Math.round(stats.external_memory / MB);
         },
         () => undefined,
       ).finally(() => {
