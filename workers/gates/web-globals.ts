@@ -69,15 +69,23 @@ function defineData(key: string, value: unknown): void {
 function wrapOnFirstRead(key: string, original: AnyFunction): void {
   // Deleting first: defining over V8's lazy property would load it (and undici with it).
   ReflectDeleteProperty(globalThis, key);
+  let read = false;
+  let wrappedValue: unknown;
+  const get = function (): unknown {
+    if (!read) {
+      const value = original();
+      wrappedValue = typeof value === 'function' ? wrapClass(value as AnyFunction) : value;
+      read = true;
+    }
+    // Unless a write replaced it meanwhile (a getter kept and called later), the global
+    // becomes the data property it is today.
+    if (ObjectGetOwnPropertyDescriptor(globalThis, key)?.get === get) defineData(key, wrappedValue);
+    return wrappedValue;
+  };
   ObjectDefineProperty(globalThis, key, {
     configurable: true,
     enumerable: false,
-    get() {
-      const value = original();
-      const wrappedValue = typeof value === 'function' ? wrapClass(value as AnyFunction) : value;
-      defineData(key, wrappedValue);
-      return wrappedValue;
-    },
+    get,
     set(this: unknown, value: unknown) {
       if (this === globalThis) defineData(key, value);
       // An object inheriting from the global gets an own property, as with a data property.
