@@ -44,9 +44,10 @@ await step('module hooks', () => {
   if (typeof registerHooks === 'function') registerHooks({ resolve: (s: string, c: unknown, next: (s: string, c: unknown) => unknown) => next(s, c) });
   else nodeModule.register(new URL('../../workers/bundle/off-thread-hooks.js', import.meta.url), { data: { aliases: {} } });
 });
-await step('web globals (fetch, WebSocket, EventSource)', async () => {
+// Loaded untimed: in the bootstrap this module is part of the bundle (the worker code step).
+const { wrapWebGlobals } = await import(new URL('../../workers/gates/web-globals.js', import.meta.url).href) as typeof import('../../workers/gates/web-globals.js');
+await step('web globals (fetch, WebSocket, EventSource)', () => {
   // What the bootstrap does: wrap them (WebSocket on its first read: undici is not loaded here).
-  const { wrapWebGlobals } = await import(new URL('../../workers/gates/web-globals.js', import.meta.url).href) as typeof import('../../workers/gates/web-globals.js');
   wrapWebGlobals();
 });
 await step('worker code (the bundle: gates, loader, control)', () => import(bundle.href));
