@@ -189,7 +189,12 @@ export class PluginRuntime extends EventEmitter<string> {
   /** Load one plugin and start it. Rejects with a clear error if it is refused. */
   async load(entry: PluginEntryInput, options: LoadOptions = {}): Promise<PluginInfo> {
     const controller = this.#createController(this.#parseEntry(entry, options), options);
-    await controller.load();
+    try {
+      await controller.load();
+    } finally {
+      // Started (or failed): a warm spare it took is replaced now, not beside its start.
+      this.#spares?.refill();
+    }
     return controller.info();
   }
 
@@ -219,6 +224,7 @@ export class PluginRuntime extends EventEmitter<string> {
       throw paddockError('PADDOCK_ERR_CONFIG_INVALID', { source: typeof source === 'string' ? source : 'object', problems: problems.join('\n') });
     }
     const results = await Promise.allSettled(controllers.map(({ controller }) => controller.load()));
+    this.#spares?.refill();
     const report: LoadReport = { loaded: [], failed: [] };
     results.forEach((result, i) => {
       const { path, controller } = controllers[i]!;

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { testRuntime } from './helpers.js';
+import type { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
+import { DEFAULT_LIMITS } from '../runtime/options.js';
+import { SpareWorkers } from '../runtime/transport/spare-workers.js';
+import { testRuntime, waitFor } from './helpers.js';
 
 test('closing a runtime while its spare worker boots logs no boot failure', async () => {
   const t = testRuntime({ spareWorkers: 1 });
@@ -28,4 +32,27 @@ test('a plugin loads from a warm spare worker, and a new spare is made for the n
     await t.close();
   }
   assert.equal(t.logs.has('a spare plugin worker failed to boot'), false);
+});
+
+test('a taken spare is replaced once refill() says the plugin started, or on its own soon after', async () => {
+  const spares = new SpareWorkers(1, DEFAULT_LIMITS, pino({ level: 'silent' }));
+  const taken: Worker[] = [];
+  try {
+    await spares.warm();
+    assert.equal(spares.ready, 1);
+    taken.push(spares.take()!);
+    // Not beside the plugin's start: nothing boots until refill().
+    assert.equal(spares.booting, 0);
+    assert.equal(spares.take(), undefined);
+    spares.refill();
+    assert.equal(spares.booting, 1);
+    await spares.warm();
+    assert.equal(spares.ready, 1);
+    // Without refill() (a restart by the supervisor), the replacement still comes.
+    taken.push(spares.take()!);
+    await waitFor(() => spares.ready === 1, 10_000, 'the spare to be replaced without refill()');
+  } finally {
+    await spares.close();
+    await Promise.all(taken.map((worker) => worker.terminate()));
+  }
 });

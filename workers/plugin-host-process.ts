@@ -86,7 +86,7 @@ function reportWarm(took?: string): void {
 
 function fillSpares(): void {
   // Three boot failures in a row mean something is wrong with the install, not bad luck.
-  while (spares.made.size < spares.target && spares.failures < 3) {
+  while (refillTimer === undefined && spares.made.size < spares.target && spares.failures < 3) {
     const spare = { worker: newPluginWorker(spares.limits, 'paddock:spare'), booted: false };
     spares.made.add(spare);
     const onMessage = (message: { type?: unknown } | null) => {
@@ -108,6 +108,10 @@ function fillSpares(): void {
   }
 }
 
+/** How long after a spare is taken its replacement starts booting. */
+const REFILL_AFTER_MS = 250;
+let refillTimer: NodeJS.Timeout | undefined;
+
 function takeSpare(w: string, limits: HostedWorkerLimits): Worker | undefined {
   if (limitsKey(limits) !== spares.key) return undefined;
   for (const spare of spares.made) {
@@ -116,7 +120,12 @@ function takeSpare(w: string, limits: HostedWorkerLimits): Worker | undefined {
     spare.worker.removeAllListeners('message');
     spare.worker.removeAllListeners('error');
     spare.worker.removeAllListeners('exit');
-    fillSpares();
+    // Booting the replacement beside the plugin's own start would slow that start (they
+    // share the cores): it is made once the plugin has had time to start.
+    refillTimer ??= setTimeout(() => {
+      refillTimer = undefined;
+      fillSpares();
+    }, REFILL_AFTER_MS);
     reportWarm(w);
     return spare.worker;
   }

@@ -8,7 +8,9 @@
  *                      (dist/sdk/…, comlink: plugin code shares them, see build/bundle-workers.mjs)
  *   module hooks       module.registerHooks (Node ≥ 22.15, in-thread), else module.register
  *                      and its loader thread (Node 20)
- *   web globals        first touch of fetch/WebSocket/EventSource (Node ≥ 22 loads undici)
+ *   web globals        wrapping fetch/WebSocket/EventSource as the bootstrap does (WebSocket
+ *                      on its first read, so undici is not loaded: Node ≥ 22 would load it
+ *                      on any read of WebSocket)
  *   worker code        the bundle itself: compile and run the gates, loader and control
  *                      code (its own hook registration included; the parts above are cached)
  *
@@ -42,9 +44,11 @@ await step('module hooks', () => {
   if (typeof registerHooks === 'function') registerHooks({ resolve: (s: string, c: unknown, next: (s: string, c: unknown) => unknown) => next(s, c) });
   else nodeModule.register(new URL('../../workers/bundle/off-thread-hooks.js', import.meta.url), { data: { aliases: {} } });
 });
+// Loaded untimed: in the bootstrap this module is part of the bundle (the worker code step).
+const { wrapWebGlobals } = await import(new URL('../../workers/gates/web-globals.js', import.meta.url).href) as typeof import('../../workers/gates/web-globals.js');
 await step('web globals (fetch, WebSocket, EventSource)', () => {
-  const globals = globalThis as Record<string, unknown>;
-  return [globals.fetch, globals.WebSocket, globals.EventSource];
+  // What the bootstrap does: wrap them (WebSocket on its first read: undici is not loaded here).
+  wrapWebGlobals();
 });
 await step('worker code (the bundle: gates, loader, control)', () => import(bundle.href));
 parentPort!.postMessage({ type: 'steps', steps });

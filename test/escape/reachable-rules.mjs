@@ -100,6 +100,9 @@ export const RULES = [
   // ── network ────────────────────────────────────────────────────────────────
   [/^(node:net|node:dgram|node:tls|node:_tls_wrap|node:_tls_common|node:http|node:https|node:http2|node:_http_[a-z]+|node:dns|node:dns\/promises|node:tty|node:_stream_wrap)\./, 'gated:net'],
   [/^probe:(new net|net|dgram|tls|new tls|http|new http|new dns)/, 'gated:net'],
+  // Until its first read, the global is web-globals.ts's accessor: the getter hands out the
+  // checked class, the setter replaces the global in the plugin's own thread.
+  [/^globalThis\.WebSocket\[(get|set)\]$/, 'gated:web-globals'],
   [/^globalThis\.WebSocket/, 'gated:net'],
   [/^globalThis\.\[Symbol\(undici\.globalDispatcher/, 'gated:net'],
   [/^globalThis\.(fetch|EventSource)/, 'gated:web-globals'],

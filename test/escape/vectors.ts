@@ -54,6 +54,7 @@ export interface Vector {
   received?: (env: EscapeEnvironment) => boolean;
 }
 
+const HAS_WEBSOCKET = 'WebSocket' in globalThis;
 const leaks = (outcome: Outcome, env: EscapeEnvironment) => outcome.ok && String(outcome.value).includes(env.secret);
 const readSecret = (env: EscapeEnvironment): PermissionsInput => ({ read: [env.target.secretDir] });
 const httpGrant = (env: EscapeEnvironment): PermissionsInput => ({ net: [`127.0.0.1:${env.target.httpPort}`] });
@@ -186,6 +187,14 @@ export const VECTORS: Vector[] = [
   {
     name: 'fetch', route: 'fetch', permission: 'net', grant: httpGrant,
     escaped: (outcome, env) => outcome.ok && outcome.value === 'PONG /v/fetch' && env.httpHits.includes('/v/fetch'),
+  },
+  {
+    name: 'websocket', route: 'WebSocket (its first read in the thread)', permission: 'net', grant: httpGrant,
+    // Node 20 has no WebSocket global: both runs find none.
+    refused: HAS_WEBSOCKET ? undefined : (outcome) => outcome.ok && outcome.value === 'no WebSocket on this Node line',
+    escaped: (outcome, env) => (HAS_WEBSOCKET
+      ? outcome.ok && env.httpHits.includes('/v/websocket')
+      : outcome.ok && outcome.value === 'no WebSocket on this Node line'),
   },
   {
     name: 'tls-connect', route: 'tls.connect', permission: 'net', grant: httpGrant,

@@ -51,7 +51,14 @@ class ServedCloseEvent extends Event {
   }
 }
 type CloseEventClass = new (type: string, init: { code: number; reason: string; wasClean: boolean }) => Event;
-const CloseEventOf: CloseEventClass = (globalThis as { CloseEvent?: CloseEventClass }).CloseEvent ?? ServedCloseEvent;
+let closeEventClass: CloseEventClass | undefined;
+/**
+ * Read on the first close, not when this module loads: on Node ≥ 23 the global is a lazy
+ * property whose first read loads undici (tens of ms), which every plugin thread would pay.
+ */
+function CloseEventOf(): CloseEventClass {
+  return closeEventClass ??= (globalThis as { CloseEvent?: CloseEventClass }).CloseEvent ?? ServedCloseEvent;
+}
 
 /** `error`, carrying what went wrong (a browser says nothing; a plugin's log is better off). */
 class ServedErrorEvent extends Event {
@@ -158,7 +165,7 @@ export class ServedWebSocket extends EventTarget {
     this.#state = CLOSING;
     this.#unsubscribe();
     // The server answers the close frame with the same code, a moment later.
-    setTimeout(() => this.#finish(new CloseEventOf('close', { code: code ?? 1005, reason: reason ?? '', wasClean: true })), 0);
+    setTimeout(() => this.#finish(new (CloseEventOf())('close', { code: code ?? 1005, reason: reason ?? '', wasClean: true })), 0);
   }
 
   async #connect(url: URL, authorization: string | null): Promise<void> {
@@ -240,7 +247,7 @@ export class ServedWebSocket extends EventTarget {
     this.#unsubscribe();
     this.#state = CLOSED;
     this.dispatchEvent(new ServedErrorEvent(message));
-    this.dispatchEvent(new CloseEventOf('close', { code: 1006, reason: '', wasClean: false }));
+    this.dispatchEvent(new (CloseEventOf())('close', { code: 1006, reason: '', wasClean: false }));
   }
 
   #finish(event: Event): void {

@@ -93,16 +93,34 @@ type SocketClass = new (...args: unknown[]) => object;
 /** `WebSocket`: the served one for the apiUrl's origin, the sandbox's gated one for the rest. */
 function serveOwnSockets(apiHost: URL, pluginId: string): void {
   const globals = globalThis as unknown as Record<string, unknown>;
-  const gated = typeof globals.WebSocket === 'function' ? globals.WebSocket as SocketClass : undefined;
+  // The sandbox's WebSocket, read when first needed: on Node >= 22 its first read loads
+  // undici (tens of ms), which a plugin that opens no other socket should not pay. The
+  // sandbox made it an accessor until then (gates/web-globals.ts): its descriptor is
+  // read here without loading anything, and its getter called later.
+  const before = Object.getOwnPropertyDescriptor(globals, 'WebSocket');
+  let gatedRead = false;
+  let gatedClass: SocketClass | undefined;
+  const gated = (): SocketClass | undefined => {
+    if (!gatedRead) {
+      const value = before?.get ? Reflect.apply(before.get, globals, []) : before?.value;
+      gatedClass = typeof value === 'function' ? value as SocketClass : undefined;
+      gatedRead = true;
+    }
+    return gatedClass;
+  };
   Object.defineProperty(ServedWebSocket, Symbol.hasInstance, {
-    value: (value: unknown) => Function.prototype[Symbol.hasInstance].call(ServedWebSocket, value)
-      || (gated !== undefined && value instanceof gated),
+    value: (value: unknown) => {
+      if (Function.prototype[Symbol.hasInstance].call(ServedWebSocket, value)) return true;
+      const other = gated();
+      return other !== undefined && value instanceof other;
+    },
   });
   globals.WebSocket = new Proxy(ServedWebSocket, {
     construct(_target, args, newTarget) {
       const url = ownSocketUrl(args[0], apiHost);
       if (url) return Reflect.construct(ServedWebSocket, [url, args[1], args[2]], newTarget === globals.WebSocket ? ServedWebSocket : newTarget);
-      if (gated) return Reflect.construct(gated, args);
+      const other = gated();
+      if (other) return Reflect.construct(other, args);
       throw paddockError('PADDOCK_ERR_SANDBOX_UNSUPPORTED', {
         plugin: pluginId,
         what: `a WebSocket to ${JSON.stringify(String(args[0]))}`,
