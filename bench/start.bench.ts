@@ -136,8 +136,12 @@ const scenario: Scenario = {
   file: 'bench/start.bench.ts',
   async run(ctx) {
     const rounds = ctx.quick ? 3 : 15;
+    // The default (threads start in the plugin-host process, started in the warm-up round)
+    // and the opt-out, threads in this process.
     const plain = benchRuntime(ctx);
     const spare = benchRuntime(ctx, { spareWorkers: 1 });
+    const plainInProcess = benchRuntime(ctx, { workerHost: 'in-process' });
+    const spareInProcess = benchRuntime(ctx, { workerHost: 'in-process', spareWorkers: 1 });
     let npm: PluginRuntime | undefined;
     try {
       ctx.progress('filling the package cache from a loopback registry');
@@ -151,6 +155,12 @@ const scenario: Scenario = {
         spare: async () => {
           const ms = await timeLoad(spare, './small-plugin.mjs', () => spare.warmUp());
           await spare.warmUp();
+          return ms;
+        },
+        jsInProcess: () => timeLoad(plainInProcess, './small-plugin.mjs'),
+        spareInProcess: async () => {
+          const ms = await timeLoad(spareInProcess, './small-plugin.mjs', () => spareInProcess.warmUp());
+          await spareInProcess.warmUp();
           return ms;
         },
         boot: bootstrapOnly,
@@ -182,10 +192,14 @@ const scenario: Scenario = {
         compare('file: JS plugin, median', 'ms', 'lower', med('js'), child),
         ...(deno.value ? [compare('file: JS plugin, median', 'ms', 'lower', med('js'), { label: `${denoLabel(deno.value)} → first message`, value: deno.value.startMs },
           NODE_LINE >= 26 ? targets.ratioAtMost(1, '≤ Deno (Node 26)') : undefined)] : []),
+        compare('file: JS plugin, median, workerHost "in-process"', 'ms', 'lower', med('jsInProcess'), worker, targets.ratioAtMost(1.5, '≤ 1.5× bare Worker')),
+        ...(deno.value ? [compare('file: JS plugin, median, workerHost "in-process"', 'ms', 'lower', med('jsInProcess'), { label: `${denoLabel(deno.value)} → first message`, value: deno.value.startMs },
+          NODE_LINE >= 26 ? targets.ratioAtMost(1, '≤ Deno (Node 26)') : undefined)] : []),
         compare('file: TS plugin, median', 'ms', 'lower', med('ts'), worker),
         compare('cached npm: plugin, median', 'ms', 'lower', med('npm'), worker),
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), undefined, targets.atMost(3, '≤ 3 ms')),
         compare('from a warm spare worker, median', 'ms', 'lower', med('spare'), worker),
+        compare('from a warm spare worker, median, workerHost "in-process"', 'ms', 'lower', med('spareInProcess'), undefined, targets.atMost(3, '≤ 3 ms')),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), worker),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker importing zod', value: med('workerZod') }),
         compare('of which worker boot (bootstrap, no plugin)', 'ms', 'lower', med('boot'), { label: 'bare Worker + module hooks thread', value: med('workerHooks') }),
@@ -203,7 +217,7 @@ const scenario: Scenario = {
         ],
       };
     } finally {
-      await Promise.all([plain.close(), spare.close(), npm?.close()]);
+      await Promise.all([plain.close(), spare.close(), plainInProcess.close(), spareInProcess.close(), npm?.close()]);
     }
   },
 };
