@@ -169,6 +169,10 @@ export class PluginRuntime extends EventEmitter<string> {
       controller: (id) => this.#plugins.get(id),
       output: (id, severity, line, stream) => this.#pluginLog(id, severity, line, stream),
       collected: (result) => super.emit(result.kind === 'info' ? 'plugin:info' : 'plugin:monitor', result),
+      // A worker-tier plugin's tasks run in the plugin-host process its worker runs in.
+      pluginHost: (controller) => (this.#pluginHosts && controller.entry.isolation !== 'process'
+        ? { hosts: this.#pluginHosts, maxResultBytes: this.#options.caps.maxCallBytes }
+        : undefined),
     });
   }
 

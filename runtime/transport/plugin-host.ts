@@ -23,16 +23,18 @@ import { pluginHostReportSchema } from './plugin-host-schemas.js';
 // The bundled entry (build/bundle-workers.mjs).
 export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/bundle/plugin-host-process.js', import.meta.url));
 
-/** A worker's side of a plugin-host process: what HostedWorkerTransport implements. */
+/** A worker's or task pool's side of a plugin-host process: what HostedWorkerTransport and HostedTaskPool implement. */
 export interface HostedMember {
   readonly pluginId: string;
-  /** A report for this worker (a channel message, beat, output line or its exit). */
+  /** A report for this member (a channel message, beat, output line or its exit; a task's progress or result). */
   deliver(report: Exclude<PluginHostReport, { t: 'ready' }>): void;
-  /** The plugin-host process is gone, and the worker with it. */
+  /** The plugin-host process is gone, and the worker (or task threads) with it. */
   hostDied(reason: string): void;
   /** Latest host-side measurements, to name the likely cause of an abort. */
   readonly heap: [number, number] | undefined;
   readonly utilisation: number;
+  /** What heap and utilisation were measured on, when not the worker's own loop (e.g. "its busiest task thread"). */
+  readonly measuredOn?: string;
 }
 
 /** Heap use, as a share of the limit, from which a plugin is named as the likely cause of an abort. */
@@ -141,7 +143,7 @@ export class PluginHostProcess {
     this.send(command);
   }
 
-  /** The worker has exited (its exit report arrived): it no longer keeps this process. */
+  /** The worker has exited or the pool ended (its report arrived): it no longer keeps this process. */
   leave(w: string): void {
     this.#members.delete(w);
     this.#updateRef();
@@ -206,7 +208,7 @@ export class PluginHostProcess {
     }
     const member = this.#members.get(report.w);
     if (!member) return;
-    if (report.t === 'exit') this.leave(report.w);
+    if (report.t === 'exit' || report.t === 'pool-ended') this.leave(report.w);
     member.deliver(report);
   }
 
@@ -280,7 +282,7 @@ export class PluginHostPool {
     await this.#shared.whenReady();
   }
 
-  /** A worker in `host` exited: an isolated plugin's process ends with it (a restart starts a fresh one). */
+  /** A worker or task pool in `host` ended: an isolated plugin's process ends with the last (a restart starts a fresh one). */
   released(host: PluginHostProcess): void {
     if (host !== this.#shared && host.size === 0 && !host.dead) {
       for (const [id, own] of this.#own) if (own === host) this.#own.delete(id);
@@ -320,7 +322,8 @@ export class PluginHostPool {
     const named = suspects.map((s) => s.pluginId);
     for (const member of members) {
       let reason = `ended with its plugin-host process, which ${how}`;
-      if (named.includes(member.pluginId)) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(member)})` : 'cause'} and restarts in a plugin-host process of its own`;
+      const suspect = suspects.find((s) => s.pluginId === member.pluginId);
+      if (suspect) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(suspect)})` : 'cause'} and restarts in a plugin-host process of its own`;
       else if (named.length) reason += `; likely caused by plugin ${named.map((n) => JSON.stringify(n)).join(', ')}`;
       member.hostDied(reason);
     }
@@ -333,18 +336,23 @@ export class PluginHostPool {
   }
 }
 
-/** The plugins that most likely aborted a shared process: heap near its limit, else the only busy one. */
+/**
+ * The plugins that most likely aborted a shared process: heap near its limit, else the
+ * only busy one. A plugin's worker and its task pool are two members with its id: busy
+ * together they are still one plugin.
+ */
 function likelyCause(members: HostedMember[]): HostedMember[] {
   const ratio = (m: HostedMember) => (m.heap && m.heap[1] > 0 ? m.heap[0] / m.heap[1] : 0);
   const nearLimit = members.filter((m) => ratio(m) >= NEAR_HEAP_LIMIT).sort((a, b) => ratio(b) - ratio(a));
   if (nearLimit.length) return [nearLimit[0]!];
-  const busy = members.filter((m) => m.utilisation >= BUSY);
-  return busy.length === 1 ? busy : [];
+  const busy = members.filter((m) => m.utilisation >= BUSY).sort((a, b) => b.utilisation - a.utilisation);
+  return new Set(busy.map((m) => m.pluginId)).size === 1 ? busy.slice(0, 1) : [];
 }
 
 function evidence(member: HostedMember): string {
-  const busy = `its event loop was ${Math.round(member.utilisation * 100)}% busy`;
-  return member.heap ? `${busy}, its heap held ${member.heap[0]} of ${member.heap[1]} MB` : busy;
+  const what = member.measuredOn ?? 'its event loop';
+  const busy = `${what} was ${Math.round(member.utilisation * 100)}% busy`;
+  return member.heap ? `${busy}, ${member.measuredOn === undefined ? 'its heap' : 'that thread\'s heap'} held ${member.heap[0]} of ${member.heap[1]} MB` : busy;
 }
 
 function describeDeath(code: number | null, signal: NodeJS.Signals | null, fatal: string | undefined, spawnError: Error | undefined): string {
