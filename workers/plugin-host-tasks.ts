@@ -159,7 +159,8 @@ function sampler(hosted: HostedPool, w: string, send: (report: PluginHostReport)
     for (const thread of hosted.pool.threads as MeasuredThread[]) {
       const current = thread.performance.eventLoopUtilization();
       const previous = elu.get(thread);
-      const measured = previous ? thread.performance.eventLoopUtilization(current, previous).utilization : 0;
+      // A thread's first sample covers its life so far: a task that aborts early is still seen busy.
+      const measured = previous ? thread.performance.eventLoopUtilization(current, previous).utilization : current.utilization;
       elu.set(thread, current);
       if (Number.isFinite(measured)) e = Math.max(e, Math.min(Math.max(measured, 0), 1));
       const heap = heaps.get(thread);
