@@ -1,6 +1,7 @@
 /**
  * A plugin's task pool when its worker runs in a plugin-host process
- * (`workerHost: "plugin-host"`): the threads run there, in a TaskPool of that process
+ * (`workerHost: "plugin-host"`), or when the plugin is process-isolated (its task
+ * process, runtime/transport/task-process.ts): the threads run there, in a TaskPool of that process
  * (workers/plugin-host-tasks.ts), so a task that aborts V8 (a fatal out-of-memory,
  * nodejs/node#47224) ends that process and never the application. This is the runtime's
  * side: the same API as TaskPool, relayed over the process's IPC channel
@@ -23,10 +24,13 @@ import { deserializeError } from '../../sdk/kernel/serialize-error.js';
 import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import { cancelled, cancelReasonText, reportProgress, type ResolvedPoolConfig, type TaskRunOptions } from '../../sdk/kernel/task-pool.js';
 import type { HostedWorkerLimits, PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
-import type { HostedMember, PluginHostPool, PluginHostProcess } from '../transport/plugin-host.js';
+import type { HostedMember, PluginHostProcess } from '../transport/plugin-host.js';
 
 export interface HostedTaskPoolOptions {
-  hosts: PluginHostPool;
+  /** The process the threads run in: the plugin's plugin-host process, or a process-isolated plugin's task process. */
+  host: PluginHostProcess;
+  /** The pool ended: the process may end with it (an isolated plugin-host process, a task process). */
+  release(host: PluginHostProcess): void;
   boot: TaskBoot;
   pool: ResolvedPoolConfig;
   limits: { maxOldGenerationSizeMb?: number | undefined; maxYoungGenerationSizeMb?: number | undefined; stackSizeMb?: number | undefined; maxExternalMemoryMb?: number | undefined };
@@ -75,7 +79,7 @@ export class HostedTaskPool implements HostedMember {
   constructor(options: HostedTaskPoolOptions) {
     this.#options = options;
     this.pluginId = options.boot.id;
-    this.#host = options.hosts.hostFor(this.pluginId);
+    this.#host = options.host;
     this.#w = `${this.pluginId}#tasks#${++started}`;
     const { limits } = options;
     const hostedLimits: HostedWorkerLimits & { maxExternalMemoryMb?: number } = {};
@@ -174,6 +178,7 @@ export class HostedTaskPool implements HostedMember {
     }, ms);
     await this.#ended;
     clearTimeout(timer);
+    this.#options.release(this.#host);
   }
 
   /** Take no more tasks (the runtime has a new pool); the plugin-host process lets the open ones finish, then ends the threads. */
@@ -220,7 +225,7 @@ export class HostedTaskPool implements HostedMember {
         // Whatever is still open was never answered (it should not happen): it fails rather than hangs.
         this.#failAll((task) => cancelled(this.pluginId, task, `the plugin stopped (${this.#closed ?? 'its pool ended'})`));
         this.#resolveEnded();
-        this.#options.hosts.released(this.#host);
+        this.#options.release(this.#host);
         return;
       default:
     }

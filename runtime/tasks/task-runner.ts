@@ -5,8 +5,9 @@
  * its plugin runs; stopping the plugin cancels its tasks.
  *
  * The pool's threads run where the plugin's worker runs: in this process by default,
- * in the plugin's plugin-host process with `workerHost: "plugin-host"`
- * (hosted-task-pool.ts), so a task cannot abort what its plugin's worker could not.
+ * in the plugin's plugin-host process with `workerHost: "plugin-host"`, in a task
+ * process under the plugin's flags and wall for `isolation: "process"`
+ * (hosted-task-pool.ts), so a task cannot abort what its plugin could not.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,8 @@ import { runExternalTask } from '../external/external-task.js';
 import { compileParamsSchema } from '../external/params-schema.js';
 import type { PluginController } from '../supervisor/plugin-controller.js';
 import { TaskPool, type ResolvedPoolConfig, type TaskRunOptions } from '../../sdk/kernel/task-pool.js';
-import type { PluginHostPool } from '../transport/plugin-host.js';
+import type { PluginHostProcess } from '../transport/plugin-host.js';
+import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import { HostedTaskPool } from './hosted-task-pool.js';
 
 // The bundled entry (build/bundle-workers.mjs).
@@ -42,8 +44,12 @@ export interface TaskRunnerDeps {
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
   /** The plugin's API endpoint and a token for one run of an rpc task; `release` revokes the token. */
   hostLink(controller: PluginController, lifeMs: number): { endpoint: HostEndpoint; token: string; release(): void };
-  /** Where the plugin's tasks run when its worker runs in a plugin-host process, and the largest result that may cross from there. */
-  pluginHost?(controller: PluginController): { hosts: PluginHostPool; maxResultBytes: number } | undefined;
+  /**
+   * The process the plugin's task threads run in when not this one (its plugin-host
+   * process, or a process-isolated plugin's task process), what to do when its pool
+   * ends, and the largest result that may cross from there.
+   */
+  pluginHost?(controller: PluginController, boot: TaskBoot): { host: PluginHostProcess; release(host: PluginHostProcess): void; maxResultBytes: number } | undefined;
 }
 
 /** A module plugin's pool: its entry's (defaults filled by poolSchema), with the machine-dependent size filled here. */
@@ -91,9 +97,9 @@ export class TaskRunner {
       logger: this.#deps.logger(plugin),
       onOutput: (stream: 'stdout' | 'stderr', line: string) => this.#deps.onOutput(plugin, stream, line),
     };
-    const hosted = this.#deps.pluginHost?.(controller);
+    const hosted = this.#deps.pluginHost?.(controller, boot);
     const pool = hosted
-      ? new HostedTaskPool({ ...common, hosts: hosted.hosts, maxResultBytes: hosted.maxResultBytes })
+      ? new HostedTaskPool({ ...common, ...hosted })
       : new TaskPool({ ...common, filename: TASK_WORKER_URL });
     this.#pools.set(plugin, pool);
     return pool;

@@ -14,6 +14,7 @@
  * plugin that was in two shared processes that died.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -50,6 +51,18 @@ const STDERR_FLUSH_MS = 500;
 
 let sequence = 0;
 
+/** How a PluginHostProcess starts when it is not the runtime's own plugin-host process. */
+export interface PluginHostLaunch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Started inside the OS wall: bwrap reports its child's death by signal N as exit code 128 + N. */
+  walled: boolean;
+  /** What it is, in the death log (e.g. "task process"), and what follows a death. */
+  role: string;
+  afterDeath: string;
+}
+
 type DeathListener = (host: PluginHostProcess, members: HostedMember[], reason: string, culprit?: string) => void;
 
 export class PluginHostProcess {
@@ -68,16 +81,23 @@ export class PluginHostProcess {
   #culprit: string | undefined;
   readonly #readyWaiters: Array<() => void> = [];
   readonly #closed: Promise<void>;
+  readonly #launch: PluginHostLaunch | undefined;
 
-  constructor(label: string, logger: Logger, onDeath: DeathListener) {
+  /**
+   * `launch`: how to start it when not as the runtime's own plugin-host process (a
+   * process-isolated plugin's task process starts the same entry under that plugin's
+   * permission flags and OS wall, task-process.ts).
+   */
+  constructor(label: string, logger: Logger, onDeath: DeathListener, launch?: PluginHostLaunch) {
     this.label = label;
+    this.#launch = launch;
     this.#logger = logger;
     this.#onDeath = onDeath;
-    this.#child = spawn(process.execPath, ['--enable-source-maps', PLUGIN_HOST_ENTRY], {
+    this.#child = spawn(launch?.command ?? process.execPath, launch?.args ?? ['--enable-source-maps', PLUGIN_HOST_ENTRY], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // The workers get an empty environment anyway (their grants set what they see).
-      env: {},
+      env: launch?.env ?? {},
       windowsHide: true,
     });
     const child = this.#child;
@@ -101,7 +121,8 @@ export class PluginHostProcess {
         });
         void Promise.race([stderrEnded, flushed]).then(() => {
           clearTimeout(timer);
-          this.#died(code, signal, spawnError);
+          // Under the wall the child is bwrap: exit 128 + N is its child's death by signal N.
+          this.#died(code, signal ?? (this.#launch?.walled ? signalOfWallExit(code) : null), spawnError);
           resolve();
         });
       };
@@ -219,7 +240,8 @@ export class PluginHostProcess {
     this.#queue.length = 0;
     for (const resolve of this.#readyWaiters.splice(0)) resolve();
     const how = this.#killedBecause ? `was killed by Paddock because ${this.#killedBecause}` : describeDeath(code, signal, this.#fatal, spawnError);
-    if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `plugin-host process ${how}; its ${members.length} plugin(s) are restarted in a new one`);
+    const afterDeath = this.#launch?.afterDeath ?? `its ${members.length} plugin(s) are restarted in a new one`;
+    if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `${this.#launch?.role ?? 'plugin-host process'} ${how}; ${afterDeath}`);
     this.#onDeath(this, members, how, this.#culprit);
   }
 
@@ -358,11 +380,20 @@ function evidence(member: HostedMember): string {
 function describeDeath(code: number | null, signal: NodeJS.Signals | null, fatal: string | undefined, spawnError: Error | undefined): string {
   if (spawnError && code === null && signal === null) return `could not start: ${spawnError.message}`;
   const oom = fatal !== undefined && /out of memory|heap limit|Allocation failed/i.test(fatal);
+  // As the namespace's pid 1 (the OS wall) a process cannot signal itself: V8's abort()
+  // ends in SIGSEGV there. The fatal line says what happened.
+  if (oom && signal === 'SIGSEGV') return `aborted: V8 fatal out of memory (${fatal})`;
   if (signal === 'SIGABRT' || code === 134) {
     return oom ? `aborted: V8 fatal out of memory (${fatal})` : `aborted${fatal ? `: ${fatal}` : ' (SIGABRT)'}`;
   }
   if (signal) return `was killed by ${signal}`;
   return `exited with code ${code}${fatal ? ` (${fatal})` : ''}`;
+}
+
+function signalOfWallExit(code: number | null): NodeJS.Signals | null {
+  if (code === null || code <= 128) return null;
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0];
+  return (name as NodeJS.Signals | undefined) ?? null;
 }
 
 function lines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
