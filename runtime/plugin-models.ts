@@ -24,8 +24,8 @@ export interface PluginModelsDeps {
   output(id: string, severity: LogSeverity, line: string, stream: 'stdout' | 'stderr'): void;
   /** A collector's result, as the runtime event `plugin:info` / `plugin:monitor`. */
   collected(result: CollectedResult): void;
-  /** Where a plugin's task threads run when its worker runs in a plugin-host process (tasks/task-runner.ts). */
-  pluginHost?: TaskRunnerDeps['pluginHost'];
+  /** Where a plugin's task threads run when not in this process (tasks/task-runner.ts). */
+  taskHost?: TaskRunnerDeps['taskHost'];
 }
 
 export class PluginModels {
@@ -40,7 +40,7 @@ export class PluginModels {
       logger,
       onOutput: (id, stream, line, severity) => deps.output(id, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       hostLink: (controller, lifeMs) => this.#hostLink(controller, lifeMs),
-      ...(deps.pluginHost ? { pluginHost: deps.pluginHost } : {}),
+      ...(deps.taskHost ? { taskHost: deps.taskHost } : {}),
     });
     this.collectors = new CollectorScheduler({
       collect: (id, timeoutMs) => {

@@ -171,7 +171,7 @@ export class PluginRuntime extends EventEmitter<string> {
       controller: (id) => this.#plugins.get(id),
       output: (id, severity, line, stream) => this.#pluginLog(id, severity, line, stream),
       collected: (result) => super.emit(result.kind === 'info' ? 'plugin:info' : 'plugin:monitor', result),
-      pluginHost: (controller, boot) => this.#taskHost(controller, boot),
+      taskHost: (controller, boot) => this.#taskHost(controller, boot),
     });
   }
 

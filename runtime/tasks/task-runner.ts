@@ -28,11 +28,11 @@ import { HostedTaskPool } from './hosted-task-pool.js';
 // The bundled entry (build/bundle-workers.mjs).
 export const TASK_WORKER_URL = new URL('../../workers/bundle/task-worker.js', import.meta.url);
 
-/** A plugin's pool, in this process (TaskPool) or in its plugin-host process (HostedTaskPool). */
+/** A plugin's pool, in this process (TaskPool) or in another one (HostedTaskPool: a plugin-host or task process). */
 interface PluginTaskPool {
   readonly tasks: ReadonlyMap<string, number | undefined>;
   readonly stats: { running: number; waiting: number; threads: number };
-  /** Its plugin-host process died: the next task starts a new pool. */
+  /** The process it ran in died: the next task starts a new pool. */
   readonly dead?: boolean;
   run(task: string, params: unknown, options?: TaskRunOptions): Promise<unknown>;
   close(reason: string): Promise<void>;
@@ -49,7 +49,7 @@ export interface TaskRunnerDeps {
    * process, or a process-isolated plugin's task process), what to do when its pool
    * ends, and the largest result that may cross from there.
    */
-  pluginHost?(controller: PluginController, boot: TaskBoot): { host: PluginHostProcess; release(host: PluginHostProcess): void; maxResultBytes: number } | undefined;
+  taskHost?(controller: PluginController, boot: TaskBoot): { host: PluginHostProcess; release(host: PluginHostProcess): void; maxResultBytes: number } | undefined;
 }
 
 /** A module plugin's pool: its entry's (defaults filled by poolSchema), with the machine-dependent size filled here. */
@@ -97,7 +97,7 @@ export class TaskRunner {
       logger: this.#deps.logger(plugin),
       onOutput: (stream: 'stdout' | 'stderr', line: string) => this.#deps.onOutput(plugin, stream, line),
     };
-    const hosted = this.#deps.pluginHost?.(controller, boot);
+    const hosted = this.#deps.taskHost?.(controller, boot);
     const pool = hosted
       ? new HostedTaskPool({ ...common, ...hosted })
       : new TaskPool({ ...common, filename: TASK_WORKER_URL });
