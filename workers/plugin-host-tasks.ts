@@ -27,7 +27,7 @@ const TASK_WORKER_URL = new URL('./task-worker.js', import.meta.url);
 const MB = 1024 * 1024;
 /** Task threads are sampled this often while tasks run: if a task aborts this process, the last sample names its plugin. */
 const SAMPLE_MS = 100;
-/** Counts are sent at least this often while tasks run (and at once with each result). */
+/** Counts are sent at least this often while tasks run (not with each result: one IPC message per task is the cost that counts). */
 const BEAT_MS = 1_000;
 const BUSY = 0.5;
 
@@ -119,7 +119,6 @@ function run(command: Extract<PoolCommand, { t: 'run' }>, send: (report: PluginH
     (error: unknown) => send({ t: 'done', w, id, ok: false, e: serializeError(error) }),
   ).finally(() => {
     hosted.runs.delete(id);
-    send({ t: 'pool-beat', w, ...hosted.pool.stats, e: 0 });
   });
 }
 
