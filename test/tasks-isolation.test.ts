@@ -73,3 +73,21 @@ test('isolation "process": a task that aborts V8 ends the plugin\'s task process
     await r.close();
   }
 });
+
+test('a result that crosses from a plugin-host or task process is capped at caps.maxCallBytes, before it crosses', async () => {
+  for (const [workerHost, isolation] of [['plugin-host', 'worker'], ['in-process', 'process']] as const) {
+    const r = testRuntime({ workerHost, caps: { maxCallBytes: 4_096 } });
+    try {
+      await r.runtime.load({ url: './task-heap-bomb.mjs', id: 'big', isolation, pool: { size: 1 } });
+      assert.equal(await r.runtime.runTask('big', 'big', { bytes: 1_000 }), 'x'.repeat(1_000));
+      await assert.rejects(r.runtime.runTask('big', 'big', { bytes: 100_000 }), (error: unknown) => {
+        assert.ok(isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED'), String(error));
+        assert.match((error as Error).message, /^plugin "big": the result of task "big" went over caps\.maxCallBytes \(\d+ bytes, more than 4096\)$/);
+        return true;
+      }, `${workerHost} / ${isolation}`);
+      assert.equal(await r.runtime.runTask('big', 'add', { a: 1, b: 1 }), 2, 'the pool goes on');
+    } finally {
+      await r.close();
+    }
+  }
+});
