@@ -2,8 +2,13 @@
  * Scenario 5: task throughput through a plugin's task pool vs bare piscina on the same
  * task (bench/baselines/spin-task.ts; the plugin declares the same function).
  *
- *   Paddock        runtime.runTask(pluginId, 'spin', params) → the plugin's piscina pool
+ *   Paddock        runtime.runTask(pluginId, 'spin', params) → the plugin's piscina pool, by
+ *                  default in its plugin-host process (every task and its result relayed
+ *                  over the IPC channel), and with workerHost "in-process" in this process
  *   bare piscina   new Piscina({ filename: spin-task.js }).run(params)
+ *
+ * and the same plugin with isolation "process": its pool in a task process of its own
+ * (no target, measured).
  *
  * Both pools get the same size (the machine's cores, at most 4) and the same window of
  * tasks in flight; throughput = tasks / elapsed, median of interleaved rounds.
@@ -44,12 +49,17 @@ const scenario: Scenario = {
     const window = threads * 8;
     const n = 20_000;
     const piscina = new Piscina({ filename: benchFile('baselines/spin-task.js').href, minThreads: threads, maxThreads: threads });
-    const runtime = benchRuntime(ctx);
+    const runtime = benchRuntime(ctx, { workerHost: 'in-process' });
+    const hosted = benchRuntime(ctx, { workerHost: 'plugin-host' });
     try {
       await runtime.load({ url: './task-plugin.mjs', id: 'tasks', pool: { size: threads } });
+      await runtime.load({ url: './task-plugin.mjs', id: 'process-tasks', pool: { size: threads }, isolation: 'process' });
+      await hosted.load({ url: './task-plugin.mjs', id: 'tasks', pool: { size: threads } });
       const runners: Record<string, RunTask> = {
         piscina: (task) => piscina.run(task),
         paddock: (task) => runtime.runTask('tasks', 'spin', task),
+        pluginHost: (task) => hosted.runTask('tasks', 'spin', task),
+        processTier: (task) => runtime.runTask('process-tasks', 'spin', task),
       };
       const variants = (count: number) => Object.fromEntries(Object.entries(runners).map(([name, run]) => [name, () => throughput(run, count, window, n)]));
       ctx.progress(`warm-up, then ${rounds} rounds × ${total} tasks (${Object.keys(runners).join(', ')})`);
@@ -57,12 +67,16 @@ const scenario: Scenario = {
       const measured = await interleave(rounds, variants(total));
       const paddock = median(measured.paddock!);
       return {
-        rows: [compare('tasks/s, same task', 'tasks/s', 'higher', paddock, { label: 'bare piscina', value: median(measured.piscina!) }, targets.ratioAtLeast(0.95, '≥ 0.95× bare piscina'))],
+        rows: [
+          compare('tasks/s, same task', 'tasks/s', 'higher', median(measured.pluginHost!), { label: 'bare piscina', value: median(measured.piscina!) }, targets.ratioAtLeast(0.95, '≥ 0.95× bare piscina')),
+          compare('tasks/s, same task, workerHost "in-process"', 'tasks/s', 'higher', paddock, { label: 'bare piscina', value: median(measured.piscina!) }, targets.ratioAtLeast(0.95, '≥ 0.95× bare piscina')),
+          compare('tasks/s, same task, pool in the task process (isolation "process")', 'tasks/s', 'higher', median(measured.processTier!), { label: 'bare piscina', value: median(measured.piscina!) }),
+        ],
         notes: [`task pool: ${total} tasks of spin(${n}) per round, ${window} in flight, pools of ${threads} threads, median of ${rounds} interleaved rounds.`],
       };
     } finally {
       await piscina.destroy();
-      await runtime.close();
+      await Promise.all([runtime.close(), hosted.close()]);
     }
   },
 };

@@ -11,7 +11,7 @@ import type { AnyMethod, EventDefinition } from './api/define.js';
 import { createHostEndpoint } from './api/host-endpoint.js';
 import { CollectorScheduler, type CollectedResult } from './collectors/collector-scheduler.js';
 import type { PluginController, StateChange } from './supervisor/plugin-controller.js';
-import { TaskRunner } from './tasks/task-runner.js';
+import { TaskRunner, type TaskRunnerDeps } from './tasks/task-runner.js';
 import type { TokenAuthority } from './tokens.js';
 
 export interface PluginModelsDeps {
@@ -24,6 +24,8 @@ export interface PluginModelsDeps {
   output(id: string, severity: LogSeverity, line: string, stream: 'stdout' | 'stderr'): void;
   /** A collector's result, as the runtime event `plugin:info` / `plugin:monitor`. */
   collected(result: CollectedResult): void;
+  /** Where a plugin's task threads run when not in this process (tasks/task-runner.ts). */
+  taskHost?: TaskRunnerDeps['taskHost'];
 }
 
 export class PluginModels {
@@ -38,6 +40,7 @@ export class PluginModels {
       logger,
       onOutput: (id, stream, line, severity) => deps.output(id, severity ?? (stream === 'stdout' ? 'info' : 'warn'), line, stream),
       hostLink: (controller, lifeMs) => this.#hostLink(controller, lifeMs),
+      ...(deps.taskHost ? { taskHost: deps.taskHost } : {}),
     });
     this.collectors = new CollectorScheduler({
       collect: (id, timeoutMs) => {

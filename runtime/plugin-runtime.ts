@@ -57,7 +57,9 @@ import type { TransportFactory } from './transport/types.js';
 import { spawnPluginWorker, WorkerTransport } from './transport/worker-transport.js';
 import { osWall, type OsWall } from './transport/os-wall.js';
 import { ProcessTransport } from './transport/process-transport.js';
-import { PluginHostPool } from './transport/plugin-host.js';
+import { PluginHostPool, type PluginHostProcess } from './transport/plugin-host.js';
+import { startTaskProcess } from './transport/task-process.js';
+import type { TaskBoot } from '../sdk/kernel/task-protocol.js';
 import { HostedWorkerTransport, hostedLimits } from './transport/hosted-worker-transport.js';
 import type { DenialReport, PermissionGrant } from '../sdk/kernel/sandbox-data.js';
 
@@ -169,6 +171,7 @@ export class PluginRuntime extends EventEmitter<string> {
       controller: (id) => this.#plugins.get(id),
       output: (id, severity, line, stream) => this.#pluginLog(id, severity, line, stream),
       collected: (result) => super.emit(result.kind === 'info' ? 'plugin:info' : 'plugin:monitor', result),
+      taskHost: (controller, boot) => this.#taskHost(controller, boot),
     });
   }
 
@@ -526,6 +529,22 @@ export class PluginRuntime extends EventEmitter<string> {
       this.#metrics.runner(entry.id, { worker });
       return new WorkerTransport(options, worker);
     };
+  }
+
+  /**
+   * Where a plugin's task threads run when not in this process: a process-isolated
+   * plugin's in a task process under its flags and wall; with workerHost "plugin-host",
+   * a worker-tier plugin's in the plugin-host process its worker runs in.
+   */
+  #taskHost(controller: PluginController, boot: TaskBoot) {
+    const maxResultBytes = this.#options.caps.maxCallBytes;
+    if (controller.entry.isolation === 'process') {
+      const host = startTaskProcess(boot, controller.entry.limits, this.osWall, this.logger);
+      return { host, release: (h: PluginHostProcess) => void h.close(), maxResultBytes };
+    }
+    const hosts = this.#pluginHosts;
+    if (!hosts) return undefined;
+    return { host: hosts.hostFor(controller.id), release: (h: PluginHostProcess) => hosts.released(h), maxResultBytes };
   }
 
   /** The OS wall process-isolated plugins run in (probed once per bwrap path). */

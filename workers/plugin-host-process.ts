@@ -10,8 +10,8 @@
  * limits and InitMessage) and relays its three ports, its output lines, its exit, and
  * measurements taken here from outside the worker (turns of its loop observed here,
  * sdk/kernel/worker-liveness.ts; external memory; heap where Node can read it;
- * event-loop utilisation). Protocol:
- * sdk/kernel/plugin-host-protocol.ts.
+ * event-loop utilisation). It also runs the task pools of those plugins
+ * (plugin-host-tasks.ts). Protocol: sdk/kernel/plugin-host-protocol.ts.
  *
  * When the runtime goes away (the IPC channel closes), this process ends, and its
  * workers with it.
@@ -22,6 +22,7 @@ import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/prot
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../sdk/kernel/line-splitter.js';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
+import { handlePoolCommand, isPoolCommand } from './plugin-host-tasks.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
 const sendRaw = process.send.bind(process) as (message: PluginHostReport, handle?: undefined, options?: undefined, callback?: (error: Error | null) => void) => boolean;
@@ -254,6 +255,10 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
 }
 
 process.on('message', (command: PluginHostCommand) => {
+  if (command && isPoolCommand(command)) {
+    handlePoolCommand(command, send);
+    return;
+  }
   switch (command?.t) {
     case 'spawn':
       spawn(command);

@@ -72,7 +72,27 @@ export function runtimeModuleDirs(): string[] {
   if (moduleDirs) return moduleDirs;
   const dirs = new Set<string>([realPath(join(RUNTIME_ROOT, 'dist', 'sdk'), true)]);
   for (const url of Object.values(providedAliases(new URL('../../workers/', import.meta.url)))) dirs.add(realPath(dirname(fileURLToPath(url)), true));
-  const queue: Array<[string, string]> = WORKER_PACKAGES.map((name) => [name, RUNTIME_ROOT]);
+  for (const dir of packageDirs(WORKER_PACKAGES)) dirs.add(dir);
+  moduleDirs = [...dirs];
+  return moduleDirs;
+}
+
+let taskDirs: string[] | undefined;
+
+/**
+ * What a process-isolated plugin's task process reads beyond the plugin side
+ * (runtime/transport/task-process.ts): the pool's own package, piscina, and its
+ * dependencies. Plugin code never runs in that process's main thread.
+ */
+export function taskProcessDirs(): string[] {
+  taskDirs ??= packageDirs(['piscina']);
+  return taskDirs;
+}
+
+/** The folders of these packages of the runtime's, and of their dependencies, transitively. */
+function packageDirs(names: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  const queue: Array<[string, string]> = names.map((name) => [name, RUNTIME_ROOT]);
   const seen = new Set<string>();
   while (queue.length) {
     const [name, from] = queue.shift()!;
@@ -89,8 +109,7 @@ export function runtimeModuleDirs(): string[] {
       // An unreadable package.json: the package's own folder is still listed.
     }
   }
-  moduleDirs = [...dirs];
-  return moduleDirs;
+  return [...dirs];
 }
 
 /**

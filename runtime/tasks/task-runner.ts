@@ -3,6 +3,11 @@
  * the first task, ended when the plugin stops or gets new options), an external
  * plugin's as processes (runtime/external/external-task.ts). A task runs only while
  * its plugin runs; stopping the plugin cancels its tasks.
+ *
+ * The pool's threads run where the plugin's worker runs: in this process by default,
+ * in the plugin's plugin-host process with `workerHost: "plugin-host"`, in a task
+ * process under the plugin's flags and wall for `isolation: "process"`
+ * (hosted-task-pool.ts), so a task cannot abort what its plugin could not.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +20,36 @@ import { externalEntry, type ExternalEntry } from '../external/external-entry.js
 import { runExternalTask } from '../external/external-task.js';
 import { compileParamsSchema } from '../external/params-schema.js';
 import type { PluginController } from '../supervisor/plugin-controller.js';
-import { TaskPool, type ResolvedPoolConfig } from './task-pool.js';
-import type { TaskRunOptions } from './task-types.js';
+import { TaskPool, type ResolvedPoolConfig, type TaskRunOptions } from '../../sdk/kernel/task-pool.js';
+import type { PluginHostProcess } from '../transport/plugin-host.js';
+import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
+import { HostedTaskPool } from './hosted-task-pool.js';
+
+// The bundled entry (build/bundle-workers.mjs).
+export const TASK_WORKER_URL = new URL('../../workers/bundle/task-worker.js', import.meta.url);
+
+/** A plugin's pool, in this process (TaskPool) or in another one (HostedTaskPool: a plugin-host or task process). */
+interface PluginTaskPool {
+  readonly tasks: ReadonlyMap<string, number | undefined>;
+  readonly stats: { running: number; waiting: number; threads: number };
+  /** The process it ran in died: the next task starts a new pool. */
+  readonly dead?: boolean;
+  run(task: string, params: unknown, options?: TaskRunOptions): Promise<unknown>;
+  close(reason: string): Promise<void>;
+  retire(): Promise<void>;
+}
 
 export interface TaskRunnerDeps {
   logger(id: string): Logger;
   onOutput(id: string, stream: 'stdout' | 'stderr', line: string, severity?: LogSeverity): void;
   /** The plugin's API endpoint and a token for one run of an rpc task; `release` revokes the token. */
   hostLink(controller: PluginController, lifeMs: number): { endpoint: HostEndpoint; token: string; release(): void };
+  /**
+   * The process the plugin's task threads run in when not this one (its plugin-host
+   * process, or a process-isolated plugin's task process), what to do when its pool
+   * ends, and the largest result that may cross from there.
+   */
+  taskHost?(controller: PluginController, boot: TaskBoot): { host: PluginHostProcess; release(host: PluginHostProcess): void; maxResultBytes: number } | undefined;
 }
 
 /** A module plugin's pool: its entry's (defaults filled by poolSchema), with the machine-dependent size filled here. */
@@ -33,7 +60,7 @@ export function resolvePoolConfig(config: PoolConfig | undefined): ResolvedPoolC
 
 export class TaskRunner {
   readonly #deps: TaskRunnerDeps;
-  readonly #pools = new Map<string, TaskPool>();
+  readonly #pools = new Map<string, PluginTaskPool>();
   /** Runs of external tasks, per plugin: aborted when the plugin stops. */
   readonly #processes = new Map<string, Set<{ abort: AbortController; settled: Promise<unknown> }>>();
 
@@ -45,7 +72,7 @@ export class TaskRunner {
     const plugin = controller.id;
     // The common case costs a Map lookup: the plugin runs and its pool knows its tasks.
     const pool = this.#pools.get(plugin);
-    if (pool && controller.state === 'running' && pool.tasks.has(task)) return pool.run(task, params, options);
+    if (pool && !pool.dead && controller.state === 'running' && pool.tasks.has(task)) return pool.run(task, params, options);
     await controller.ready();
     const tasks = controller.info().tasks;
     if (!tasks.some((t) => t.name === task)) {
@@ -53,22 +80,27 @@ export class TaskRunner {
     }
     const external = externalEntry(controller.entry);
     if (external) return this.#runExternal(controller, external, task, params, options);
-    return (this.#pools.get(plugin) ?? this.#newPool(controller)).run(task, params, options);
+    const current = this.#pools.get(plugin);
+    return (current && !current.dead ? current : this.#newPool(controller)).run(task, params, options);
   }
 
-  #newPool(controller: PluginController): TaskPool {
+  #newPool(controller: PluginController): PluginTaskPool {
     const plugin = controller.id;
     const boot = controller.taskBoot();
     if (!boot) throw paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: controller.state });
     const tasks = controller.info().tasks;
-    const pool = new TaskPool({
+    const common = {
       boot,
       pool: resolvePoolConfig(controller.entry.pool),
       limits: controller.entry.limits,
       tasks: new Map(tasks.map((t) => [t.name, t.timeoutMs])),
       logger: this.#deps.logger(plugin),
-      onOutput: (stream, line) => this.#deps.onOutput(plugin, stream, line),
-    });
+      onOutput: (stream: 'stdout' | 'stderr', line: string) => this.#deps.onOutput(plugin, stream, line),
+    };
+    const hosted = this.#deps.taskHost?.(controller, boot);
+    const pool = hosted
+      ? new HostedTaskPool({ ...common, ...hosted })
+      : new TaskPool({ ...common, filename: TASK_WORKER_URL });
     this.#pools.set(plugin, pool);
     return pool;
   }

@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { CHANNELS } from '../../sdk/kernel/protocol.js';
+import { PROGRESS_MESSAGE_MAX } from '../../sdk/kernel/task-protocol.js';
 
 const workerKey = z.string().min(1).max(400);
+const taskId = z.number().int().positive();
 
 export const pluginHostReportSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ready'), protocol: z.number() }),
@@ -20,6 +22,7 @@ export const pluginHostReportSchema = z.discriminatedUnion('t', [
     h: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).optional(),
     e: z.number().min(0).max(1),
   }),
+  // Cut where they are read: a worker's at caps.maxOutputLineBytes, a task's at OUTPUT_LINE_MAX.
   z.object({ t: z.literal('out'), w: workerKey, s: z.enum(['stdout', 'stderr']), l: z.string() }),
   z.object({ t: z.literal('violation'), w: workerKey, p: z.string().max(1_000), stop: z.boolean() }),
   z.object({
@@ -29,4 +32,20 @@ export const pluginHostReportSchema = z.discriminatedUnion('t', [
     error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional(), code: z.string().optional() }).optional(),
   }),
   z.object({ t: z.literal('warm'), n: z.number().int().nonnegative(), gaveUp: z.boolean(), took: workerKey.optional() }),
+  // Task pools (workers/plugin-host-tasks.ts): one per plugin, keyed like a worker.
+  z.object({ t: z.literal('progress'), w: workerKey, id: taskId, v: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_MAX).optional() }),
+  // A result is capped (maxCallBytes) in the plugin-host process before it is sent.
+  // ok: v is the value; else e is the error as data (sdk/kernel/serialize-error.ts, read defensively).
+  z.object({ t: z.literal('done'), w: workerKey, id: taskId, ok: z.boolean(), v: z.unknown().optional(), e: z.object({ name: z.string(), message: z.string() }).passthrough().optional() }),
+  z.object({
+    t: z.literal('pool-beat'),
+    w: workerKey,
+    running: z.number().int().nonnegative(),
+    waiting: z.number().int().nonnegative(),
+    threads: z.number().int().nonnegative(),
+    h: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).optional(),
+    e: z.number().min(0).max(1),
+  }),
+  z.object({ t: z.literal('log'), w: workerKey, level: z.enum(['warn', 'error']), msg: z.string().max(20_000) }),
+  z.object({ t: z.literal('pool-ended'), w: workerKey }),
 ]);

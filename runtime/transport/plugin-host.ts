@@ -14,6 +14,7 @@
  * plugin that was in two shared processes that died.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -24,16 +25,18 @@ import { killWithHost } from '../supervisor/host-watchdog.js';
 // The bundled entry (build/bundle-workers.mjs).
 export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/bundle/plugin-host-process.js', import.meta.url));
 
-/** A worker's side of a plugin-host process: what HostedWorkerTransport implements. */
+/** A worker's or task pool's side of a plugin-host process: what HostedWorkerTransport and HostedTaskPool implement. */
 export interface HostedMember {
   readonly pluginId: string;
-  /** A report for this worker (a channel message, beat, output line or its exit). */
+  /** A report for this member (a channel message, beat, output line or its exit; a task's progress or result). */
   deliver(report: Exclude<PluginHostReport, { t: 'ready' }>): void;
-  /** The plugin-host process is gone, and the worker with it. */
+  /** The plugin-host process is gone, and the worker (or task threads) with it. */
   hostDied(reason: string): void;
   /** Latest host-side measurements, to name the likely cause of an abort. */
   readonly heap: [number, number] | undefined;
   readonly utilisation: number;
+  /** What heap and utilisation were measured on, when not the worker's own loop (e.g. "its busiest task thread"). */
+  readonly measuredOn?: string;
 }
 
 /** Heap use, as a share of the limit, from which a plugin is named as the likely cause of an abort. */
@@ -48,6 +51,18 @@ const CLOSE_GRACE_MS = 2_000;
 const STDERR_FLUSH_MS = 500;
 
 let sequence = 0;
+
+/** How a PluginHostProcess starts when it is not the runtime's own plugin-host process. */
+export interface PluginHostLaunch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Started inside the OS wall: bwrap reports its child's death by signal N as exit code 128 + N. */
+  walled: boolean;
+  /** What it is, in the death log (e.g. "task process"), and what follows a death. */
+  role: string;
+  afterDeath: string;
+}
 
 type DeathListener = (host: PluginHostProcess, members: HostedMember[], reason: string, culprit?: string) => void;
 
@@ -71,16 +86,23 @@ export class PluginHostProcess {
   #sparesGaveUp = false;
   readonly #warmWaiters: Array<{ n: number; resolve: () => void }> = [];
   readonly #closed: Promise<void>;
+  readonly #launch: PluginHostLaunch | undefined;
 
-  constructor(label: string, logger: Logger, onDeath: DeathListener) {
+  /**
+   * `launch`: how to start it when not as the runtime's own plugin-host process (a
+   * process-isolated plugin's task process starts the same entry under that plugin's
+   * permission flags and OS wall, task-process.ts).
+   */
+  constructor(label: string, logger: Logger, onDeath: DeathListener, launch?: PluginHostLaunch) {
     this.label = label;
+    this.#launch = launch;
     this.#logger = logger;
     this.#onDeath = onDeath;
-    this.#child = spawn(process.execPath, ['--enable-source-maps', PLUGIN_HOST_ENTRY], {
+    this.#child = spawn(launch?.command ?? process.execPath, launch?.args ?? ['--enable-source-maps', PLUGIN_HOST_ENTRY], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // The workers get an empty environment anyway (their grants set what they see).
-      env: {},
+      env: launch?.env ?? {},
       windowsHide: true,
     });
     const child = this.#child;
@@ -107,7 +129,8 @@ export class PluginHostProcess {
         });
         void Promise.race([stderrEnded, flushed]).then(() => {
           clearTimeout(timer);
-          this.#died(code, signal, spawnError);
+          // Under the wall the child is bwrap: exit 128 + N is its child's death by signal N.
+          this.#died(code, signal ?? (this.#launch?.walled ? signalOfWallExit(code) : null), spawnError);
           resolve();
         });
       };
@@ -149,7 +172,7 @@ export class PluginHostProcess {
     this.send(command);
   }
 
-  /** The worker has exited (its exit report arrived): it no longer keeps this process. */
+  /** The worker has exited or the pool ended (its report arrived): it no longer keeps this process. */
   leave(w: string): void {
     this.#members.delete(w);
     this.#updateRef();
@@ -240,7 +263,7 @@ export class PluginHostProcess {
     }
     const member = this.#members.get(report.w);
     if (!member) return;
-    if (report.t === 'exit') this.leave(report.w);
+    if (report.t === 'exit' || report.t === 'pool-ended') this.leave(report.w);
     member.deliver(report);
   }
 
@@ -252,7 +275,8 @@ export class PluginHostProcess {
     for (const resolve of this.#readyWaiters.splice(0)) resolve();
     this.#settleWarmWaiters();
     const how = this.#killedBecause ? `was killed by Paddock because ${this.#killedBecause}` : describeDeath(code, signal, this.#fatal, spawnError);
-    if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `plugin-host process ${how}; its ${members.length} plugin(s) are restarted in a new one`);
+    const afterDeath = this.#launch?.afterDeath ?? `its ${members.length} plugin(s) are restarted in a new one`;
+    if (members.length) this.#logger.error({ pluginHost: this.label, pid: this.#child.pid, code, signal }, `${this.#launch?.role ?? 'plugin-host process'} ${how}; ${afterDeath}`);
     this.#onDeath(this, members, how, this.#culprit);
   }
 
@@ -323,7 +347,7 @@ export class PluginHostPool {
     if (this.#spares) await shared.whenWarm(this.#spares.n);
   }
 
-  /** A worker in `host` exited: an isolated plugin's process ends with it (a restart starts a fresh one). */
+  /** A worker or task pool in `host` ended: an isolated plugin's process ends with the last (a restart starts a fresh one). */
   released(host: PluginHostProcess): void {
     if (host !== this.#shared && host.size === 0 && !host.dead) {
       for (const [id, own] of this.#own) if (own === host) this.#own.delete(id);
@@ -363,7 +387,8 @@ export class PluginHostPool {
     const named = suspects.map((s) => s.pluginId);
     for (const member of members) {
       let reason = `ended with its plugin-host process, which ${how}`;
-      if (named.includes(member.pluginId)) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(member)})` : 'cause'} and restarts in a plugin-host process of its own`;
+      const suspect = suspects.find((s) => s.pluginId === member.pluginId);
+      if (suspect) reason += `; this plugin is the ${culprit === undefined ? `likely cause (${evidence(suspect)})` : 'cause'} and restarts in a plugin-host process of its own`;
       else if (named.length) reason += `; likely caused by plugin ${named.map((n) => JSON.stringify(n)).join(', ')}`;
       member.hostDied(reason);
     }
@@ -376,28 +401,42 @@ export class PluginHostPool {
   }
 }
 
-/** The plugins that most likely aborted a shared process: heap near its limit, else the only busy one. */
+/**
+ * The plugins that most likely aborted a shared process: heap near its limit, else the
+ * only busy one. A plugin's worker and its task pool are two members with its id: busy
+ * together they are still one plugin.
+ */
 function likelyCause(members: HostedMember[]): HostedMember[] {
   const ratio = (m: HostedMember) => (m.heap && m.heap[1] > 0 ? m.heap[0] / m.heap[1] : 0);
   const nearLimit = members.filter((m) => ratio(m) >= NEAR_HEAP_LIMIT).sort((a, b) => ratio(b) - ratio(a));
   if (nearLimit.length) return [nearLimit[0]!];
-  const busy = members.filter((m) => m.utilisation >= BUSY);
-  return busy.length === 1 ? busy : [];
+  const busy = members.filter((m) => m.utilisation >= BUSY).sort((a, b) => b.utilisation - a.utilisation);
+  return new Set(busy.map((m) => m.pluginId)).size === 1 ? busy.slice(0, 1) : [];
 }
 
 function evidence(member: HostedMember): string {
-  const busy = `its event loop was ${Math.round(member.utilisation * 100)}% busy`;
-  return member.heap ? `${busy}, its heap held ${member.heap[0]} of ${member.heap[1]} MB` : busy;
+  const what = member.measuredOn ?? 'its event loop';
+  const busy = `${what} was ${Math.round(member.utilisation * 100)}% busy`;
+  return member.heap ? `${busy}, ${member.measuredOn === undefined ? 'its heap' : 'that thread\'s heap'} held ${member.heap[0]} of ${member.heap[1]} MB` : busy;
 }
 
 function describeDeath(code: number | null, signal: NodeJS.Signals | null, fatal: string | undefined, spawnError: Error | undefined): string {
   if (spawnError && code === null && signal === null) return `could not start: ${spawnError.message}`;
   const oom = fatal !== undefined && /out of memory|heap limit|Allocation failed/i.test(fatal);
+  // As the namespace's pid 1 (the OS wall) a process cannot signal itself: V8's abort()
+  // ends in SIGSEGV there. The fatal line says what happened.
+  if (oom && signal === 'SIGSEGV') return `aborted: V8 fatal out of memory (${fatal})`;
   if (signal === 'SIGABRT' || code === 134) {
     return oom ? `aborted: V8 fatal out of memory (${fatal})` : `aborted${fatal ? `: ${fatal}` : ' (SIGABRT)'}`;
   }
   if (signal) return `was killed by ${signal}`;
   return `exited with code ${code}${fatal ? ` (${fatal})` : ''}`;
+}
+
+function signalOfWallExit(code: number | null): NodeJS.Signals | null {
+  if (code === null || code <= 128) return null;
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0];
+  return (name as NodeJS.Signals | undefined) ?? null;
 }
 
 function lines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {

@@ -35,6 +35,7 @@ import {
   type HostProcessMessage,
   type PluginControl,
 } from '../../sdk/kernel/protocol.js';
+import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
 import { apiRequestSchema, childProcessMessageSchema, controlReplySchema } from './wire-schemas.js';
 import { limitFlags, permissionFlags } from '../permissions/node-flags.js';
 import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wall.js';
@@ -50,6 +51,51 @@ const WORKERS_DIST = fileURLToPath(new URL('../../workers/', import.meta.url));
 const MAX_LINE_BYTES = 8_192;
 /** Node itself, its code and stacks, on top of the heap and external limits (host-measured backstop). */
 const PROCESS_BASELINE_MB = 160;
+
+export interface ProcessLaunch {
+  command: string;
+  args: string[];
+  /** Only the granted variables: the process's real environment is what Node's report and /proc show. */
+  env: Record<string, string>;
+  /** Inside the OS wall (bwrap): the host's child is bwrap, not Node. */
+  walled: boolean;
+}
+
+/**
+ * How a process of a process-isolated plugin starts: Node under the permission model
+ * with the plugin's grants and limits, inside the OS wall where there is one. The
+ * plugin's own process runs `entry` = process-child; its task process
+ * (task-process.ts) runs the plugin-host entry under the same flags and wall, reading
+ * `extraDirs` too.
+ */
+export function processLaunch(boot: Pick<TaskBoot, 'sandbox' | 'dataDir'>, limits: TransportOptions['limits'], wall: OsWall, entry: string, extraDirs: readonly string[] = []): ProcessLaunch {
+  const sandbox = boot.sandbox;
+  const codeDir = sandbox.codeDir;
+  const runtimeDirs = [WORKERS_DIST, ...sandbox.moduleDirs, ...extraDirs];
+  const flags = [
+    ...permissionFlags(sandbox.grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
+    ...limitFlags(limits),
+    '--enable-source-maps',
+    '--disable-warning=ExperimentalWarning',
+    // Node warns about --allow-worker, which we pass knowingly (see node-flags.ts).
+    '--disable-warning=SecurityWarning',
+  ];
+  const walled = wall.available && wall.bwrap !== undefined;
+  const node = realPath(process.execPath, true);
+  const command = walled ? wall.bwrap! : process.execPath;
+  const args = walled
+    ? [...wallArgs(wall, {
+      grant: sandbox.grant,
+      codeDir,
+      dataDir: boot.dataDir,
+      // Node decides a .js file's module type from the nearest package.json, which may lie above a folder.
+      runtimeDirs: [...runtimeDirs, ...nearestPackageJson([codeDir, ...runtimeDirs])],
+      hidden: sandbox.hidden ?? [],
+      commands: Object.values(sandbox.commands),
+    }), node, ...flags, entry]
+    : [...flags, entry];
+  return { command, args, env: sandbox.env, walled };
+}
 
 export class ProcessTransport implements PluginTransport {
   readonly kind = 'process';
@@ -76,39 +122,17 @@ export class ProcessTransport implements PluginTransport {
 
   constructor(options: TransportOptions, wall: OsWall = { available: false }) {
     const boot = options.boot;
-    const sandbox = boot.sandbox;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.#limits = options.limits;
-    const codeDir = sandbox.codeDir;
-    const runtimeDirs = [WORKERS_DIST, ...sandbox.moduleDirs];
-    const flags = [
-      ...permissionFlags(sandbox.grant, { codeDir, dataDir: boot.dataDir, runtimeDirs }),
-      ...limitFlags(options.limits),
-      '--enable-source-maps',
-      '--disable-warning=ExperimentalWarning',
-      // Node warns about --allow-worker, which we pass knowingly (see node-flags.ts).
-      '--disable-warning=SecurityWarning',
-    ];
-    this.#walled = wall.available && wall.bwrap !== undefined;
-    const node = realPath(process.execPath, true);
-    const command = this.#walled ? wall.bwrap! : process.execPath;
-    const args = this.#walled
-      ? [...wallArgs(wall, {
-        grant: sandbox.grant,
-        codeDir,
-        dataDir: boot.dataDir,
-        // Node decides a .js file's module type from the nearest package.json, which may lie above a folder.
-        runtimeDirs: [...runtimeDirs, ...nearestPackageJson([codeDir, ...runtimeDirs])],
-        hidden: sandbox.hidden ?? [],
-        commands: Object.values(sandbox.commands),
-      }), node, ...flags, PROCESS_ENTRY]
-      : [...flags, PROCESS_ENTRY];
+    const launch = processLaunch(boot, options.limits, wall, PROCESS_ENTRY);
+    this.#walled = launch.walled;
+    const { command, args } = launch;
     // bwrap passes its open descriptors on, the IPC channel (fd 3, NODE_CHANNEL_FD) included.
     this.#child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Only the granted variables: the process's real environment is what Node's report and /proc show.
-      env: sandbox.env,
+      env: launch.env,
       windowsHide: true,
     });
     const child = this.#child;

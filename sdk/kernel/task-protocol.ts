@@ -1,5 +1,5 @@
 /**
- * The wire protocol between a plugin's task pool (runtime/tasks/task-pool.ts) and its
+ * The wire protocol between a plugin's task pool (sdk/kernel/task-pool.ts, run by the runtime or by a plugin-host process) and its
  * pool threads (workers/task-worker.ts, run by piscina). It adds nothing to a task that
  * reports nothing: no channel to create, no extra message.
  *

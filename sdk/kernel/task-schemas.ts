@@ -1,9 +1,10 @@
 /**
- * zod schemas of what a task pool thread sends the host. Host side only, so the
- * threads never load zod for them.
+ * zod schemas of what a task pool thread sends its pool (task-pool.ts). Only the pool's
+ * side loads them (the runtime or the plugin-host process), so the threads never load
+ * zod for them.
  */
 import { z } from 'zod';
-import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX } from '../../sdk/kernel/task-protocol.js';
+import { OUTPUT_LINE_MAX, PROGRESS_MESSAGE_MAX } from './task-protocol.js';
 
 /** Messages from a pool thread are checked: the thread runs plugin code. */
 export const taskMessageSchema = z.discriminatedUnion('t', [

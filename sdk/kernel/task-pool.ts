@@ -17,22 +17,46 @@
  * the plugin's `maxExternalMemoryMb`: where Node reads it from outside the thread
  * (`worker.getHeapStatistics()`, 22.16+ and 24+, answered by V8 even while the task
  * runs), a thread past it is terminated and its task fails with PADDOCK_ERR_RESOURCE_LIMIT.
+ *
+ * It lives in the kernel because two sides run it: the runtime, for a plugin whose
+ * worker runs in the application's process (runtime/tasks/task-runner.ts), and the
+ * plugin-host process, for a plugin whose worker runs there (workers/plugin-host-tasks.ts,
+ * relayed by runtime/tasks/hosted-task-pool.ts). Each passes the URL of the task-worker
+ * entry it starts threads from.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import { paddockError, PaddockError } from '../../sdk/errors.js';
-import { assertCloneable } from '../../sdk/kernel/cloneable.js';
-import { deserializeError } from '../../sdk/kernel/serialize-error.js';
-import { pluginThrew } from '../../sdk/kernel/results.js';
-import { threadLimits } from '../../sdk/kernel/thread-limits.js';
-import { CANCEL_REASONS, type TaskBoot, type TaskRequest, type TaskWorkerData } from '../../sdk/kernel/task-protocol.js';
+import { paddockError, PaddockError } from '../errors.js';
+import { assertCloneable } from './cloneable.js';
+import { deserializeError } from './serialize-error.js';
+import { pluginThrew } from './results.js';
+import { threadLimits, type ThreadLimits } from './thread-limits.js';
+import { CANCEL_REASONS, type TaskBoot, type TaskRequest, type TaskWorkerData } from './task-protocol.js';
 import { taskMessageSchema, taskResponseSchema } from './task-schemas.js';
-import type { WorkerResourceLimits } from '../transport/worker-transport.js';
-import type { TaskProgress, TaskRunOptions } from './task-types.js';
 
-// The bundled entry (build/bundle-workers.mjs).
-export const TASK_WORKER_URL = new URL('../../workers/bundle/task-worker.js', import.meta.url);
+/** A task's progress, as its caller hears it. */
+export interface TaskProgress {
+  /** From 0 to 1. */
+  value: number;
+  message?: string;
+}
+
+/** What a caller passes to run a task, and what it hears back while the task runs. */
+export interface TaskRunOptions {
+  /** Cancel the task: it is told (its AbortSignal fires), then stopped after the grace period. */
+  signal?: AbortSignal;
+  /** Progress reports, in the order the task made them, all before the result. */
+  onProgress?: (progress: TaskProgress) => void;
+  /** Deadline of this run, from when it starts (default: the task's own, else pool.taskTimeoutMs). */
+  timeoutMs?: number;
+}
+
+/** What the pool logs: the runtime passes the plugin's pino logger, the plugin-host process a relay. */
+export interface TaskPoolLogger {
+  warn(message: string): void;
+  error(context: { err: unknown }, message: string): void;
+  error(message: string): void;
+}
 
 export interface ResolvedPoolConfig {
   size: number;
@@ -43,12 +67,14 @@ export interface ResolvedPoolConfig {
 }
 
 export interface TaskPoolOptions {
+  /** The task-worker entry (its bundle, build/bundle-workers.mjs). */
+  filename: URL;
   boot: TaskBoot;
   pool: ResolvedPoolConfig;
-  limits: WorkerResourceLimits & { maxExternalMemoryMb?: number | undefined };
+  limits: { readonly [K in keyof ThreadLimits]?: number | undefined } & { maxExternalMemoryMb?: number | undefined };
   /** The plugin's tasks, with the deadline each sets for itself (TaskInfo.timeoutMs). */
   tasks: ReadonlyMap<string, number | undefined>;
-  logger: Logger;
+  logger: TaskPoolLogger;
   onOutput(stream: 'stdout' | 'stderr', line: string): void;
 }
 
@@ -109,7 +135,7 @@ export class TaskPool {
     this.#slots = new Int32Array(cancelSlots);
     this.#freeSlots = Array.from({ length: pool.size }, (_, i) => pool.size - 1 - i);
     this.#piscina = new Piscina({
-      filename: TASK_WORKER_URL.href,
+      filename: options.filename.href,
       name: 'default',
       minThreads: 0,
       maxThreads: pool.size,
@@ -156,6 +182,11 @@ export class TaskPool {
 
   get tasks(): ReadonlyMap<string, number | undefined> {
     return this.#options.tasks;
+  }
+
+  /** The pool's threads now (to measure them from outside). */
+  get threads(): readonly Worker[] {
+    return this.#piscina.threads;
   }
 
   /** Tasks running and waiting, and the pool's threads. */
@@ -350,12 +381,17 @@ export class TaskPool {
   }
 }
 
-function cancelled(plugin: string, task: string, reason: unknown): PaddockError {
+/** A cancelled task's error; `reason` is its AbortSignal's reason. */
+export function cancelled(plugin: string, task: string, reason: unknown): PaddockError {
   if (reason instanceof PaddockError && reason.code === 'PADDOCK_ERR_TASK_CANCELLED') return reason;
-  const text = reason === undefined ? CANCEL_REASONS[CANCELLED_BY_CALLER]
+  return paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: cancelReasonText(reason) });
+}
+
+/** Why a task was cancelled, in words, from its AbortSignal's reason. */
+export function cancelReasonText(reason: unknown): string {
+  return reason === undefined ? CANCEL_REASONS[CANCELLED_BY_CALLER]
     : reason instanceof Error ? (reason.name === 'AbortError' ? CANCEL_REASONS[CANCELLED_BY_CALLER] : reason.message)
       : String(reason);
-  return paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: text });
 }
 
 /** piscina rejects when the thread running the task died: out of memory, or an uncaught error outside the task's promise. */
@@ -369,7 +405,7 @@ function threadDied(plugin: string, task: string, error: unknown): PaddockError 
   return pluginThrew(plugin, `${call} (its thread died of an uncaught error)`, error);
 }
 
-function reportProgress(logger: Logger, task: string, listener: (progress: TaskProgress) => void, progress: TaskProgress): void {
+export function reportProgress(logger: TaskPoolLogger, task: string, listener: (progress: TaskProgress) => void, progress: TaskProgress): void {
   try {
     listener(progress);
   } catch (error) {
