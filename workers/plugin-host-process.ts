@@ -21,6 +21,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/protocol.js';
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../sdk/kernel/line-splitter.js';
+import { freshViews } from '../sdk/kernel/fresh-views.js';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 import { handlePoolCommand, isPoolCommand } from './plugin-host-tasks.js';
 
@@ -231,10 +232,15 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     hosted.delete(w);
     const report: PluginHostReport = { t: 'exit', w, code };
     if (error) {
-      report.error = { name: error.name, message: error.message };
-      if (error.stack !== undefined) report.error.stack = error.stack;
+      // The plugin's own error: cut here, so a 20 MB message never crosses to the runtime.
+      const cut = (text: unknown, max: number) => {
+        const s = typeof text === 'string' ? text : String(text);
+        return s.length > max ? `${s.slice(0, max)}…` : s;
+      };
+      report.error = { name: cut(error.name, 256), message: cut(error.message, 16_384) };
+      if (error.stack !== undefined) report.error.stack = cut(error.stack, 16_384);
       const errorCode = (error as Error & { code?: unknown }).code;
-      if (typeof errorCode === 'string') report.error.code = errorCode;
+      if (typeof errorCode === 'string') report.error.code = cut(errorCode, 256);
     }
     send(report);
   });
@@ -254,7 +260,10 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   worker.postMessage(init, [init.control, init.api, init.events, init.liveness]);
 }
 
-process.on('message', (command: PluginHostCommand) => {
+// Views in what the channel decoded share its read buffer, which holds other plugins'
+// messages: each command's typed arrays are copied out before anything reaches a thread.
+process.on('message', (raw: PluginHostCommand) => {
+  const command = freshViews(raw);
   if (command && isPoolCommand(command)) {
     handlePoolCommand(command, send);
     return;

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { paddockError, PaddockError, PluginLoadError } from '../../sdk/errors.js';
 import { assertCloneable } from '../../sdk/kernel/cloneable.js';
 import { realPath } from '../../sdk/kernel/paths.js';
+import { boundedError } from '../../sdk/kernel/serialize-error.js';
 import type { LogSeverity, PluginMeta } from '../../sdk/types.js';
 import type { ActionInfo, CollectorInfo, PluginBoot, StartReport, TaskInfo } from '../../sdk/kernel/protocol.js';
 import type { DenialReport, PermissionGrant } from '../../sdk/kernel/sandbox-data.js';
@@ -506,8 +507,10 @@ export class PluginController {
     return paddockError('PADDOCK_ERR_START_FAILED', { plugin: this.id, reason }, { cause: error });
   }
 
-  #onExit(generation: number, info: ExitInfo): void {
+  #onExit(generation: number, exit: ExitInfo): void {
     if (generation !== this.#generation) return;
+    // The error a plugin's thread died of is the plugin's: bounded before it is quoted.
+    const info: ExitInfo = exit.error === undefined ? exit : { ...exit, error: boundedError(exit.error) };
     const reason = this.#exitReason ?? describeExit(info);
     this.#calls.rejectAll(reason);
     if (this.#state === 'starting') return; // #launch sees the rejected start call and handles it

@@ -8,9 +8,9 @@
  *   control / api / events ChannelPort ◀── IPC { t: 'msg', w, c } ──▶ MessagePorts ◀──▶ bootstrap
  *   heartbeat counter, external MB     ◀── { t: 'beat', w, … }    ◀── read from the shared buffer
  */
-import { deserialize } from 'node:v8';
 import { expose, releaseProxy, wrap, type Remote } from 'comlink';
 import { ChannelPort } from '../../sdk/kernel/channel-port.js';
+import { deserializeFresh } from '../../sdk/kernel/fresh-views.js';
 import { portEndpoint } from '../../sdk/kernel/port-endpoint.js';
 import { CHANNELS, HEARTBEAT_SLOTS, PROTOCOL_VERSION, type ChannelName, type PluginControl } from '../../sdk/kernel/protocol.js';
 import type { HostedWorkerLimits, PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
@@ -127,7 +127,7 @@ export class HostedWorkerTransport implements PluginTransport, HostedMember {
       case 'msg': {
         let data: unknown;
         try {
-          data = deserialize(report.b);
+          data = deserializeFresh(report.b);
         } catch (error) {
           this.#options.onProtocolViolation(`a message on the ${report.c} channel that the host cannot decode (${(error as Error).message})`);
           return;

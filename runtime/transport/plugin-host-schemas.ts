@@ -29,7 +29,7 @@ export const pluginHostReportSchema = z.discriminatedUnion('t', [
     t: z.literal('exit'),
     w: workerKey,
     code: z.number().int(),
-    error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional(), code: z.string().optional() }).optional(),
+    error: z.object({ name: z.string().max(1_024), message: z.string().max(20_000), stack: z.string().max(20_000).optional(), code: z.string().max(1_024).optional() }).optional(),
   }),
   z.object({ t: z.literal('warm'), n: z.number().int().nonnegative(), gaveUp: z.boolean(), took: workerKey.optional() }),
   // Task pools (workers/plugin-host-tasks.ts): one per plugin, keyed like a worker.

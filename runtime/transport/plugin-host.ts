@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
 import { pluginHostReportSchema } from './plugin-host-schemas.js';
 import { killWithHost } from '../supervisor/host-watchdog.js';
+import { freshViews } from '../../sdk/kernel/fresh-views.js';
 
 // The bundled entry (build/bundle-workers.mjs).
 export const PLUGIN_HOST_ENTRY = fileURLToPath(new URL('../../workers/bundle/plugin-host-process.js', import.meta.url));
@@ -141,7 +142,10 @@ export class PluginHostProcess {
         if (child.pid === undefined) died(null, null);
       });
     });
-    child.on('message', (raw: unknown) => this.#receive(raw));
+    // Views in what the channel decoded share its read buffer (other plugins' messages):
+    // copied out before anything is handed on. A relayed message's bytes are decoded
+    // with fresh views by its transport.
+    child.on('message', (raw: unknown) => this.#receive((raw as { t?: unknown } | null)?.t === 'msg' ? raw : freshViews(raw)));
     lines(child.stdout, (line) => this.#logger.info({ pluginHost: this.label }, line));
     lines(child.stderr, (line) => {
       if (/FATAL ERROR|heap out of memory|Fatal (JavaScript|process) out of memory|Fatal error in/i.test(line) && this.#fatal === undefined) this.#fatal = line.trim();

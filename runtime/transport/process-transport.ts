@@ -42,6 +42,7 @@ import { nearestPackageJson, sandboxedPid, wallArgs, type OsWall } from './os-wa
 import { splitLines } from '../limits/line-splitter.js';
 import { HeartbeatMonitor, MemoryMonitor } from '../supervisor/heartbeat-monitor.js';
 import { killWithHost } from '../supervisor/host-watchdog.js';
+import { freshViews } from '../../sdk/kernel/fresh-views.js';
 import type { ExitInfo, PluginTransport, TransportOptions } from './types.js';
 
 // The bundled entry (build/bundle-workers.mjs).
@@ -177,7 +178,8 @@ export class ProcessTransport implements PluginTransport {
     });
 
     child.on('message', (raw: unknown) => {
-      const parsed = childProcessMessageSchema.safeParse(raw);
+      // Typed arrays the channel decoded are views over its read buffer: copied out first.
+      const parsed = childProcessMessageSchema.safeParse(freshViews(raw));
       if (!parsed.success) {
         options.onProtocolViolation('a message on the IPC channel that is not part of the protocol');
         return;

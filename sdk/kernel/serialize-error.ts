@@ -18,18 +18,32 @@ export interface SerializedError {
 
 const MAX_CAUSE_DEPTH = 8;
 const MAX_TEXT = 16_384;
+/** Names, codes and plugin ids are short; a longer one is a flood, not a name. */
+const MAX_NAME = 256;
+const MAX_DETAILS = 32;
+const MAX_DETAIL_ITEMS = 64;
 
-function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+function clip(text: string, max = MAX_TEXT): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Keep only values that structured clone copies faithfully. */
+/**
+ * Keep only values that structured clone copies faithfully, each bounded: an error from
+ * a plugin's thread must not carry (or, repeated across causes, multiply) more than a
+ * few hundred KB into the host.
+ */
 function plainDetails(details: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  let kept = 0;
   for (const [key, value] of Object.entries(details)) {
+    if (kept >= MAX_DETAILS) break;
     const kind = typeof value;
-    if (value === null || kind === 'string' || kind === 'number' || kind === 'boolean') out[key] = value;
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) out[key] = [...value];
+    if (value === null || kind === 'number' || kind === 'boolean') out[clip(key, MAX_NAME)] = value;
+    else if (kind === 'string') out[clip(key, MAX_NAME)] = clip(value as string);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      out[clip(key, MAX_NAME)] = value.slice(0, MAX_DETAIL_ITEMS).map((v) => (typeof v === 'string' ? clip(v, MAX_NAME * 4) : v));
+    } else continue;
+    kept++;
   }
   return out;
 }
@@ -39,13 +53,13 @@ export function serializeError(value: unknown, depth = 0): SerializedError {
     const text = typeof value === 'string' ? value : safeString(value);
     return { name: 'NonError', message: clip(text) };
   }
-  const out: SerializedError = { name: safeString(value.name), message: clip(safeString(value.message)) };
+  const out: SerializedError = { name: clip(safeString(value.name), MAX_NAME), message: clip(safeString(value.message)) };
   if (typeof value.stack === 'string') out.stack = clip(value.stack);
   const code = (value as { code?: unknown }).code;
-  if (typeof code === 'string') out.code = code;
+  if (typeof code === 'string') out.code = clip(code, MAX_NAME);
   if (value instanceof PaddockError) {
     out.origin = value.origin;
-    if (value.plugin !== undefined) out.plugin = value.plugin;
+    if (value.plugin !== undefined) out.plugin = clip(value.plugin, MAX_NAME);
     out.details = plainDetails(value.details);
   }
   if (value.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeError(value.cause, depth + 1);
@@ -75,9 +89,9 @@ class RemoteError extends Error {
 export function deserializeError(data: unknown, depth = 0): Error {
   const record = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const text = (v: unknown, fallback: string) => (typeof v === 'string' ? clip(v) : fallback);
-  const name = text(record.name, 'Error');
+  const name = typeof record.name === 'string' ? clip(record.name, MAX_NAME) : 'Error';
   const message = text(record.message, '');
-  const code = typeof record.code === 'string' ? record.code : undefined;
+  const code = typeof record.code === 'string' ? clip(record.code, MAX_NAME) : undefined;
   const origin = record.origin === 'plugin' || record.origin === 'host' || record.origin === 'runtime' ? record.origin : undefined;
   const cause = depth < MAX_CAUSE_DEPTH && record.cause !== undefined ? deserializeError(record.cause, depth + 1) : undefined;
   let error: Error;
@@ -90,7 +104,7 @@ export function deserializeError(data: unknown, depth = 0): Error {
       : {};
     error = new definition.class(code, message, {
       ...(cause === undefined ? {} : { cause }),
-      ...(typeof record.plugin === 'string' ? { plugin: record.plugin } : {}),
+      ...(typeof record.plugin === 'string' ? { plugin: clip(record.plugin, MAX_NAME) } : {}),
       ...(origin === undefined ? {} : { origin }),
       details,
     });
@@ -102,3 +116,17 @@ export function deserializeError(data: unknown, depth = 0): Error {
   if (typeof record.stack === 'string') error.stack = clip(record.stack);
   return error;
 }
+
+/**
+ * An error from a plugin's thread, bounded for the host's logs and states: the same
+ * error when its name, message, stack and code are already short, else a copy with them
+ * cut (a plugin that throws a 20 MB message must not put 20 MB, or three times that,
+ * into every log line and state change that quotes it).
+ */
+export function boundedError<E extends Error>(error: E): E | Error {
+  const code = (error as { code?: unknown }).code;
+  const short = (v: unknown, max: number) => typeof v !== 'string' || v.length <= max;
+  if (short(error.name, MAX_NAME) && short(error.message, MAX_TEXT) && short(error.stack, MAX_TEXT) && short(code, MAX_NAME)) return error;
+  return deserializeError(serializeError(error));
+}
+
