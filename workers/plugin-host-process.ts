@@ -22,6 +22,7 @@ import { CHANNELS, type ChannelName, type InitMessage } from '../sdk/kernel/prot
 import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-liveness.js';
 import { splitLines } from '../sdk/kernel/line-splitter.js';
 import { freshViews } from '../sdk/kernel/fresh-views.js';
+import { isLoggedCount } from '../sdk/kernel/logged-count.js';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 import { handlePoolCommand, isPoolCommand } from './plugin-host-tasks.js';
 
@@ -144,6 +145,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
   // The channels' directions as the in-process transport names them (what the host receives).
   const directions: Record<ChannelName, string> = { control: 'control (plugin → host replies)', api: 'api (plugin → host calls)', events: 'events (plugin → host acks)' };
   let violated = false;
+  let unrelayable = 0;
   const stopFor = (what: string) => {
     if (violated) return;
     violated = true;
@@ -158,7 +160,9 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
       try {
         b = serialize(d);
       } catch (error) {
-        send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that cannot be relayed (${(error as Error).message})`, stop: false });
+        // Counted; reported at 1 … 10, then at each power of ten (a flood costs a few lines).
+        const count = ++unrelayable;
+        if (isLoggedCount(count)) send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that cannot be relayed (${(error as Error).message}; ${count} so far)`, stop: false });
         return;
       }
       if (b.length > command.maxMessageBytes) {

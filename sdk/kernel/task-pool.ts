@@ -24,6 +24,7 @@
  * relayed by runtime/tasks/hosted-task-pool.ts). Each passes the URL of the task-worker
  * entry it starts threads from.
  */
+import { isLoggedCount } from './logged-count.js';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { paddockError, PaddockError } from '../errors.js';
@@ -347,11 +348,16 @@ export class TaskPool {
     );
   }
 
+  #droppedMessages = 0;
+
   /** A message from a pool thread: progress or output of a task, checked before use. */
   #onMessage(message: unknown): void {
     const parsed = taskMessageSchema.safeParse(message);
     if (!parsed.success) {
-      this.#options.logger.warn('protocol violation: a task thread sent a message outside the task protocol; it was dropped');
+      // Counted, and logged at 1, 2, … 10, then at each power of ten: a thread that floods
+      // its port costs the log a few lines, not one per message.
+      const dropped = ++this.#droppedMessages;
+      if (isLoggedCount(dropped)) this.#options.logger.warn(`protocol violation: a task thread sent a message outside the task protocol; it was dropped (${dropped} so far)`);
       return;
     }
     const data = parsed.data;
@@ -412,3 +418,4 @@ export function reportProgress(logger: TaskPoolLogger, task: string, listener: (
     logger.error({ err: error }, `the progress listener of task ${JSON.stringify(task)} threw`);
   }
 }
+

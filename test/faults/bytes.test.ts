@@ -193,6 +193,20 @@ test('in the plugin-host process, a message far over caps.maxCallBytes is never 
   }
 });
 
+test('messages the plugin-host process cannot relay are counted: a flood of them costs the log a few lines, not one each', async () => {
+  const t = testRuntime({ workerHost: 'plugin-host', limits: { callTimeoutMs: 60_000 } });
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'smuggler' });
+    assert.equal(await t.runtime.invoke('smuggler', 'unrelayable', { count: 2_000 }), 'sent');
+    await waitFor(() => t.logs.has(/cannot be relayed .*1000 so far/, 'smuggler'), 15_000, 'the 1000th drop to be logged');
+    const lines = t.logs.messages('smuggler').filter((m) => /cannot be relayed/.test(m));
+    assert.ok(lines.length <= 12, `${lines.length} lines for 2000 dropped messages`);
+    assert.equal(t.runtime.get('smuggler')!.state, 'running');
+  } finally {
+    await t.close();
+  }
+});
+
 test('a raw message on the worker\'s parent port after boot is a protocol violation that stops the plugin, logged with its name', async () => {
   const t = testRuntime({ limits: { restartBackoffMs: 100 } });
   try {
