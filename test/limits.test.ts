@@ -39,6 +39,10 @@ test('limits.maxConcurrentCalls: plugin → host calls past the limit are refuse
     await rt.runtime.load({ url: PROBE, id: 'flooder', limits: { maxConcurrentCalls: 3 } });
     const flood = rt.runtime.invoke('flooder', 'flood', { calls: 5 });
     await waitFor(() => pending.length === 3, 10_000, 'three host calls in flight');
+    // The two past the limit must have been refused before any is released: released
+    // first, a slot would free and a late call (the relay may deliver it a turn later) be let in.
+    const refused = () => rt.runtime.metrics().plugins.find((p) => p.id === 'flooder')?.hostCalls.slow?.errors ?? 0;
+    await waitFor(() => refused() === 2, 10_000, 'the two calls past the limit refused');
     for (const release of pending) release();
     const results = await flood as string[];
     assert.deepEqual([...results].sort(), ['PADDOCK_ERR_TOO_MANY_CALLS', 'PADDOCK_ERR_TOO_MANY_CALLS', 'ok', 'ok', 'ok']);
