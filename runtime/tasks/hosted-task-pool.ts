@@ -19,10 +19,9 @@
  */
 import type { Logger } from 'pino';
 import { paddockError } from '../../sdk/errors.js';
-import { assertCloneable } from '../../sdk/kernel/cloneable.js';
 import { deserializeError } from '../../sdk/kernel/serialize-error.js';
 import type { TaskBoot } from '../../sdk/kernel/task-protocol.js';
-import { cancelled, cancelReasonText, reportProgress, type ResolvedPoolConfig, type TaskRunOptions } from '../../sdk/kernel/task-pool.js';
+import { cancelled, cancelReasonText, refuseRun, reportProgress, type ResolvedPoolConfig, type TaskRunOptions } from '../../sdk/kernel/task-pool.js';
 import type { HostedWorkerLimits, PluginHostReport } from '../../sdk/kernel/plugin-host-protocol.js';
 import type { HostedMember, PluginHostProcess } from '../transport/plugin-host.js';
 
@@ -133,17 +132,10 @@ export class HostedTaskPool implements HostedMember {
 
   run(task: string, params: unknown, options: TaskRunOptions = {}): Promise<unknown> {
     const plugin = this.pluginId;
-    if (this.#closed !== undefined) {
-      return Promise.reject(paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: `stopped (${this.#closed})` }));
-    }
-    if (this.#dead !== undefined) return Promise.reject(this.#hostDiedError(task));
-    try {
-      assertCloneable(params, `params of task ${JSON.stringify(task)}`, plugin);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    if (this.#closed === undefined && this.#dead !== undefined) return Promise.reject(this.#hostDiedError(task));
+    const refused = refuseRun(plugin, task, params, options, this.#closed);
+    if (refused) return refused;
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(cancelled(plugin, task, signal.reason));
     const id = this.#nextId++;
     const w = this.#w;
     return new Promise((resolve, reject) => {

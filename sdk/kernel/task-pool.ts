@@ -197,16 +197,9 @@ export class TaskPool {
 
   run(task: string, params: unknown, options: TaskRunOptions = {}): Promise<unknown> {
     const plugin = this.plugin;
-    if (this.#closed !== undefined) {
-      return Promise.reject(paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: `stopped (${this.#closed})` }));
-    }
-    try {
-      assertCloneable(params, `params of task ${JSON.stringify(task)}`, plugin);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const refused = refuseRun(plugin, task, params, options, this.#closed);
+    if (refused) return refused;
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(cancelled(plugin, task, signal.reason));
     return new Promise((resolve, reject) => {
       const job: Job = { task, params, options, resolve, reject };
       const { size, queueLimit } = this.#options.pool;
@@ -388,6 +381,22 @@ export class TaskPool {
 }
 
 /** A cancelled task's error; `reason` is its AbortSignal's reason. */
+/**
+ * What refuses a run before it is queued, the same for a pool here and one relayed to
+ * another process (runtime/tasks/hosted-task-pool.ts): a closed pool, params that cannot
+ * cross a thread, a signal already aborted. Undefined when the run may go ahead.
+ */
+export function refuseRun(plugin: string, task: string, params: unknown, options: TaskRunOptions, closed: string | undefined): Promise<never> | undefined {
+  if (closed !== undefined) return Promise.reject(paddockError('PADDOCK_ERR_PLUGIN_NOT_RUNNING', { plugin, state: `stopped (${closed})` }));
+  try {
+    assertCloneable(params, `params of task ${JSON.stringify(task)}`, plugin);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (options.signal?.aborted) return Promise.reject(cancelled(plugin, task, options.signal.reason));
+  return undefined;
+}
+
 export function cancelled(plugin: string, task: string, reason: unknown): PaddockError {
   if (reason instanceof PaddockError && reason.code === 'PADDOCK_ERR_TASK_CANCELLED') return reason;
   return paddockError('PADDOCK_ERR_TASK_CANCELLED', { plugin, task, reason: cancelReasonText(reason) });
