@@ -25,7 +25,9 @@ test('metrics count calls, errors, actions, a denial and a crash with its restar
     await assert.rejects(rt.runtime.invoke('probe', 'call', { method: 'noSuchMethod', args: [] }));
     await assert.rejects(rt.runtime.invoke('perm', 'read', { path: '/etc/hostname' }));
     const restarted = nextState(rt.runtime, 'probe', 'running');
-    await rt.runtime.invoke('probe', 'throwAsync');
+    // The throw is scheduled for the next turn: the answer 'scheduled' may or may not cross before it
+    // (through the plugin-host relay it often does not), so either outcome is fine here.
+    await rt.runtime.invoke('probe', 'throwAsync').catch((err: Error) => assert.match(err.message, /uncaught in probe/));
     await restarted;
     await rt.runtime.sampleMetrics();
     // Worker#getHeapStatistics came with Node 22.16 / 24.

@@ -82,7 +82,7 @@ test('a result that crosses from a plugin-host or task process is capped at caps
       assert.equal(await r.runtime.runTask('big', 'big', { bytes: 1_000 }), 'x'.repeat(1_000));
       await assert.rejects(r.runtime.runTask('big', 'big', { bytes: 100_000 }), (error: unknown) => {
         assert.ok(isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED'), String(error));
-        assert.match((error as Error).message, /^plugin "big": the result of task "big" went over caps\.maxCallBytes \(\d+ bytes, more than 4096\)$/);
+        assert.match((error as Error).message, /^plugin "big": the result of task "big" went over caps\.maxCallBytes \(more than 4096 bytes\)$/);
         return true;
       }, `${workerHost} / ${isolation}`);
       assert.equal(await r.runtime.runTask('big', 'add', { a: 1, b: 1 }), 2, 'the pool goes on');

@@ -52,7 +52,7 @@ port.once('message', (message: InitMessage) => {
     throw new Error(`paddock worker: expected an init message of protocol ${PROTOCOL_VERSION}`);
   }
   answerLiveness(message.liveness);
-  runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig)
+  runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig, message.credit)
     .catch((error: unknown) => {
       // The sandbox could not be set up: die loudly rather than run the plugin without it.
       process.nextTick(() => {

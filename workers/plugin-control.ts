@@ -11,7 +11,7 @@ import type { Action, ActionDefinition } from '../sdk/plugin.js';
 import { describeSchema } from './describe-schema.js';
 import { runDefinition } from './run-definition.js';
 import { describeImportError } from './import-error.js';
-import type { ActionInfo, CollectorInfo, PluginBoot, PluginControl, Result, StartReport } from '../sdk/kernel/protocol.js';
+import { SEND_ENVELOPE_BYTES, type ActionInfo, type CollectorInfo, type PluginBoot, type PluginControl, type Result, type StartReport } from '../sdk/kernel/protocol.js';
 import { describeTasks, loadTaskTable, type TaskTable } from './task-definitions.js';
 // The very module `jsr:@pup/plugin` resolves to (same file URL), so instanceof tells a Pup plugin.
 import { PluginImplementation } from './shims/pup/plugin.js';
@@ -93,6 +93,8 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
   // initialize() runs once, before the first collect(); a failed one is tried again next time.
   let initialized: Promise<unknown> | undefined;
   const plugin = boot.id;
+  // A result may take caps.maxCallBytes; the rest of the bound is the envelope around it.
+  const resultBytes = boot.maxSendBytes - SEND_ENVELOPE_BYTES;
 
   const threw = (where: string, error: unknown): PaddockError => pluginThrew(plugin, where, error);
 
@@ -199,6 +201,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
         invalidParams: (problems) => paddockError('PADDOCK_ERR_INVALID_PARAMS', { plugin, action: name, problems }),
         run: (input) => run.call(target, input),
         threw: (error) => threw(what, error),
+        maxBytes: resultBytes,
       });
     },
 
@@ -215,7 +218,7 @@ export function createPluginControl(boot: PluginBoot, link: WorkerLink): PluginC
           return fail(threw('initialize()', error));
         }
       }
-      return runDefinition({ plugin, what: 'collect()', run: () => target.collect!(), threw: (error) => threw('collect()', error) });
+      return runDefinition({ plugin, what: 'collect()', run: () => target.collect!(), threw: (error) => threw('collect()', error), maxBytes: resultBytes });
     },
 
     async refreshApiToken(token: string): Promise<Result<void>> {

@@ -23,15 +23,25 @@ import { LIVENESS_SLOTS, WorkerLivenessProbe } from '../sdk/kernel/worker-livene
 import { splitLines } from '../sdk/kernel/line-splitter.js';
 import { freshViews } from '../sdk/kernel/fresh-views.js';
 import { isLoggedCount } from '../sdk/kernel/logged-count.js';
+import { TakenCounter } from '../sdk/kernel/send-credit.js';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 import { handlePoolCommand, isPoolCommand } from './plugin-host-tasks.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
 const sendRaw = process.send.bind(process) as (message: PluginHostReport, handle?: undefined, options?: undefined, callback?: (error: Error | null) => void) => boolean;
-const send = (message: PluginHostReport) => {
+const ignore = () => undefined;
+/** `written` runs once the message is written to the channel (the runtime reads it in order). */
+const send = (message: PluginHostReport, written: () => void = ignore) => {
   // A failed send means the runtime is gone; 'disconnect' ends this process.
-  if (process.connected) sendRaw(message, undefined, undefined, () => undefined);
+  if (process.connected) sendRaw(message, undefined, undefined, written);
 };
+/**
+ * Bytes of one plugin's messages handed to the channel and not yet written. Past it, no
+ * more are taken off that plugin's ports until they are (its thread then waits within
+ * its own window, sdk/kernel/send-credit.ts): the others' messages never queue behind
+ * more than this of one plugin's.
+ */
+const RELAY_WINDOW_BYTES = 1024 * 1024;
 
 const BOOTSTRAP_URL = new URL('./bootstrap.js', import.meta.url);
 const MB = 1024 * 1024;
@@ -152,8 +162,25 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     send({ t: 'violation', w, p: what, stop: true });
     void worker.terminate();
   };
+  const taken = new TakenCounter();
+  let unwritten = 0;
+  let paused = false;
+  const relays: Array<[MessagePort, (d: unknown) => void]> = [];
+  const pause = () => {
+    paused = true;
+    for (const [port, relay] of relays) port.off('message', relay);
+  };
+  const resume = () => {
+    paused = false;
+    for (const [port, relay] of relays) port.on('message', relay);
+  };
+  const written = (bytes: number) => () => {
+    unwritten -= bytes;
+    if (paused && unwritten < RELAY_WINDOW_BYTES && !violated) resume();
+  };
   for (const [c, channel] of channels) {
-    channel.port1.on('message', (d: unknown) => {
+    const relay = (d: unknown) => {
+      taken.took();
       if (violated) return;
       // Serialized here, where its size is known before the runtime holds any of it.
       let b: Buffer;
@@ -169,8 +196,12 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
         stopFor(`a message of ${b.length} bytes on the ${directions[c]} channel, over the ${command.maxMessageBytes} bytes one message may take (4 × caps.maxCallBytes); the plugin is stopped`);
         return;
       }
-      send({ t: 'msg', w, c, b });
-    });
+      unwritten += b.length;
+      send({ t: 'msg', w, c, b }, written(b.length));
+      if (unwritten >= RELAY_WINDOW_BYTES && !paused) pause();
+    };
+    relays.push([channel.port1, relay]);
+    channel.port1.on('message', relay);
     // Undecodable here means it never reaches the runtime: say so, as the in-process transport does.
     channel.port1.on('messageerror', (e: Error) => send({ t: 'violation', w, p: `a message on the ${directions[c]} channel that the host cannot decode (${e.message})`, stop: false }));
   }
@@ -259,6 +290,7 @@ function spawn(command: Extract<PluginHostCommand, { t: 'spawn' }>): void {
     api: channels[1][1].port2,
     events: channels[2][1].port2,
     liveness: liveness.workerPort,
+    credit: taken.buffer,
     plugin: command.plugin,
   };
   worker.postMessage(init, [init.control, init.api, init.events, init.liveness]);

@@ -6,6 +6,7 @@
  */
 import type { PaddockError } from '../sdk/errors.js';
 import { assertCloneable } from '../sdk/kernel/cloneable.js';
+import { boundedCopy } from '../sdk/kernel/bounded-copy.js';
 import type { Result } from '../sdk/kernel/protocol.js';
 import { fail, ok } from '../sdk/kernel/results.js';
 import { formatIssueLine, type IssueLike } from '../sdk/kernel/zod-issues.js';
@@ -30,6 +31,8 @@ export interface Definition {
   run(input: unknown): unknown;
   /** What a throw of the plugin's code becomes. */
   threw(error: unknown): PaddockError;
+  /** Bytes the result may take (caps.maxCallBytes): it is copied out within them (sdk/kernel/bounded-copy.ts). */
+  maxBytes: number;
 }
 
 export async function runDefinition(definition: Definition): Promise<Result<unknown>> {
@@ -51,8 +54,9 @@ export async function runDefinition(definition: Definition): Promise<Result<unkn
   }
   try {
     assertCloneable(value, `result of ${definition.what}`, definition.plugin);
+    // The copy is what crosses: measured as it is made, each string each time it occurs.
+    return ok(boundedCopy(value, { plugin: definition.plugin, maxBytes: definition.maxBytes, what: () => `the result of ${definition.what}` }).copy);
   } catch (error) {
     return fail(error);
   }
-  return ok(value);
 }

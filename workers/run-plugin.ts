@@ -21,25 +21,15 @@ import type { LoaderConfig } from './loader/hooks.js';
 import type { InstalledLoader } from './loader/install.js';
 import { applyPackageImports } from './loader/package-imports.js';
 import { createPluginControl } from './plugin-control.js';
+import { boundedPorts } from './bounded-ports.js';
+import type { PluginPorts } from './plugin-ports.js';
 import type { HostEndpoint, PluginBoot } from '../sdk/kernel/protocol.js';
 import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
 import { enterSandbox, sandboxFromBoot } from './sandbox.js';
 
-/** Anything with MessagePort's on/off/postMessage/start (a MessagePort or a ChannelPort). */
-export interface PortLike {
-  on(event: 'message', listener: (value: unknown) => void): unknown;
-  off(event: 'message', listener: (value: unknown) => void): unknown;
-  postMessage(value: unknown): void;
-  start(): void;
-}
-
-export interface PluginPorts {
-  control: PortLike;
-  api: PortLike;
-  events: PortLike;
-}
-
-export async function runPlugin(boot: PluginBoot, ports: PluginPorts, loader: InstalledLoader, loaderConfig: LoaderConfig): Promise<void> {
+export async function runPlugin(boot: PluginBoot, raw: PluginPorts, loader: InstalledLoader, loaderConfig: LoaderConfig, credit?: SharedArrayBuffer): Promise<void> {
+  // Everything this thread sends goes through these: bounded copies, within the receiver's window.
+  const ports = boundedPorts(raw, { plugin: boot.id, maxBytes: boot.maxSendBytes, credit });
   const host = wrap<HostEndpoint>(portEndpoint(ports.api as unknown as MessagePort));
   const link = {
     pluginId: boot.id,

@@ -12,6 +12,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { paddockError, PaddockError } from '../sdk/errors.js';
 import { fail, pluginThrew } from '../sdk/kernel/results.js';
+import { SEND_ENVELOPE_BYTES } from '../sdk/kernel/protocol.js';
 import type { TaskContext } from '../sdk/tasks.js';
 import { runDefinition } from './run-definition.js';
 import { describeImportError } from './import-error.js';
@@ -167,6 +168,7 @@ async function run(id: number, task: string, params: unknown, cancel: Cancel): P
     invalidParams: (problems) => paddockError('PADDOCK_ERR_INVALID_TASK_PARAMS', { plugin, task, problems }),
     run: (input) => definition.run(input, context),
     threw: (error) => threw(task, error),
+    maxBytes: boot.maxSendBytes - SEND_ENVELOPE_BYTES,
   });
 }
 

@@ -44,6 +44,7 @@ import type { ExitInfo, PluginTransport, TransportFactory } from '../transport/t
 import { checkReply, startReportSchema, stopReportSchema } from '../transport/wire-schemas.js';
 import { verifyMeta } from '../verify-meta.js';
 import { sizeUpTo } from '../limits/measure.js';
+import { SEND_ENVELOPE_BYTES } from '../../sdk/kernel/protocol.js';
 import { CallTracker } from './call-tracker.js';
 import { settlesWithin } from './deadline.js';
 import type { StartSlots } from './start-slots.js';
@@ -265,6 +266,7 @@ export class PluginController {
       moduleUrl: this.#report?.tasksModule ?? resolved.moduleUrl,
       options: this.#entry.options,
       dataDir: this.#dataDir(),
+      maxSendBytes: this.#services.options.caps.maxCallBytes + SEND_ENVELOPE_BYTES,
       ...this.#bootSandbox(resolved),
     };
   }
@@ -377,6 +379,8 @@ export class PluginController {
           apiUrl: 'paddock.invalid:1',
           token,
           callTimeoutMs: limits.callTimeoutMs,
+          // Each message the plugin's thread sends is refused there past this (workers/bounded-ports.ts).
+          maxSendBytes: this.#services.options.caps.maxCallBytes + SEND_ENVELOPE_BYTES,
           dataDir: this.#dataDir(),
           ...this.#bootSandbox(resolved),
         },

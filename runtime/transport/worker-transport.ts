@@ -7,6 +7,7 @@
  *   Outbox                     ── events ──▶
  *   stdout / stderr lines of the worker ──▶ onOutput (pino, log store)
  */
+import { TakenCounter } from '../../sdk/kernel/send-credit.js';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { expose, releaseProxy, wrap, type Remote as ComlinkRemote } from 'comlink';
 import type { Remote } from '../../sdk/kernel/remote.js';
@@ -126,7 +127,10 @@ export class WorkerTransport implements PluginTransport {
     // dropped without a word; the SDK refuses such values before sending, so this is a
     // plugin speaking past it, and it is logged with the channel and its direction.
     const channels: Array<[MessagePort, string]> = [[control.port1, 'control (plugin → host replies)'], [api.port1, 'api (plugin → host calls)'], [events.port1, 'events (plugin → host acks)']];
+    // Each message taken counts toward the plugin's window (sdk/kernel/send-credit.ts).
+    const taken = new TakenCounter();
     for (const [port, name] of channels) {
+      port.on('message', () => taken.took());
       port.on('messageerror', (error: Error) => options.onProtocolViolation(`a message on the ${name} channel that the host cannot decode (${error.message})`));
     }
     let bootSeen = false;
@@ -160,6 +164,7 @@ export class WorkerTransport implements PluginTransport {
       api: api.port2,
       events: events.port2,
       liveness: this.#liveness.workerPort,
+      credit: taken.buffer,
       plugin: options.boot,
     };
     worker.postMessage(init, [control.port2, api.port2, events.port2, this.#liveness.workerPort]);

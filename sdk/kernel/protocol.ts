@@ -30,6 +30,9 @@ export const PROTOCOL_VERSION = 1;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
 /** Sent once on `parentPort` to turn a booted worker into a given plugin. */
+/** Room for the protocol's own envelope around a call's arguments or an answer (ids, paths, the Result). */
+export const SEND_ENVELOPE_BYTES = 65_536;
+
 export interface InitMessage {
   type: 'paddock:init';
   protocol: number;
@@ -38,6 +41,8 @@ export interface InitMessage {
   events: MessagePort;
   /** The worker answers the host's liveness pings on this port. */
   liveness: MessagePort;
+  /** The receiver's count of messages taken off the three channels (sdk/kernel/send-credit.ts). */
+  credit: SharedArrayBuffer;
   plugin: PluginBoot;
 }
 
@@ -52,6 +57,8 @@ export interface PluginBoot {
   token: string;
   /** Deadline for each plugin → host call, after which the client rejects it. */
   callTimeoutMs: number;
+  /** Bytes one message from the plugin's thread may take, counted as it is copied out (caps.maxCallBytes + SEND_ENVELOPE_BYTES). */
+  maxSendBytes: number;
   /** Private scratch directory of the plugin. */
   dataDir: string;
   /** The plugin's sandbox as the host worked it out; the worker makes its paths real (workers/sandbox.ts). */

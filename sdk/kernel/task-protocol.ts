@@ -18,7 +18,7 @@ import type { SerializedError } from './serialize-error.js';
 import type { PluginBoot } from './protocol.js';
 
 /** What a pool thread knows of its plugin: the boot record minus the API link. */
-export type TaskBoot = Pick<PluginBoot, 'id' | 'url' | 'moduleUrl' | 'options' | 'dataDir' | 'sandbox' | 'packageImports'>;
+export type TaskBoot = Pick<PluginBoot, 'id' | 'url' | 'moduleUrl' | 'options' | 'dataDir' | 'sandbox' | 'packageImports' | 'maxSendBytes'>;
 
 export interface TaskWorkerData {
   paddockTaskWorker: 1;
