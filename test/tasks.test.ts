@@ -59,6 +59,21 @@ test('progress reports arrive in order, all before the result', async () => {
   assert.equal(seen[4]!.message, 'step 5 of 20');
 });
 
+test('progress is bounded in count: 200,000 reports in a tight loop reach the caller as about a hundred, the last one before the result', async () => {
+  const seen: number[] = [];
+  let resultAt = -1;
+  const result = await t.runtime.runTask('tp', 'steps', { n: 200_000 }, { onProgress: (p) => seen.push(p.value) }).then((value) => {
+    resultAt = seen.length;
+    return value;
+  });
+  assert.equal(result, 200_000);
+  // A burst of 100 goes out as made; the rest of a synchronous loop waits, the newest replacing the older.
+  assert.ok(seen.length > 1 && seen.length <= 110, `${seen.length} reports reached the caller`);
+  assert.equal(resultAt, seen.length, 'every report came before the result');
+  assert.equal(seen.at(-1), 1, 'the last report made is the last one heard');
+  assert.deepEqual([...seen].sort((x, y) => x - y), seen, 'in the order they were made');
+});
+
 test('a task cancelled mid-run sees its AbortSignal, and the caller gets PADDOCK_ERR_TASK_CANCELLED', async () => {
   const controller = new AbortController();
   const { task } = await startWaiting('cancelled-mid-run', controller.signal);
