@@ -26,6 +26,7 @@ import { isLoggedCount } from '../sdk/kernel/logged-count.js';
 import { TakenCounter } from '../sdk/kernel/send-credit.js';
 import { PLUGIN_HOST_PROTOCOL, type HostedWorkerLimits, type PluginHostCommand, type PluginHostReport } from '../sdk/kernel/plugin-host-protocol.js';
 import { handlePoolCommand, isPoolCommand } from './plugin-host-tasks.js';
+import { endNow } from './end-now.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/plugin-host-process.js must be started by Paddock with an IPC channel');
 const sendRaw = process.send.bind(process) as (message: PluginHostReport, handle?: undefined, options?: undefined, callback?: (error: Error | null) => void) => boolean;
@@ -323,7 +324,6 @@ process.on('message', (raw: PluginHostCommand) => {
     default:
   }
 });
-// The runtime is gone: nothing here may outlive it. Not process.exit(): it joins the
-// worker threads, and one blocked in a system call would hold it for good.
-process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+// The runtime is gone: nothing here may outlive it, even a thread stuck in a system call.
+process.on('disconnect', endNow);
 send({ t: 'ready', protocol: PLUGIN_HOST_PROTOCOL });

@@ -11,12 +11,12 @@ import { ChannelPort } from '../sdk/kernel/channel-port.js';
 import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { runPlugin } from './run-plugin.js';
+import { endNow } from './end-now.js';
 import { externalMemoryMb } from './external-memory.js';
 import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from '../sdk/kernel/protocol.js';
 
 if (typeof process.send !== 'function') throw new Error('workers/process-child.js must be started by Paddock with an IPC channel');
 const send = process.send.bind(process) as (message: ChildProcessMessage) => boolean;
-const exit = process.exit.bind(process);
 
 const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
@@ -45,5 +45,6 @@ process.on('message', (message: HostProcessMessage) => {
     });
   });
 });
-process.on('disconnect', () => exit(0));
+// Nested workers of the plugin may be stuck in a system call: exit(0) would wait for them.
+process.on('disconnect', endNow);
 send({ t: 'booted', protocol: PROTOCOL_VERSION });

@@ -276,7 +276,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       case PROPERTY: {
         // Read now, once, as structured clone would (a getter runs here, and only here).
         const item = (task.mapKey as Record<string, unknown>)[task.key];
-        define(task.into, task.key, copyOf(item, task.depth));
+        // A plain assignment is safe here: the copy has no prototype, so no setter is met
+        // (and "__proto__" is an ordinary key on it).
+        (task.into as Record<string, unknown>)[task.key] = copyOf(item, task.depth);
         break;
       }
       case MAP_ENTRY: {
