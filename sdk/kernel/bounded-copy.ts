@@ -30,6 +30,7 @@ import {
   MapPrototypeSet,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
+  ObjectHasOwn,
   ObjectKeys,
   ReflectApply,
   ReflectConstruct,
@@ -78,6 +79,16 @@ const SetSize = getter(Set.prototype, 'size') as (s: unknown) => number;
 /** A property defined on a copy as data, with no setter up any chain (descriptors with no prototype). */
 function define(target: object, key: string, value: unknown, enumerable = true): void {
   ObjectDefineProperty(target, key, { __proto__: null, value, writable: true, enumerable, configurable: true } as PropertyDescriptor);
+}
+
+/**
+ * Whether an own key of an array is one of its indices (counted in its length). Its other
+ * keys cross with their names, as an object's do. No plugin code: ToNumber and ToString
+ * of primitives.
+ */
+function isArrayIndex(key: string): boolean {
+  const n = +key;
+  return n >>> 0 === n && n !== 4294967295 && `${n}` === key;
 }
 
 /** Structured clone's own limit is the receiver's stack; this one leaves room for the envelope. */
@@ -234,8 +245,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       }
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
-        // An array's indices are counted in its length, as the host's measure counts them.
-        if (!isArray) add(key.length * 2 + 8);
+        // An array's indices are counted in its length, as the host's measure counts them;
+        // its other keys cross with their names, each time (a name shared by twenty arrays is twenty names).
+        if (!isArray || !isArrayIndex(key)) add(key.length * 2 + 8);
         enqueue({ into: out, kind: PROPERTY, key, value: undefined, mapKey: object, depth: depth + 1 });
       }
     }
@@ -253,9 +265,12 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
     const out = ReflectConstruct(Kind, []) as object;
     ObjectSetPrototypeOf(out, null);
     define(out, 'name', typeof name === 'string' && ObjectGetOwnPropertyDescriptor(ERRORS, name) ? name : 'Error', false);
-    if (message && 'value' in message && typeof message.value === 'string') {
-      add(message.value.length * 2 + 8);
-      define(out, 'message', message.value, false);
+    // The descriptor's own `value`, read once: `in` and a second read would meet a getter the
+    // plugin put on Object.prototype.value (an accessor message has no own `value`).
+    const text = message !== undefined && ObjectHasOwn(message, 'value') ? message.value : undefined;
+    if (typeof text === 'string') {
+      add(text.length * 2 + 8);
+      define(out, 'message', text, false);
     }
     // The copy's own stack is data: cloning it calls no getter.
     define(out, 'stack', undefined, false);
@@ -264,7 +279,7 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       define(out, 'stack', stack, false);
     }
     const cause = ObjectGetOwnPropertyDescriptor(error, 'cause');
-    if (cause && 'value' in cause) enqueue({ into: out, kind: ERROR_CAUSE, key: 'cause', value: cause.value, depth: depth + 1 });
+    if (cause !== undefined && ObjectHasOwn(cause, 'value')) enqueue({ into: out, kind: ERROR_CAUSE, key: 'cause', value: cause.value, depth: depth + 1 });
     return out;
   };
 

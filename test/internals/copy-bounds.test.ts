@@ -1,0 +1,74 @@
+/**
+ * What a plugin's thread sends is counted as it is copied (sdk/kernel/bounded-copy.ts) and
+ * its errors are made plain data (sdk/kernel/serialize-error.ts): the values here are the
+ * ones a hostile plugin builds to make the count smaller than what crosses.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { boundedCopy } from '../../sdk/kernel/bounded-copy.js';
+import { serializeError } from '../../sdk/kernel/serialize-error.js';
+import { PaddockError, isPaddockError } from '../../sdk/errors.js';
+
+const MB = 1024 * 1024;
+const limits = { maxBytes: MB, what: () => 'a test value', plugin: 'hostile' };
+const capExceeded = (error: unknown) => isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED');
+
+test('an array\'s non-index keys are counted: eight arrays named by one 1 MB key are 8 MB, over a 1 MB bound', () => {
+  const key = 'k'.repeat(MB);
+  const arrays = Array.from({ length: 8 }, () => Object.assign([1, 2], { [key]: 1 }));
+  assert.throws(() => boundedCopy(arrays, limits), capExceeded);
+  // Indices are still counted in the length, and a short named key still fits.
+  const { copy } = boundedCopy(Object.assign(new Array(1_000).fill(0), { label: 'x' }), limits);
+  assert.equal((copy as unknown[]).length, 1_000);
+  assert.equal((copy as unknown as { label: string }).label, 'x');
+});
+
+test('an error\'s accessor message is never read through a getter on Object.prototype.value, so what is counted is what is kept', () => {
+  const text = 'm'.repeat(MB);
+  const errors = Array.from({ length: 8 }, () => Object.defineProperty(new Error('x'), 'message', { get: function hostile() { return 'x'; }, configurable: true }));
+  let reads = 0;
+  Object.defineProperty(Object.prototype, 'value', {
+    configurable: true,
+    get(this: { get?: { name?: string } }) {
+      if (this?.get?.name !== 'hostile') return undefined;
+      return reads++ % 3 < 2 ? 's' : text;
+    },
+  });
+  let copied: unknown;
+  try {
+    copied = boundedCopy(errors, limits).copy;
+  } finally {
+    delete (Object.prototype as { value?: unknown }).value;
+  }
+  // Structured clone sends no accessor message; neither does the copy.
+  const list = copied as Array<{ message?: unknown }>;
+  assert.equal(list.length, 8);
+  for (let i = 0; i < list.length; i++) assert.equal(Object.getOwnPropertyDescriptor(list[i], 'message'), undefined, `error ${i} kept a message`);
+  assert.equal(reads, 0);
+  // A data message is kept and counted.
+  const plain = boundedCopy(new Error('hello'), limits).copy as { message: string };
+  assert.equal(plain.message, 'hello');
+  assert.throws(() => boundedCopy(Array.from({ length: 8 }, () => new Error(text)), limits), capExceeded);
+});
+
+test('serializeError reads each field once and keeps only strings: a stack, plugin or origin getter cannot put an object in the Result', () => {
+  const payload = new Array(20).fill('s'.repeat(1_000));
+  const error = new Error('flip');
+  let stackReads = 0;
+  Object.defineProperty(error, 'stack', { get: () => (stackReads++ === 0 ? 'short' : payload), configurable: true });
+  const out = serializeError(error);
+  assert.ok(out.stack === undefined || typeof out.stack === 'string', `stack is ${typeof out.stack}`);
+
+  // A PaddockError of the plugin's own making (the SDK exports the class), its fields getters.
+  const made = new PaddockError('PADDOCK_ERR_PLUGIN_THREW', 'forged', { plugin: 'p' });
+  let pluginReads = 0;
+  Object.defineProperties(made, {
+    plugin: { get: () => (pluginReads++ === 0 ? 'p' : payload), configurable: true },
+    origin: { get: () => payload, configurable: true },
+    details: { get: () => ({ list: Object.assign(['a'], { every: () => true, slice: () => ({ map: () => payload }) }), scalar: 1 }), configurable: true },
+  });
+  const forged = serializeError(made);
+  assert.ok(forged.plugin === undefined || typeof forged.plugin === 'string', `plugin is ${typeof forged.plugin}`);
+  assert.ok(['plugin', 'host', 'runtime'].includes(forged.origin as string), `origin is ${typeof forged.origin}`);
+  assert.deepEqual(forged.details, { list: ['a'], scalar: 1 });
+});
