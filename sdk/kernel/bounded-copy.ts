@@ -143,6 +143,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
   const countBuffer = (buffer: object) => {
     if (MapPrototypeGet(buffers, buffer) !== undefined) return;
     MapPrototypeSet(buffers, buffer, true);
+    // A view over shared memory sends a handle to it, as a SharedArrayBuffer alone does (and
+    // ArrayBuffer.prototype's getters throw on one).
+    if (isSharedArrayBuffer(buffer)) return add(16);
     // A resizable buffer is counted at its most: a getter run later could grow it before the send.
     add(16 + (ArrayBufferResizable(buffer) ? ArrayBufferMaxByteLength(buffer) : ArrayBufferByteLength(buffer)));
   };

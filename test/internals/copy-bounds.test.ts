@@ -72,3 +72,13 @@ test('serializeError reads each field once and keeps only strings: a stack, plug
   assert.ok(['plugin', 'host', 'runtime'].includes(forged.origin as string), `origin is ${typeof forged.origin}`);
   assert.deepEqual(forged.details, { list: ['a'], scalar: 1 });
 });
+
+test('views over a SharedArrayBuffer are sent as structured clone sends them (a handle to the memory), not refused with a TypeError', () => {
+  const shared = new SharedArrayBuffer(8);
+  const value = { ints: new Int32Array(shared), bytes: new DataView(shared), shared };
+  const { copy } = boundedCopy(value, limits);
+  const cloned = structuredClone(copy) as typeof value;
+  Atomics.store(value.ints, 0, 42);
+  assert.equal(Atomics.load(cloned.ints, 0), 42, 'the clone shares the memory');
+  assert.equal(cloned.bytes.buffer, cloned.shared);
+});
