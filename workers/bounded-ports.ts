@@ -29,6 +29,9 @@ export interface SendBounds {
 
 type Channel = keyof PluginPorts;
 
+// Captured when this module is evaluated, before plugin code runs.
+const SafeStructuredClone = structuredClone;
+
 /** The method a Comlink request calls, when it is the SDK's `call(token, method, args)`. */
 function calledMethod(message: unknown): string | undefined {
   const list = (message as { argumentList?: unknown } | null)?.argumentList;
@@ -75,7 +78,16 @@ export function boundedPorts(ports: PluginPorts, bounds: SendBounds): PluginPort
           sent = { copy: answer, bytes: 1_024 };
         }
         const args = transfer === undefined ? [sent.copy] : [sent.copy, transfer];
-        if (sender) sender.send(() => ReflectApply(post, port, args), sent.bytes);
+        // A message that waits for the window waits while plugin code runs, and its copy still
+        // holds the plugin's own buffers: one changed or detached (transferred) after the call
+        // would cross changed, or throw in the timer that posts it and end the worker. So what
+        // waits is a clone of the copy, made now (cloning the copy runs no plugin code).
+        const hold = () => {
+          const snapshot = SafeStructuredClone(sent.copy);
+          const later = transfer === undefined ? [snapshot] : [snapshot, transfer];
+          return () => ReflectApply(post, port, later);
+        };
+        if (sender) sender.send(() => ReflectApply(post, port, args), sent.bytes, hold);
         else ReflectApply(post, port, args);
       },
     } as PortLike;

@@ -82,3 +82,35 @@ test('views over a SharedArrayBuffer are sent as structured clone sends them (a 
   assert.equal(Atomics.load(cloned.ints, 0), 42, 'the clone shares the memory');
   assert.equal(cloned.bytes.buffer, cloned.shared);
 });
+
+test('a message that waits for the window crosses as it was when sent: its buffer changed or detached after the call changes nothing', async () => {
+  const { MessageChannel } = await import('node:worker_threads');
+  const { boundedPorts } = await import('../../workers/bounded-ports.js');
+  const { SEND_WINDOW_MESSAGES } = await import('../../sdk/kernel/send-credit.js');
+  const channels = [new MessageChannel(), new MessageChannel(), new MessageChannel()] as const;
+  // The receiver's count of messages taken: held at 0 until the test lets the window open.
+  const credit = new SharedArrayBuffer(4);
+  const ports = boundedPorts({ control: channels[0].port1, api: channels[1].port1, events: channels[2].port1 }, { plugin: 'hostile', maxBytes: MB, credit });
+  const heard: unknown[] = [];
+  const all = new Promise<void>((resolve) => {
+    channels[1].port2.on('message', (value: unknown) => {
+      heard.push(value);
+      if (heard.length === SEND_WINDOW_MESSAGES + 2) resolve();
+    });
+  });
+  try {
+    for (let i = 0; i < SEND_WINDOW_MESSAGES; i++) ports.api.postMessage(i);
+    const changed = new Uint8Array([1, 2, 3]);
+    const detached = new Uint8Array([4, 5, 6]);
+    ports.api.postMessage({ changed });
+    ports.api.postMessage({ detached });
+    changed[0] = 99;
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    Atomics.add(new Int32Array(credit), 0, SEND_WINDOW_MESSAGES);
+    await all;
+    assert.deepEqual(Array.from((heard[SEND_WINDOW_MESSAGES] as { changed: Uint8Array }).changed), [1, 2, 3]);
+    assert.deepEqual(Array.from((heard[SEND_WINDOW_MESSAGES + 1] as { detached: Uint8Array }).detached), [4, 5, 6]);
+  } finally {
+    for (const channel of channels) channel.port1.close();
+  }
+});
