@@ -75,6 +75,7 @@ const MapPrototypeForEach = uncurry(Map.prototype.forEach) as (m: unknown, fn: (
 const SetPrototypeForEach = uncurry(Set.prototype.forEach) as (s: unknown, fn: (v: unknown) => void) => void;
 const MapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
 const SetSize = getter(Set.prototype, 'size') as (s: unknown) => number;
+const MapPrototypeGetSize = MapSize;
 
 /** A property defined on a copy as data, with no setter up any chain (descriptors with no prototype). */
 function define(target: object, key: string, value: unknown, enumerable = true): void {
@@ -117,12 +118,23 @@ const MAP_ENTRY = 1;
 const SET_ITEM = 2;
 const ERROR_CAUSE = 3;
 
+export interface CopyResult {
+  copy: unknown;
+  bytes: number;
+  /**
+   * Whether the copy holds buffers of the plugin's (ArrayBuffers, or views over them), by
+   * reference: a copy posted later than now (sdk/kernel/send-credit.ts) is snapshotted first,
+   * or a buffer changed or detached in between would cross changed or fail to.
+   */
+  holdsBuffers: boolean;
+}
+
 /**
  * A copy of `value` to send instead of it, and its size. Throws PADDOCK_ERR_CAP_EXCEEDED
  * past `limits.maxBytes`, PADDOCK_ERR_NOT_CLONEABLE for what structured clone refuses
  * (functions, symbols, proxies) and for values nested too deep.
  */
-export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown; bytes: number } {
+export function boundedCopy(value: unknown, limits: CopyLimits): CopyResult {
   let total = 0;
   const copies = new SafeMap<object, unknown>();
   const buffers = new SafeMap<object, true>();
@@ -142,10 +154,10 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
   };
   const countBuffer = (buffer: object) => {
     if (MapPrototypeGet(buffers, buffer) !== undefined) return;
-    MapPrototypeSet(buffers, buffer, true);
     // A view over shared memory sends a handle to it, as a SharedArrayBuffer alone does (and
     // ArrayBuffer.prototype's getters throw on one).
     if (isSharedArrayBuffer(buffer)) return add(16);
+    MapPrototypeSet(buffers, buffer, true);
     // A resizable buffer is counted at its most: a getter run later could grow it before the send.
     add(16 + (ArrayBufferResizable(buffer) ? ArrayBufferMaxByteLength(buffer) : ArrayBufferByteLength(buffer)));
   };
@@ -311,7 +323,7 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       default:
     }
   }
-  return { copy, bytes: total };
+  return { copy, bytes: total, holdsBuffers: MapPrototypeGetSize(buffers) > 0 };
 }
 
 /** ReflectApply, re-exported for the senders that post the copy with a captured method. */
