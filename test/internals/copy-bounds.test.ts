@@ -114,3 +114,25 @@ test('a message that waits for the window crosses as it was when sent: its buffe
     for (const channel of channels) channel.port1.close();
   }
 });
+
+test('for the data a plugin may send, the copy crosses as structured clone of the value itself would: shared and cyclic references, Map keys, views, errors and their causes, sparse arrays with named keys', () => {
+  const shared = { s: 1 };
+  const cyclic: Record<string, unknown> = { name: 'c' };
+  cyclic.self = cyclic;
+  const buffer = new ArrayBuffer(16);
+  const sparse = Object.assign([1, , 3], { label: 'x' });
+  const value = {
+    date: new Date(1234567890), map: new Map<unknown, unknown>([[{ k: 1 }, 'v'], ['a', shared]]), set: new Set([1, 'two', shared]),
+    u8: new Uint8Array([1, 2, 3]), f64: new Float64Array([1.5, -0, NaN]).subarray(1), view: new DataView(buffer, 4, 8), buffer,
+    error: new TypeError('bad', { cause: new RangeError('inner', { cause: 5 }) }), regexp: /a+b/gi, cyclic, shared, again: shared,
+    sparse, negativeZero: -0, big: 12345678901234567890n, missing: undefined, nested: [[[{ deep: true }]]],
+  };
+  const crossed = structuredClone(boundedCopy(value, limits).copy) as typeof value;
+  assert.deepStrictEqual(crossed, structuredClone(value));
+  assert.equal(crossed.again, crossed.shared);
+  assert.equal(crossed.cyclic.self, crossed.cyclic);
+  assert.ok(crossed.set.has(crossed.shared));
+  assert.equal(crossed.view.buffer, crossed.buffer);
+  assert.ok(crossed.error instanceof TypeError && crossed.error.cause instanceof RangeError);
+  assert.equal(crossed.error.stack, value.error.stack);
+});
