@@ -51,6 +51,11 @@ port.once('message', (message: InitMessage) => {
   if (message?.type !== 'paddock:init' || message.protocol !== PROTOCOL_VERSION) {
     throw new Error(`paddock worker: expected an init message of protocol ${PROTOCOL_VERSION}`);
   }
+  // The protocol uses this port for nothing more, and plugin code can reach it (it is
+  // worker_threads.parentPort): whatever it posted there would reach the receiving process
+  // as structured clone makes it, unbounded (twenty references to one 40 MB string are
+  // 800 MB there) and out of any window. Closed, it takes nothing more.
+  port.close();
   answerLiveness(message.liveness);
   runPlugin(message.plugin, { control: message.control, api: message.api, events: message.events }, loader, loaderConfig, message.credit)
     .catch((error: unknown) => {

@@ -12,7 +12,7 @@
  * PADDOCK_ERR_CAP_EXCEEDED, and an answer to the host (an action's result) is replaced
  * by that error, so the host's caller hears why.
  */
-import { boundedCopy } from '../sdk/kernel/bounded-copy.js';
+import { boundedCopy, type CopyResult } from '../sdk/kernel/bounded-copy.js';
 import { CreditedSender } from '../sdk/kernel/send-credit.js';
 import { fail } from '../sdk/kernel/results.js';
 import { isPaddockError } from '../sdk/errors.js';
@@ -28,6 +28,9 @@ export interface SendBounds {
 }
 
 type Channel = keyof PluginPorts;
+
+// Captured when this module is evaluated, before plugin code runs.
+const SafeStructuredClone = structuredClone;
 
 /** The method a Comlink request calls, when it is the SDK's `call(token, method, args)`. */
 function calledMethod(message: unknown): string | undefined {
@@ -66,16 +69,27 @@ export function boundedPorts(ports: PluginPorts, bounds: SendBounds): PluginPort
       off: (event, listener) => ReflectApply(off, port, [event, listener]),
       start: () => ReflectApply(start, port, []),
       postMessage(value: unknown, transfer?: unknown) {
-        let sent: { copy: unknown; bytes: number };
+        let sent: CopyResult;
         try {
           sent = boundedCopy(value, { plugin: bounds.plugin, maxBytes: bounds.maxBytes, what: () => describe(channel, value) });
         } catch (error) {
           const answer = channel === 'control' && isPaddockError(error, 'PADDOCK_ERR_CAP_EXCEEDED') ? refusedAnswer(value, error) : undefined;
           if (answer === undefined) throw error;
-          sent = { copy: answer, bytes: 1_024 };
+          sent = { copy: answer, bytes: 1_024, holdsBuffers: false };
         }
         const args = transfer === undefined ? [sent.copy] : [sent.copy, transfer];
-        if (sender) sender.send(() => ReflectApply(post, port, args), sent.bytes);
+        // A message that waits for the window waits while plugin code runs, and a copy with
+        // buffers holds the plugin's own: one changed or detached (transferred) after the call
+        // would cross changed, or throw in the timer that posts it and end the worker. So such
+        // a copy waits as a clone of it, made now (cloning the copy runs no plugin code); one
+        // without buffers waits as it is (its strings are immutable and shared, not cloned).
+        const hold = () => {
+          if (!sent.holdsBuffers) return () => ReflectApply(post, port, args);
+          const snapshot = SafeStructuredClone(sent.copy);
+          const later = transfer === undefined ? [snapshot] : [snapshot, transfer];
+          return () => ReflectApply(post, port, later);
+        };
+        if (sender) sender.send(() => ReflectApply(post, port, args), sent.bytes, hold);
         else ReflectApply(post, port, args);
       },
     } as PortLike;

@@ -30,6 +30,7 @@ import {
   MapPrototypeSet,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
+  ObjectHasOwn,
   ObjectKeys,
   ReflectApply,
   ReflectConstruct,
@@ -74,10 +75,21 @@ const MapPrototypeForEach = uncurry(Map.prototype.forEach) as (m: unknown, fn: (
 const SetPrototypeForEach = uncurry(Set.prototype.forEach) as (s: unknown, fn: (v: unknown) => void) => void;
 const MapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
 const SetSize = getter(Set.prototype, 'size') as (s: unknown) => number;
+const MapPrototypeGetSize = MapSize;
 
 /** A property defined on a copy as data, with no setter up any chain (descriptors with no prototype). */
 function define(target: object, key: string, value: unknown, enumerable = true): void {
   ObjectDefineProperty(target, key, { __proto__: null, value, writable: true, enumerable, configurable: true } as PropertyDescriptor);
+}
+
+/**
+ * Whether an own key of an array is one of its indices (counted in its length). Its other
+ * keys cross with their names, as an object's do. No plugin code: ToNumber and ToString
+ * of primitives.
+ */
+function isArrayIndex(key: string): boolean {
+  const n = +key;
+  return n >>> 0 === n && n !== 4294967295 && `${n}` === key;
 }
 
 /** Structured clone's own limit is the receiver's stack; this one leaves room for the envelope. */
@@ -106,12 +118,23 @@ const MAP_ENTRY = 1;
 const SET_ITEM = 2;
 const ERROR_CAUSE = 3;
 
+export interface CopyResult {
+  copy: unknown;
+  bytes: number;
+  /**
+   * Whether the copy holds buffers of the plugin's (ArrayBuffers, or views over them), by
+   * reference: a copy posted later than now (sdk/kernel/send-credit.ts) is snapshotted first,
+   * or a buffer changed or detached in between would cross changed or fail to.
+   */
+  holdsBuffers: boolean;
+}
+
 /**
  * A copy of `value` to send instead of it, and its size. Throws PADDOCK_ERR_CAP_EXCEEDED
  * past `limits.maxBytes`, PADDOCK_ERR_NOT_CLONEABLE for what structured clone refuses
  * (functions, symbols, proxies) and for values nested too deep.
  */
-export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown; bytes: number } {
+export function boundedCopy(value: unknown, limits: CopyLimits): CopyResult {
   let total = 0;
   const copies = new SafeMap<object, unknown>();
   const buffers = new SafeMap<object, true>();
@@ -131,6 +154,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
   };
   const countBuffer = (buffer: object) => {
     if (MapPrototypeGet(buffers, buffer) !== undefined) return;
+    // A view over shared memory sends a handle to it, as a SharedArrayBuffer alone does (and
+    // ArrayBuffer.prototype's getters throw on one).
+    if (isSharedArrayBuffer(buffer)) return add(16);
     MapPrototypeSet(buffers, buffer, true);
     // A resizable buffer is counted at its most: a getter run later could grow it before the send.
     add(16 + (ArrayBufferResizable(buffer) ? ArrayBufferMaxByteLength(buffer) : ArrayBufferByteLength(buffer)));
@@ -234,8 +260,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       }
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
-        // An array's indices are counted in its length, as the host's measure counts them.
-        if (!isArray) add(key.length * 2 + 8);
+        // An array's indices are counted in its length, as the host's measure counts them;
+        // its other keys cross with their names, each time (a name shared by twenty arrays is twenty names).
+        if (!isArray || !isArrayIndex(key)) add(key.length * 2 + 8);
         enqueue({ into: out, kind: PROPERTY, key, value: undefined, mapKey: object, depth: depth + 1 });
       }
     }
@@ -253,9 +280,12 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
     const out = ReflectConstruct(Kind, []) as object;
     ObjectSetPrototypeOf(out, null);
     define(out, 'name', typeof name === 'string' && ObjectGetOwnPropertyDescriptor(ERRORS, name) ? name : 'Error', false);
-    if (message && 'value' in message && typeof message.value === 'string') {
-      add(message.value.length * 2 + 8);
-      define(out, 'message', message.value, false);
+    // The descriptor's own `value`, read once: `in` and a second read would meet a getter the
+    // plugin put on Object.prototype.value (an accessor message has no own `value`).
+    const text = message !== undefined && ObjectHasOwn(message, 'value') ? message.value : undefined;
+    if (typeof text === 'string') {
+      add(text.length * 2 + 8);
+      define(out, 'message', text, false);
     }
     // The copy's own stack is data: cloning it calls no getter.
     define(out, 'stack', undefined, false);
@@ -264,7 +294,7 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       define(out, 'stack', stack, false);
     }
     const cause = ObjectGetOwnPropertyDescriptor(error, 'cause');
-    if (cause && 'value' in cause) enqueue({ into: out, kind: ERROR_CAUSE, key: 'cause', value: cause.value, depth: depth + 1 });
+    if (cause !== undefined && ObjectHasOwn(cause, 'value')) enqueue({ into: out, kind: ERROR_CAUSE, key: 'cause', value: cause.value, depth: depth + 1 });
     return out;
   };
 
@@ -295,7 +325,7 @@ export function boundedCopy(value: unknown, limits: CopyLimits): { copy: unknown
       default:
     }
   }
-  return { copy, bytes: total };
+  return { copy, bytes: total, holdsBuffers: MapPrototypeGetSize(buffers) > 0 };
 }
 
 /** ReflectApply, re-exported for the senders that post the copy with a captured method. */

@@ -52,14 +52,17 @@ export class CreditedSender {
     this.#taken = new Int32Array(taken);
   }
 
-  /** Post (`post` does it) now if the window allows and nothing waits before it, else later, in order. */
-  send(post: () => void, bytes: number): void {
+  /**
+   * Post (`post` does it) now if the window allows and nothing waits before it, else later, in
+   * order; a message that waits is posted by what `hold` returns, called now (a snapshot of it).
+   */
+  send(post: () => void, bytes: number, hold?: () => () => void): void {
     this.#settle();
     if (this.#head === this.#waiting.length && this.#fits(bytes)) {
       this.#post(post, bytes);
       return;
     }
-    this.#waiting[this.#waiting.length] = [post, bytes];
+    this.#waiting[this.#waiting.length] = [hold ? hold() : post, bytes];
     this.#schedule();
   }
 

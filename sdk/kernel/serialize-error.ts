@@ -40,8 +40,20 @@ function plainDetails(details: Record<string, unknown>): Record<string, unknown>
     const kind = typeof value;
     if (value === null || kind === 'number' || kind === 'boolean') out[clip(key, MAX_NAME)] = value;
     else if (kind === 'string') out[clip(key, MAX_NAME)] = clip(value as string);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      out[clip(key, MAX_NAME)] = value.slice(0, MAX_DETAIL_ITEMS).map((v) => (typeof v === 'string' ? clip(v, MAX_NAME * 4) : v));
+    else if (Array.isArray(value)) {
+      // Each item read once and kept only if it is a string or a number: an array of a
+      // plugin's may answer `every`, `slice` and `map` with anything.
+      const items: Array<string | number> = [];
+      const length = Math.min(Number(value.length) || 0, MAX_DETAIL_ITEMS);
+      let plain = true;
+      for (let i = 0; i < length && plain; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'string') items.push(clip(item, MAX_NAME * 4));
+        else if (typeof item === 'number') items.push(item);
+        else plain = false;
+      }
+      if (!plain) continue;
+      out[clip(key, MAX_NAME)] = items;
     } else continue;
     kept++;
   }
@@ -54,13 +66,20 @@ export function serializeError(value: unknown, depth = 0): SerializedError {
     return { name: 'NonError', message: clip(text) };
   }
   const out: SerializedError = { name: clip(safeString(value.name), MAX_NAME), message: clip(safeString(value.message)) };
-  if (typeof value.stack === 'string') out.stack = clip(value.stack);
+  // Each field read once and kept only as the type it should be: a getter of the plugin's
+  // may answer a string when checked and anything (twenty references to one 40 MB string)
+  // when read again, and a task thread's Result crosses as this object, with no copy after it.
+  const stack: unknown = value.stack;
+  if (typeof stack === 'string') out.stack = clip(stack);
   const code = (value as { code?: unknown }).code;
   if (typeof code === 'string') out.code = clip(code, MAX_NAME);
   if (value instanceof PaddockError) {
-    out.origin = value.origin;
-    if (value.plugin !== undefined) out.plugin = clip(value.plugin, MAX_NAME);
-    out.details = plainDetails(value.details);
+    const origin: unknown = value.origin;
+    out.origin = origin === 'plugin' || origin === 'host' ? origin : 'runtime';
+    const plugin: unknown = value.plugin;
+    if (typeof plugin === 'string') out.plugin = clip(plugin, MAX_NAME);
+    const details: unknown = value.details;
+    out.details = typeof details === 'object' && details !== null ? plainDetails(details as Record<string, unknown>) : {};
   }
   if (value.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeError(value.cause, depth + 1);
   return out;
