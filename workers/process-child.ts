@@ -12,6 +12,7 @@ import { installModuleHooks } from './loader/install.js';
 import { pluginLoaderConfig } from './loader/plugin-loader-config.js';
 import { runPlugin } from './run-plugin.js';
 import { endNow } from './end-now.js';
+import { boundProcessSend } from './bounded-post.js';
 import { externalMemoryMb } from './external-memory.js';
 import { CHANNELS, PROTOCOL_VERSION, type ChannelName, type ChildProcessMessage, type HostProcessMessage } from '../sdk/kernel/protocol.js';
 
@@ -39,6 +40,9 @@ process.on('message', (message: HostProcessMessage) => {
   if (message?.t !== 'init' || started) return;
   if (message.protocol !== PROTOCOL_VERSION) throw new Error(`paddock plugin process: expected protocol ${PROTOCOL_VERSION}`);
   started = true;
+  // Before any plugin code: it shares this `process`, and what it sends there is decoded by the
+  // host. The runtime's own messages pass the same bound (with room for their tag).
+  boundProcessSend({ plugin: message.plugin.id, maxBytes: message.plugin.maxSendBytes + 1_024 });
   runPlugin(message.plugin, ports, loader, loaderConfig).catch((error: unknown) => {
     process.nextTick(() => {
       throw error;

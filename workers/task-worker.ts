@@ -15,6 +15,8 @@ import { fail, pluginThrew } from '../sdk/kernel/results.js';
 import { SEND_ENVELOPE_BYTES } from '../sdk/kernel/protocol.js';
 import type { TaskContext } from '../sdk/tasks.js';
 import { runDefinition } from './run-definition.js';
+import { boundMessagePorts } from './bounded-post.js';
+import { lockMessagePorts } from './lock-ports.js';
 import { describeImportError } from './import-error.js';
 import { installModuleHooks } from './loader/install.js';
 import type { DenialReport } from '../sdk/kernel/sandbox-data.js';
@@ -38,6 +40,10 @@ const boot = data.boot;
 const plugin = boot.id;
 const slots = new Int32Array(data.cancelSlots);
 const host = parentPort;
+// Before any plugin code: plugin code reaches parentPort too, and whatever it posts there
+// is decoded in the process that runs the pool.
+boundMessagePorts({ plugin, maxBytes: boot.maxSendBytes });
+lockMessagePorts();
 
 const loaderConfig = pluginLoaderConfig();
 const loader = installModuleHooks(loaderConfig);
@@ -50,10 +56,44 @@ function post(message: TaskMessage): void {
   host.postMessage(message);
 }
 
+/**
+ * Output lines are bounded in count at their source, like progress: a burst of
+ * OUTPUT_BURST lines, then OUTPUT_PER_SECOND a second (each cut at OUTPUT_LINE_MAX).
+ * Past it lines are dropped and counted, and the count goes out as a line of its own
+ * with the next line that may go, or at the end of the task. A task printing in a tight
+ * loop (60,000 lines of 8 KB) otherwise put all of them through the relay to the host.
+ */
+// Half the host's default log budget (caps.logLinesPerSecond), so one thread's lines and the count of its drops get through it.
+const OUTPUT_BURST = 500;
+const OUTPUT_PER_SECOND = 500;
+const outputBudget = { tokens: OUTPUT_BURST, at: performance.now(), dropped: 0 };
+
+function admitLine(): boolean {
+  const now = performance.now();
+  outputBudget.tokens = Math.min(OUTPUT_BURST, outputBudget.tokens + ((now - outputBudget.at) * OUTPUT_PER_SECOND) / 1000);
+  outputBudget.at = now;
+  if (outputBudget.tokens < 1) {
+    outputBudget.dropped++;
+    return false;
+  }
+  outputBudget.tokens -= 1;
+  return true;
+}
+
+/** The count of lines dropped since the last one that went out, as a line on stderr. */
+function reportDroppedLines(): void {
+  if (outputBudget.dropped === 0) return;
+  const n = outputBudget.dropped;
+  outputBudget.dropped = 0;
+  post({ paddockTask: current.id, t: 'output', s: 'stderr', l: `${n} line${n === 1 ? '' : 's'} of output dropped (a task thread may print ${OUTPUT_PER_SECOND} lines a second after a burst of ${OUTPUT_BURST})` });
+}
+
 function captureOutput(stream: 'stdout' | 'stderr'): () => void {
   const target = process[stream];
   let partial = '';
   const emit = (line: string) => {
+    if (!admitLine()) return;
+    reportDroppedLines();
     const clipped = line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}… (${line.length} chars)` : line;
     post({ paddockTask: current.id, t: 'output', s: stream, l: clipped });
   };
@@ -245,6 +285,7 @@ export default async function runTask(request: TaskRequest): Promise<TaskRespons
     flushProgress(progressGate);
     flushStdout();
     flushStderr();
+    reportDroppedLines();
     return { result, posted: current.posted };
   } finally {
     watched = undefined;

@@ -22,6 +22,7 @@
  * plugin code runs.
  */
 import * as types from 'node:util/types';
+import { MessagePort } from 'node:worker_threads';
 import { paddockError } from '../errors.js';
 import { MAX_CROSSING_DEPTH } from './cloneable.js';
 import {
@@ -30,6 +31,7 @@ import {
   MapPrototypeSet,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
   ObjectHasOwn,
   ObjectKeys,
   ReflectApply,
@@ -74,6 +76,18 @@ const ArrayBufferMaxByteLength = maxLengthDescriptor?.get ? (uncurry(maxLengthDe
 const MapPrototypeForEach = uncurry(Map.prototype.forEach) as (m: unknown, fn: (v: unknown, k: unknown) => void) => void;
 const SetPrototypeForEach = uncurry(Set.prototype.forEach) as (s: unknown, fn: (v: unknown) => void) => void;
 const MapSize = getter(Map.prototype, 'size') as (m: unknown) => number;
+const MessagePortPrototype = MessagePort.prototype;
+const MessagePortHasRef = uncurry((MessagePort.prototype as unknown as { hasRef: () => boolean }).hasRef);
+/** A real MessagePort (a transfer; structured clone sends it as a handle): its native method throws on anything else. */
+function isMessagePort(object: object): boolean {
+  if (ObjectGetPrototypeOf(object) !== MessagePortPrototype) return false;
+  try {
+    MessagePortHasRef(object);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const SetSize = getter(Set.prototype, 'size') as (s: unknown) => number;
 const MapPrototypeGetSize = MapSize;
 
@@ -204,6 +218,9 @@ export function boundedCopy(value: unknown, limits: CopyLimits): CopyResult {
       out = object;
     } else if (isArrayBuffer(object)) {
       countBuffer(object);
+      out = object;
+    } else if (isMessagePort(object)) {
+      add(16);
       out = object;
     } else if (isSharedArrayBuffer(object)) {
       add(16);

@@ -3,10 +3,10 @@
  * events, subscriptions, call arguments and results, raw messages after boot.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { isPaddockError, PaddockError } from '../../runtime/index.js';
 import { nextState, testRuntime, waitFor } from '../helpers.js';
+import { peakRssMb } from '../support/proc-memory.js';
 
 async function pluginCallError(promise: Promise<unknown>): Promise<PaddockError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -166,11 +166,6 @@ test('call arguments and action results over caps.maxCallBytes are refused, nami
   }
 });
 
-/** Peak resident memory of a process, from /proc (Linux), in MB. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
-}
 
 for (const workerHost of ['plugin-host', 'in-process'] as const) {
   test(`a value that clones far larger than it is (20 references to one 40 MB string) is refused in the plugin's thread, as a result, as an argument and behind a getter; no process holds its clone (${workerHost})`, { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {

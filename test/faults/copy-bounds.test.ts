@@ -4,10 +4,10 @@
  * smaller than what crosses: each is refused, or crosses as what was counted.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { isPaddockError } from '../../runtime/index.js';
-import { testRuntime } from '../helpers.js';
+import { testRuntime, waitFor } from '../helpers.js';
+import { peakRssMb } from '../support/proc-memory.js';
 
 const MB = 1_048_576;
 
@@ -39,9 +39,6 @@ test('a task\'s errors with accessor messages and a getter on Object.prototype.v
   }
 });
 
-function peakRssMb(pid: number): number {
-  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-}
 
 test('a task error whose stack getter answers a string when checked and 30 references to one 8 MB string after: the process running the pool does not hold the clone', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
   const t = testRuntime({ workerHost: 'plugin-host' });
@@ -55,6 +52,55 @@ test('a task error whose stack getter answers a string when checked and 30 refer
     const grew = peakRssMb(pid) - before;
     assert.ok(grew < 150, `the plugin-host process grew by ${Math.round(grew)} MB`);
     assert.equal(await t.runtime.runTask('stack', 'ping', {}), 'pong');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a task thread posting past the task protocol on its parent port (20 references to one 20 MB string) is refused there: the process running the pool does not hold the clone', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const t = testRuntime({ workerHost: 'plugin-host' });
+  try {
+    await t.runtime.load({ url: './tasks-plugin.ts', id: 'poster', pool: { size: 1 } });
+    assert.equal(await t.runtime.runTask('poster', 'add', { a: 1, b: 2 }), 3);
+    const pid = t.runtime.pluginHostProcesses()[0]!.pid!;
+    const before = peakRssMb(pid);
+    assert.match(String(await t.runtime.runTask('poster', 'rawPost', { mb: 20, refs: 20 })), /^refused: plugin "poster": a message from a task thread went over caps\.maxCallBytes/);
+    // Without the bound on MessagePort.prototype.postMessage: 931 MB in the plugin-host process.
+    const grew = peakRssMb(pid) - before;
+    assert.ok(grew < 200, `the plugin-host process grew by ${Math.round(grew)} MB`);
+    assert.equal(await t.runtime.runTask('poster', 'add', { a: 2, b: 2 }), 4, 'the pool goes on');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a process plugin sending past the protocol with process.send (20 references to one 20 MB string) is refused in its process: the host does not hold the clone', async () => {
+  const t = testRuntime();
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'sender', isolation: 'process' });
+    global.gc?.();
+    const before = process.memoryUsage();
+    assert.match(String(await t.runtime.invoke('sender', 'rawProcessSend', { mb: 20, refs: 20 })), /^refused: plugin "sender": a message sent with process\.send went over caps\.maxCallBytes/);
+    const after = process.memoryUsage();
+    // Without it the host went from 79 to 1,271 MB.
+    assert.ok(after.heapUsed + after.external - before.heapUsed - before.external < 200_000_000, 'the host did not hold the clone');
+    assert.equal(await t.runtime.invoke('sender', 'ping'), 'pong');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a task thread printing in a tight loop reaches the host as a bounded number of lines and a count of the dropped ones', async () => {
+  const t = testRuntime();
+  try {
+    await t.runtime.load({ url: './tasks-plugin.ts', id: 'printer', pool: { size: 1 } });
+    assert.equal(await t.runtime.runTask('printer', 'printMany', { lines: 20_000, size: 100 }), 20_000);
+    const line = 'o'.repeat(100);
+    await waitFor(() => t.logs.has(/lines? of output dropped/, 'printer'), 10_000, 'the count of dropped lines');
+    const printed = t.logs.messages('printer').filter((m) => m === line).length;
+    assert.ok(printed >= 500 && printed < 1_000, `${printed} of 20000 lines reached the host`);
+    const dropped = t.logs.messages('printer').map((m) => /^(\d+) lines? of output dropped/.exec(m)?.[1]).filter(Boolean).map(Number);
+    assert.equal(printed + dropped.reduce((a, b) => a + b, 0), 20_000, 'every line is either printed or counted');
   } finally {
     await t.close();
   }
