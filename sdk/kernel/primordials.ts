@@ -64,6 +64,10 @@ const TypedArrayToStringTag = uncurryThis(
 export function isUint8Array(value: unknown): value is Uint8Array {
   return typeof value === 'object' && value !== null && TypedArrayToStringTag(value) === 'Uint8Array';
 }
+/** A typed array's length through the original getter. */
+export const TypedArrayPrototypeGetLength = uncurryThis(
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get! as () => number,
+);
 export const TextDecoderDecode = (() => {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decode = uncurryThis(TextDecoder.prototype.decode);

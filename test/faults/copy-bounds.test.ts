@@ -90,6 +90,24 @@ test('a process plugin sending past the protocol with process.send (20 reference
   }
 });
 
+test('a process plugin writing to its IPC pipe past process.send is refused in its process: twelve bytes that are not a structured clone do not end the host, a 1 GB frame header does not fill it', async () => {
+  const t = testRuntime();
+  try {
+    await t.runtime.load({ url: './fault-probe.mjs', id: 'piper', isolation: 'process' });
+    // Before: the host's channel reader threw on the body (an uncaught exception in the host).
+    assert.match(String(await t.runtime.invoke('piper', 'rawChannelWrite', { length: 8 })), /^refused: plugin "piper" sent a message outside the protocol: a write to its IPC channel/);
+    global.gc?.();
+    const before = process.memoryUsage();
+    assert.match(String(await t.runtime.invoke('piper', 'rawChannelWrite', { length: 0x3fffffff, mb: 300 })), /^refused: /);
+    const after = process.memoryUsage();
+    // Before: the host buffered every byte written (80 to 380 MB for 300 MB).
+    assert.ok(after.rss - before.rss < 150_000_000, `the host grew by ${Math.round((after.rss - before.rss) / 1e6)} MB`);
+    assert.equal(await t.runtime.invoke('piper', 'ping'), 'pong');
+  } finally {
+    await t.close();
+  }
+});
+
 test('a task thread printing in a tight loop reaches the host as a bounded number of lines and a count of the dropped ones', async () => {
   const t = testRuntime();
   try {
